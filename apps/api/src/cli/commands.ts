@@ -1,0 +1,116 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { isScope, type Scope } from '@dora/domain';
+import { DataSource } from 'typeorm';
+import { migrate } from '../database/migrate.js';
+import { TokensService } from '../modules/auth/tokens.service.js';
+import { UsersService } from '../modules/auth/users.service.js';
+import { TenantsService } from '../modules/tenancy/tenants.service.js';
+
+/** A wrong command line: exit code 2 and the usage. */
+export class UsageError extends Error {}
+
+export interface ParsedArgs {
+  positionals: string[];
+  values: { name?: string; org?: string; role?: string; password?: string; scope?: string[]; 'expires-in'?: string };
+}
+
+/** What a command answers: the JSON for `--json`, and the lines for a person. */
+export interface CommandResult {
+  json: Record<string, unknown>;
+  text: string[];
+}
+
+type Command = (app: INestApplicationContext, args: ParsedArgs) => Promise<CommandResult>;
+
+const actor = { type: 'system', id: 'cli' } as const;
+
+export const USAGE = `Usage: npm run dora -- <command> [options] [--json]
+
+  orgs:create <slug> --name "<name>"
+  users:create <email> --org <slug> --role admin|viewer [--password <password>]
+  tokens:create --org <slug> --name <name> --scope <scope> [--scope <scope>] [--expires-in 90d|12h]
+  tokens:revoke <token-id>
+  db:migrate
+
+Scopes: findings:write (ingest), dora:read (read metrics), dora:admin (settings, tokens).
+--json prints only JSON on stdout. Works on DATABASE_URL, or on the embedded database in DORA_DATA_DIR
+(through the running server when there is one).`;
+
+export const COMMANDS: Record<string, Command> = {
+  'orgs:create': async (app, args) => {
+    const slug = onePositional(args, '<slug>');
+    const org = await app.get(TenantsService).create({ slug, name: required(args.values.name, '--name') }, actor);
+    return { json: { org }, text: [`created org "${org.slug}" (${org.name}), id ${org.id}`] };
+  },
+
+  'users:create': async (app, args) => {
+    const email = onePositional(args, '<email>');
+    const role = required(args.values.role, '--role');
+    if (role !== 'admin' && role !== 'viewer') throw new UsageError(`--role must be admin or viewer, not "${role}"`);
+    const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
+    const added = await app.get(UsersService).addToOrg({ email, tenantId: org.id, role, password: args.values.password }, actor);
+    return {
+      json: { user: added.user, org: org.slug, role, created: added.created, password: added.generatedPassword ?? null },
+      text: [
+        `${added.created ? 'created user' : 'added existing user'} ${added.user.email} to "${org.slug}" as ${role}`,
+        ...(added.generatedPassword ? [`password (shown once): ${added.generatedPassword}`] : []),
+      ],
+    };
+  },
+
+  'tokens:create': async (app, args) => {
+    noPositionals(args);
+    const scopes = (args.values.scope ?? []).map((scope): Scope => {
+      if (!isScope(scope)) throw new UsageError(`unknown scope "${scope}": use findings:write, dora:read or dora:admin`);
+      return scope;
+    });
+    if (scopes.length === 0) throw new UsageError('give at least one --scope');
+    const expiresIn = args.values['expires-in'];
+    const expiresAt = expiresIn === undefined ? null : new Date(Date.now() + durationMs(expiresIn));
+    const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
+    const { token, secret } = await app.get(TokensService).mint(
+      { tenantId: org.id, name: required(args.values.name, '--name'), scopes, expiresAt, createdBy: null },
+      actor,
+    );
+    return {
+      json: { token: { id: token.id, org: org.slug, name: token.name, scopes: token.scopes, expires_at: token.expires_at }, secret },
+      text: [
+        `created token "${token.name}" (id ${token.id}) for "${org.slug}" with ${token.scopes.join(', ')}` +
+          (token.expires_at ? `, expires ${token.expires_at.toISOString()}` : ', no expiry'),
+        `token (shown once): ${secret}`,
+      ],
+    };
+  },
+
+  'tokens:revoke': async (app, args) => {
+    const revoked = await app.get(TokensService).revoke(onePositional(args, '<token-id>'), actor);
+    return { json: { token: { id: revoked.id, name: revoked.name, revoked_at: revoked.revoked_at } }, text: [`revoked token "${revoked.name}" (${revoked.id})`] };
+  },
+
+  'db:migrate': async (app, args) => {
+    noPositionals(args);
+    const applied = await migrate(app.get(DataSource));
+    return { json: { applied }, text: [applied.length ? `applied ${applied.join(', ')}` : 'the database is up to date'] };
+  },
+};
+
+/** `90d` or `12h` in milliseconds. */
+export function durationMs(value: string): number {
+  const match = /^(\d{1,5})([dh])$/.exec(value);
+  if (!match || Number(match[1]) === 0) throw new UsageError(`--expires-in must look like 90d or 12h, not "${value}"`);
+  return Number(match[1]) * (match[2] === 'd' ? 86_400_000 : 3_600_000);
+}
+
+function onePositional(args: ParsedArgs, name: string): string {
+  if (args.positionals.length !== 1) throw new UsageError(`expected exactly one ${name}`);
+  return args.positionals[0]!;
+}
+
+function noPositionals(args: ParsedArgs): void {
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
+  return value;
+}

@@ -1,0 +1,25 @@
+import type { DataSourceOptions } from 'typeorm';
+import { InitialSchema1795690000000 } from './migrations/1795690000000-initial-schema.js';
+import type { OpenDatabase } from './open-database.js';
+
+export const migrations = [InitialSchema1795690000000];
+
+export function dataSourceOptions(database: OpenDatabase): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: database.url,
+    poolSize: database.poolSize,
+    migrations,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+    extra: {
+      application_name: 'dora',
+      connectionTimeoutMillis: 10_000,
+      // The session time zone is always UTC (DESIGN §3); bounded statements keep a stuck query from holding the pool.
+      options: '-c TimeZone=UTC',
+      statement_timeout: 30_000,
+      idle_in_transaction_session_timeout: 60_000,
+    },
+  };
+}

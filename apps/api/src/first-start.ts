@@ -1,0 +1,58 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { DomainError } from './common/errors.js';
+import { TokensService } from './modules/auth/tokens.service.js';
+import { UsersService } from './modules/auth/users.service.js';
+import { TenantsService } from './modules/tenancy/tenants.service.js';
+
+export const DEMO_ORG = 'demo';
+export const DEMO_ADMIN_EMAIL = 'admin@demo.local';
+
+/**
+ * On the very first start with an empty database: a `demo` org, its admin and an ingest token, so that
+ * a newcomer can send a deployment within a minute. Answers the text to print once, or `undefined`.
+ * Several instances starting together race on the org's unique slug; only the winner goes on.
+ */
+export async function createDemoOrgOnFirstStart(app: INestApplicationContext, baseUrl: string): Promise<string | undefined> {
+  const tenants = app.get(TenantsService);
+  if (!(await tenants.isEmpty())) return undefined;
+  const actor = { type: 'system', id: 'first-start' } as const;
+  let org;
+  try {
+    org = await tenants.create({ slug: DEMO_ORG, name: 'Demo' }, actor);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'conflict') return undefined;
+    throw error;
+  }
+  const admin = await app.get(UsersService).addToOrg({ email: DEMO_ADMIN_EMAIL, tenantId: org.id, role: 'admin' }, actor);
+  const { secret } = await app.get(TokensService).mint(
+    { tenantId: org.id, name: 'first-start ingest', scopes: ['findings:write'], expiresAt: null, createdBy: null },
+    actor,
+  );
+  const now = new Date();
+  const body = JSON.stringify({
+    repo_full_name: 'demo/web',
+    environment: 'production',
+    deployed_at: now.toISOString().replace(/\.\d+Z$/, 'Z'),
+    commit_sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    committed_at: new Date(now.getTime() - 45 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    success: true,
+    external_ref: 'first-deploy',
+  });
+  return [
+    '',
+    'First start: created the org "demo" with an admin and an ingest token.',
+    'They are shown this once; only their hashes are stored.',
+    '',
+    `  admin email:     ${admin.user.email}`,
+    `  admin password:  ${admin.generatedPassword}`,
+    `  ingest token:    ${secret}`,
+    '',
+    'Send a deployment:',
+    '',
+    `  curl -sS -X POST ${baseUrl}/api/v1/dora/deployments \\`,
+    `    -H "Authorization: Bearer ${secret}" \\`,
+    `    -H "Content-Type: application/json" \\`,
+    `    -d '${body}'`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,123 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Scope } from '@dora/domain';
+import { uuidv7 } from 'uuidv7';
+import { DomainError } from '../../common/errors.js';
+import type { RequestContext } from '../../common/request-context.js';
+import { Transactions } from '../../database/transactions.js';
+import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
+import { generateTokenSecret, prefixOf, secretMatchesHash } from './token-secret.js';
+import { type ApiToken, TokensRepository } from './tokens.repository.js';
+
+/** The caller behind a verified API token. */
+export interface TokenPrincipal {
+  tokenId: string;
+  tenantId: string;
+  name: string;
+  scopes: Scope[];
+}
+
+export interface MintTokenInput {
+  tenantId: string;
+  name: string;
+  scopes: Scope[];
+  expiresAt: Date | null;
+  createdBy: string | null;
+}
+
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+@Injectable()
+export class TokensService {
+  private readonly logger = new Logger(TokensService.name);
+  /** When this process last wrote `last_used_at` per token: keeps the write off the hot path. */
+  private readonly lastUseWritten = new Map<string, number>();
+
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly tokens: TokensRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  /** Creates a token; the secret is in the answer and nowhere else: only its hash is stored. */
+  async mint(input: MintTokenInput, actor: AuditActor, request?: RequestContext): Promise<{ token: ApiToken; secret: string }> {
+    const name = input.name.trim();
+    if (name.length < 1 || name.length > 100) {
+      throw new DomainError('validation_failed', 'A token name has 1-100 characters', [{ field: 'name', message: 'must have 1-100 characters' }]);
+    }
+    if (input.scopes.length === 0) {
+      throw new DomainError('validation_failed', 'A token needs at least one scope', [{ field: 'scopes', message: 'must not be empty' }]);
+    }
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw new DomainError('validation_failed', 'A token cannot expire in the past', [{ field: 'expires_at', message: 'must be in the future' }]);
+    }
+    const { secret, prefix, hash } = generateTokenSecret();
+    const token = await this.transactions.inTenant(input.tenantId, async (tx) => {
+      const created = await this.tokens.insert(tx, {
+        id: uuidv7(),
+        tenantId: input.tenantId,
+        name,
+        prefix,
+        hash,
+        scopes: [...new Set(input.scopes)],
+        expiresAt: input.expiresAt,
+        createdBy: input.createdBy,
+      });
+      await this.audit.record(tx, {
+        tenantId: input.tenantId,
+        action: 'auth.token.created',
+        actor,
+        subject: { type: 'api_token', id: created.id },
+        request,
+        metadata: { name: created.name, prefix: created.prefix, scopes: created.scopes, expires_at: created.expires_at },
+      });
+      return created;
+    });
+    return { token, secret };
+  }
+
+  /** Verifies a presented secret; every failure is `unauthenticated` with a message that says why. */
+  async authenticate(secret: string): Promise<TokenPrincipal> {
+    const prefix = prefixOf(secret);
+    if (!prefix) throw new DomainError('unauthenticated', 'The bearer token is not a valid API token (ffp_...)');
+    const candidates = await this.transactions.acrossTenants('token lookup', (tx) => this.tokens.findByPrefix(tx, prefix));
+    const token = candidates.find((candidate) => secretMatchesHash(secret, candidate.token_hash));
+    if (!token) throw new DomainError('unauthenticated', 'Unknown API token');
+    if (token.revoked_at) throw new DomainError('unauthenticated', `This API token was revoked at ${token.revoked_at.toISOString()}`);
+    if (token.expires_at && token.expires_at.getTime() <= Date.now()) {
+      throw new DomainError('unauthenticated', `This API token expired at ${token.expires_at.toISOString()}`);
+    }
+    return { tokenId: token.id, tenantId: token.tenant_id, name: token.name, scopes: token.scopes };
+  }
+
+  /** Records a use outside the caller's transaction, at most once a minute per token and process. */
+  noteUse(principal: TokenPrincipal): void {
+    const now = Date.now();
+    const last = this.lastUseWritten.get(principal.tokenId);
+    if (last !== undefined && now - last < LAST_USED_GRANULARITY_MS) return;
+    this.lastUseWritten.set(principal.tokenId, now);
+    this.transactions
+      .inTenant(principal.tenantId, (tx) => this.tokens.touchLastUsed(tx, principal.tenantId, principal.tokenId))
+      .catch((error: unknown) => this.logger.warn(`Could not record the use of token ${principal.tokenId}: ${String(error)}`));
+  }
+
+  /** Revokes a token named by id alone (the operator CLI); revoking twice is an error that says so. */
+  async revoke(tokenId: string, actor: AuditActor & { type: 'system' }): Promise<ApiToken> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tokenId)) {
+      throw new DomainError('validation_failed', `"${tokenId}" is not a token id (a UUID)`);
+    }
+    const found = await this.transactions.acrossTenants('operator cli', (tx) => this.tokens.findById(tx, tokenId));
+    if (!found) throw new DomainError('not_found', `No API token with the id ${tokenId}`);
+    return this.transactions.inTenant(found.tenant_id, async (tx) => {
+      const revoked = await this.tokens.revoke(tx, found.tenant_id, tokenId);
+      if (!revoked) throw new DomainError('conflict', `API token ${tokenId} was already revoked`);
+      await this.audit.record(tx, {
+        tenantId: found.tenant_id,
+        action: 'auth.token.revoked',
+        actor,
+        subject: { type: 'api_token', id: tokenId },
+        metadata: { name: revoked.name, prefix: revoked.prefix },
+      });
+      return revoked;
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { ServiceStatus } from '@dora/domain';
+import { DomainError } from '../../common/errors.js';
+import { SERVICE_VERSION } from '../../common/version.js';
+import { DatabaseHealth } from '../../database/database-health.js';
+import { OPEN_DATABASE } from '../../database/database.module.js';
+import type { OpenDatabase } from '../../database/open-database.js';
+import { TenantsService } from '../tenancy/tenants.service.js';
+
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly database: DatabaseHealth,
+    private readonly tenants: TenantsService,
+    @Inject(OPEN_DATABASE) private readonly openDatabase: OpenDatabase,
+  ) {}
+
+  /** The process is up. */
+  @Get('healthz')
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** The process can serve: its database answers. */
+  @Get('readyz')
+  async readyz(): Promise<{ status: 'ready' }> {
+    if (!(await this.database.isReachable(2000))) {
+      throw new DomainError('database_unavailable', 'The database does not answer');
+    }
+    return { status: 'ready' };
+  }
+
+  /** What the landing page shows: the service is up, on which database, and which orgs exist. */
+  @Get('api/v1/status')
+  async status(): Promise<ServiceStatus> {
+    const orgs = await this.tenants.list();
+    return {
+      status: 'ok',
+      version: SERVICE_VERSION,
+      database: this.openDatabase.kind,
+      orgs: orgs.map(({ slug, name }) => ({ slug, name })),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import type { DeploymentInput } from '@dora/domain';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsTimestamp } from '../../../common/timestamps.js';
+
+const SEGMENT = '[A-Za-z0-9._-]+';
+
+/** DESIGN §5. `null` means "not given" for the optional strings; booleans must be real JSON booleans. */
+export class CreateDeploymentDto implements DeploymentInput {
+  @Matches(new RegExp(`^${SEGMENT}(/${SEGMENT})+$`), { message: 'must be owner/name: 2 or more segments of letters, digits, "-", "_" and "."' })
+  @MaxLength(255)
+  @IsString()
+  repo_full_name!: string;
+
+  @Matches(/^[A-Za-z0-9._/-]{1,64}$/, { message: 'must be 1-64 characters of letters, digits, "-", "_", "." and "/"' })
+  @IsString()
+  environment!: string;
+
+  @IsTimestamp({ maxFutureMs: 5 * 60_000 })
+  deployed_at!: string;
+
+  @Matches(/^[0-9A-Fa-f]{7,64}$/, { message: 'must be 7-64 hexadecimal characters' })
+  @IsString()
+  @IsOptional()
+  commit_sha?: string;
+
+  @IsTimestamp()
+  @IsOptional()
+  committed_at?: string;
+
+  @IsBoolean()
+  @ValidateIf((body: CreateDeploymentDto) => body.success !== undefined)
+  success?: boolean;
+
+  @IsBoolean()
+  @ValidateIf((body: CreateDeploymentDto) => body.is_rework !== undefined)
+  is_rework?: boolean;
+
+  @Matches(/^\P{Cc}{1,255}$/u, { message: 'must be 1-255 characters without control characters' })
+  @IsString()
+  @IsOptional()
+  external_ref?: string;
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import type { IngestedDeployment } from '@dora/domain';
+import type { Response } from 'express';
+import { type RequestContext, RequestMeta } from '../../common/request-context.js';
+import { CurrentToken, RequiresScope, TokenAuthGuard } from '../auth/token-auth.guard.js';
+import type { TokenPrincipal } from '../auth/tokens.service.js';
+import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
+import { IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
+import { IngestService } from './ingest.service.js';
+
+@Controller('api/v1/dora/deployments')
+export class IngestController {
+  constructor(private readonly ingestService: IngestService) {}
+
+  /** 201 for a new deployment, 200 with `deduped: true` for a replay of its external_ref. */
+  @Post()
+  @HttpCode(201)
+  @RequiresScope('findings:write')
+  @UseGuards(TokenAuthGuard, IngestRateLimitGuard)
+  async ingest(
+    @Body() body: CreateDeploymentDto,
+    @CurrentToken() token: TokenPrincipal,
+    @RequestMeta() request: RequestContext,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<IngestedDeployment> {
+    const result = await this.ingestService.ingest(token, body, request);
+    if (result.deduped) response.status(200);
+    return result;
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { DeploymentInput, IngestedDeployment } from '@dora/domain';
+import { uuidv7 } from 'uuidv7';
+import type { RequestContext } from '../../common/request-context.js';
+import { Transactions } from '../../database/transactions.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import type { TokenPrincipal } from '../auth/tokens.service.js';
+import { DeploymentsRepository, type StoredDeployment } from './deployments.repository.js';
+
+@Injectable()
+export class IngestService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly deployments: DeploymentsRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  /**
+   * Records one deployment reported through the API. Idempotent on (repo, environment, external_ref):
+   * a replay answers the row that exists, even if its other fields differ, and writes nothing.
+   */
+  async ingest(token: TokenPrincipal, input: DeploymentInput, request: RequestContext): Promise<IngestedDeployment> {
+    const tenantId = token.tenantId;
+    return this.transactions.inTenant(tenantId, async (tx) => {
+      const inserted = await this.deployments.insertIfNew(tx, {
+        id: uuidv7(),
+        tenantId,
+        repoFullName: input.repo_full_name,
+        environment: input.environment,
+        deployedAt: input.deployed_at,
+        commitSha: input.commit_sha ?? null,
+        committedAt: input.committed_at ?? null,
+        success: input.success ?? true,
+        isRework: input.is_rework ?? false,
+        externalRef: input.external_ref ?? null,
+        source: 'api',
+        tokenId: token.tokenId,
+      });
+      if (inserted) {
+        await this.audit.record(tx, {
+          tenantId,
+          action: 'api.dora.deployments.ingested',
+          actor: { type: 'token', id: token.tokenId },
+          subject: { type: 'deployment', id: inserted.id },
+          request,
+          metadata: { token_name: token.name, ...input },
+        });
+        return toResponse(inserted, false);
+      }
+      // A conflict can only come from an external_ref; the conflicting row is committed and visible now.
+      const existing = await this.deployments.findByExternalRef(tx, {
+        tenantId,
+        repoFullName: input.repo_full_name,
+        environment: input.environment,
+        externalRef: input.external_ref!,
+      });
+      return toResponse(existing!, true);
+    });
+  }
+}
+
+function toResponse(row: StoredDeployment, deduped: boolean): IngestedDeployment {
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    repo_full_name: row.repo_full_name,
+    environment: row.environment,
+    deployed_at: row.deployed_at.toISOString(),
+    deduped,
+  };
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { uuidv7 } from 'uuidv7';
+import { DomainError } from '../../common/errors.js';
+import { isUniqueViolation } from '../../database/postgres-errors.js';
+import { type CrossTenantPath, Transactions } from '../../database/transactions.js';
+import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
+import { orgSlugProblem } from './org-slug.js';
+import { type Tenant, TenantsRepository } from './tenants.repository.js';
+
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly tenants: TenantsRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async create(input: { slug: string; name: string }, actor: AuditActor & { type: 'system' }): Promise<Tenant> {
+    const slugProblem = orgSlugProblem(input.slug);
+    if (slugProblem) throw new DomainError('validation_failed', slugProblem, [{ field: 'slug', message: slugProblem }]);
+    const name = input.name.trim();
+    if (name.length < 1 || name.length > 200) {
+      throw new DomainError('validation_failed', 'An org name has 1-200 characters', [{ field: 'name', message: 'must have 1-200 characters' }]);
+    }
+    const tenant: Tenant = { id: uuidv7(), slug: input.slug, name };
+    try {
+      await this.transactions.inTenant(tenant.id, async (tx) => {
+        await this.tenants.insert(tx, tenant);
+        await this.audit.record(tx, {
+          tenantId: tenant.id,
+          action: 'org.created',
+          actor,
+          subject: { type: 'org', id: tenant.id },
+          metadata: { slug: tenant.slug, name: tenant.name },
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('conflict', `An org with the slug "${input.slug}" already exists`);
+      throw error;
+    }
+    return tenant;
+  }
+
+  /** Resolves a slug before any tenant is known. */
+  async findBySlug(slug: string, path: CrossTenantPath): Promise<Tenant> {
+    const tenant = await this.transactions.acrossTenants(path, (tx) => this.tenants.findBySlug(tx, slug));
+    if (!tenant) throw new DomainError('not_found', `No org with the slug "${slug}"`);
+    return tenant;
+  }
+
+  isEmpty(): Promise<boolean> {
+    return this.transactions.acrossTenants('first-start bootstrap', (tx) => this.tenants.isEmpty(tx));
+  }
+
+  list(): Promise<Tenant[]> {
+    return this.transactions.acrossTenants('service status', (tx) => this.tenants.list(tx));
+  }
+}
