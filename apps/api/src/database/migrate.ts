@@ -1,4 +1,4 @@
-import { DataSource, MigrationExecutor } from 'typeorm';
+import { type DataSource, MigrationExecutor } from 'typeorm';
 
 /** Any constant shared by every process of this service; serialises migrations of instances starting together. */
 const MIGRATION_LOCK_KEY = 7_140_211_901;

@@ -1,0 +1,18 @@
+/// <reference types="vitest/config" />
+import react from '@vitejs/plugin-react';
+import { defaultClientConditions, defineConfig } from 'vite';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  // Shared types and functions straight from libs/dora's sources.
+  resolve: { conditions: ['@dora/source', ...defaultClientConditions] },
+  build: { outDir: 'dist', emptyOutDir: true },
+  server: { proxy: { '/api': 'http://localhost:3000' } },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.spec.{ts,tsx}'],
+    reporters: ['default', 'json'],
+    outputFile: { json: '../../test-results/dashboard.json' },
+  },
+});
