@@ -24,9 +24,9 @@ async function main(): Promise<void> {
   }
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://${['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host}:${address.port}`;
-  logger.log(`listening on ${baseUrl} (dashboard and API)`);
   const firstStart = await createDemoOrgOnFirstStart(app, baseUrl);
   if (firstStart) console.log(firstStart);
+  logger.log(`listening on ${baseUrl} (dashboard and API)`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -40,6 +40,7 @@ export class DataDirLock {
         await sleep(50); // another process is writing it right now
         continue;
       }
+      // Our own pid in an old lock is a previous run's (a container's main process always has the same pid).
       if (current && current.pid !== process.pid && isAlive(current.pid)) return current;
       await unlink(file).catch(() => undefined); // stale (its process is gone) or unreadable
     }

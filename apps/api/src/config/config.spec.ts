@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({}, '/srv/dora')).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      databasePoolSize: 10,
+      dataDir: '/srv/dora/.data',
+      ingestRateLimitPerMinute: 1200,
+    });
+  });
+
+  it('treats an empty DATABASE_URL as unset: the embedded default', () => {
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: '  ' }).databaseUrl).toBeUndefined();
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        DATABASE_URL: 'postgresql://dora@db:5432/dora',
+        DATABASE_POOL_SIZE: '20',
+        DORA_DATA_DIR: '/var/lib/dora',
+        INGEST_RATE_LIMIT_PER_MINUTE: '0',
+      },
+      '/ignored',
+    );
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: 'postgresql://dora@db:5432/dora',
+      databasePoolSize: 20,
+      dataDir: '/var/lib/dora',
+      ingestRateLimitPerMinute: 0,
+    });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['DATABASE_URL', 'mysql://db/dora'],
+    ['INGEST_RATE_LIMIT_PER_MINUTE', '1.5'],
+  ])('stops on %s=%s, naming the variable and what is allowed', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}=.* is not valid: .+`));
+  });
+});

@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, runServerToExit, type ServerProcess, startServer } from './support/processes.js';
+import { uniqueSlug } from './support/test-app.js';
+
+const deployment = {
+  repo_full_name: 'demo/web',
+  environment: 'production',
+  deployed_at: '2026-05-14T10:00:00Z',
+  external_ref: 'process-test-1',
+};
+
+async function ingest(server: ServerProcess, token: string, body: object = deployment) {
+  return fetch(`${server.url}/api/v1/dora/deployments`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+async function orgSlugs(server: ServerProcess): Promise<string[]> {
+  const status = (await (await fetch(`${server.url}/api/v1/status`)).json()) as { orgs: { slug: string }[] };
+  return status.orgs.map((org) => org.slug);
+}
+
+/** The embedded default, end to end: the real processes on a data directory of their own. */
+describe('the server and the CLI on the embedded database', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let server: ServerProcess;
+  let demoToken: string;
+
+  beforeAll(async () => {
+    dataDir = join(await mkdtemp(join(tmpdir(), 'dora-process-')), 'data');
+    env = { DORA_DATA_DIR: dataDir };
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    await rm(join(dataDir, '..'), { recursive: true, force: true });
+  });
+
+  it('says which database it uses, and on first start creates the demo org, an admin and a token it prints once', async () => {
+    server = await startServer(env);
+    const output = server.output();
+    expect(output).toContain(`database: embedded PostgreSQL (PGlite) in ${dataDir}`);
+    expect(output).toMatch(/admin email: +admin@demo\.local/);
+    expect(output).toMatch(/admin password: +\S{20}/);
+    demoToken = /ingest token: +(ffp_\w+)/.exec(output)![1]!;
+    expect(output).toContain(`curl -sS -X POST ${server.url}/api/v1/dora/deployments`);
+    expect(await orgSlugs(server)).toEqual(['demo']);
+  });
+
+  it('accepts a deployment with the printed token, as the printed curl command sends it', async () => {
+    const curlBody = /-d '(\{.*\})'/.exec(server.output())![1]!;
+    expect((await ingest(server, demoToken, JSON.parse(curlBody))).status).toBe(201);
+    expect((await ingest(server, demoToken)).status).toBe(201);
+  });
+
+  it('refuses a second server on the same data directory, and the first one keeps serving', async () => {
+    const second = await runServerToExit(env);
+    expect(second.code).toBe(1);
+    expect(second.output).toMatch(/in use by a running server \(pid \d+\)/);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+
+  it('lets the CLI work through the running server instead of opening the directory', async () => {
+    const created = await runCli(['orgs:create', 'acme', '--name', 'Acme Inc'], env);
+    expect(created).toMatchObject({ code: 0, stdout: expect.stringContaining('created org "acme" (Acme Inc)') });
+    expect(created.stderr).toMatch(/embedded PostgreSQL of the server running on/);
+    expect(await orgSlugs(server)).toEqual(['acme', 'demo']);
+
+    const minted = await runCli(['tokens:create', '--org', 'acme', '--name', 'ci', '--scope', 'findings:write', '--json'], env);
+    expect(minted.code).toBe(0);
+    const { secret, token } = JSON.parse(minted.stdout) as { secret: string; token: { id: string; org: string; scopes: string[] } };
+    expect(token).toMatchObject({ org: 'acme', scopes: ['findings:write'] });
+    const res = await ingest(server, secret, { ...deployment, repo_full_name: 'acme/web' });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { tenant_id: string }).tenant_id).not.toBe('');
+
+    expect(await runCli(['tokens:revoke', token.id], env)).toMatchObject({ code: 0 });
+    expect((await ingest(server, secret, { ...deployment, repo_full_name: 'acme/api' })).status).toBe(401);
+  });
+
+  it('stops cleanly on SIGTERM and releases the directory', async () => {
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(server.output()).toContain('stopped');
+    expect(existsSync(join(dataDir, 'dora.lock'))).toBe(false);
+  });
+
+  it('lets the CLI open the directory itself while no server runs', async () => {
+    const added = await runCli(['users:create', 'ops@acme.test', '--org', 'acme', '--role', 'viewer', '--json'], env);
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ org: 'acme', role: 'viewer', created: true, password: expect.stringMatching(/^\S{20}$/) });
+    expect(added.stderr).toBe('');
+    expect(existsSync(join(dataDir, 'dora.lock'))).toBe(false);
+  });
+
+  it('keeps everything across a restart, and does not run the first start again', async () => {
+    server = await startServer(env);
+    expect(server.output()).not.toContain('First start');
+    expect(await orgSlugs(server)).toEqual(['acme', 'demo']);
+    const replay = await ingest(server, demoToken);
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toMatchObject({ deduped: true });
+  });
+});
+
+/** The CLI's answers to bad command lines, on the run's database. */
+describe('the operator CLI', () => {
+  let env: Record<string, string>;
+  let scratch: string | undefined;
+
+  beforeAll(async () => {
+    if (process.env.DORA_TEST_DATABASE_KIND === 'postgresql') {
+      env = { DATABASE_URL: process.env.DORA_TEST_DATABASE_URL! };
+    } else {
+      scratch = await mkdtemp(join(tmpdir(), 'dora-cli-'));
+      env = { DORA_DATA_DIR: scratch };
+    }
+  });
+  afterAll(async () => {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('creates an org, a user and a token, each printed once', async () => {
+    const slug = uniqueSlug('cli');
+    expect(await runCli(['orgs:create', slug, '--name', 'CLI test'], env)).toMatchObject({ code: 0 });
+    const user = await runCli(['users:create', `admin@${slug}.test`, '--org', slug, '--role', 'admin', '--password', 'a long enough password'], env);
+    expect(user).toMatchObject({ code: 0, stdout: expect.stringContaining(`created user admin@${slug}.test`) });
+    expect(user.stdout).not.toContain('a long enough password');
+
+    const token = await runCli(['tokens:create', '--org', slug, '--name', 'ci', '--scope', 'findings:write', '--scope', 'dora:read', '--expires-in', '90d'], env);
+    expect(token.code).toBe(0);
+    expect(token.stdout).toMatch(/token \(shown once\): ffp_[0-9A-Za-z]{40}/);
+    expect(token.stdout).toMatch(/with findings:write, dora:read, expires \d{4}-/);
+  });
+
+  it.each([
+    ['a bad slug', ['orgs:create', 'Not_Valid!', '--name', 'x'], 1, /not a valid org slug/],
+    ['a reserved slug', ['orgs:create', 'healthz', '--name', 'x'], 1, /reserved/],
+    ['an unknown org', ['tokens:create', '--org', 'no-such-org', '--name', 'ci', '--scope', 'findings:write'], 1, /No org with the slug "no-such-org"/],
+    ['an unknown scope', ['tokens:create', '--org', 'x', '--name', 'ci', '--scope', 'everything'], 2, /unknown scope "everything"/],
+    ['a missing option', ['orgs:create', 'some-org'], 2, /--name is required/],
+    ['an unknown option', ['orgs:create', 'some-org', '--name', 'x', '--colour', 'red'], 2, /Unknown option '--colour'/],
+    ['an unknown command', ['orgs:delete', 'x'], 2, /unknown command "orgs:delete"/],
+    ['a bad role', ['users:create', 'a@b.c', '--org', 'x', '--role', 'owner'], 2, /--role must be admin or viewer/],
+    ['a bad expiry', ['tokens:create', '--org', 'x', '--name', 'ci', '--scope', 'dora:read', '--expires-in', 'forever'], 2, /--expires-in/],
+    ['an unknown token id', ['tokens:revoke', '01a21786-830e-720f-b9d2-c201724675a3'], 1, /No API token with the id/],
+  ])('exits non-zero with a clear message on %s', async (_case, args, code, message) => {
+    const result = await runCli(args, env);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('refuses a duplicate org, and with --json prints only the JSON error', async () => {
+    const slug = uniqueSlug('dup');
+    expect((await runCli(['orgs:create', slug, '--name', 'First'], env)).code).toBe(0);
+    const again = await runCli(['orgs:create', slug, '--name', 'Second', '--json'], env);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toEqual({ error: { code: 'conflict', message: `An org with the slug "${slug}" already exists` } });
+  });
+});

@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/** A real server process, started from the build exactly as `npm start` starts it. */
+export interface ServerProcess {
+  url: string;
+  output(): string;
+  /** Sends a signal and answers the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [`${DIST}main.js`], {
+    env: { PATH: process.env.PATH, NO_COLOR: '1', PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = /listening on (http:\/\/\S+)/.exec(output);
+      if (listening) {
+        child.stdout.off('data', onData);
+        child.stdout.on('data', (more: Buffer) => (output += more.toString()));
+        resolve(server(child, listening[1]!, () => output, exited));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+function server(child: ChildProcess, url: string, output: () => string, exited: Promise<number | null>): ServerProcess {
+  return {
+    url,
+    output,
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs a server that is expected to refuse to start; answers its exit code and output. */
+export function runServerToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return runNode(`${DIST}main.js`, [], { PORT: '0', HOST: '127.0.0.1', ...env }).then(({ code, stdout, stderr }) => ({ code, output: stdout + stderr }));
+}
+
+/** The operator CLI, as `npm run dora -- <args>` runs it. */
+export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runNode(`${DIST}cli.js`, args, env);
+}
+
+function runNode(script: string, args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { uuidv7 } from 'uuidv7';
+import { Transactions } from '../src/database/transactions.js';
+import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
+import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * Row-level security is the last line of defence: these queries deliberately forget their tenant
+ * filter, on whichever database the run uses (real PostgreSQL or the embedded default).
+ */
+describe(`tenant isolation in the database (${process.env.DORA_TEST_DATABASE_KIND})`, () => {
+  let t: TestApp;
+  let transactions: Transactions;
+  let orgA: Tenant;
+  let orgB: Tenant;
+
+  const insertDeployment = (tenantId: string, repo: string) =>
+    t.ownerQuery(
+      `INSERT INTO dora_deployments (tenant_id, id, repo_full_name, environment, deployed_at, source)
+       VALUES ($1, $2, $3, 'production', now(), 'api')`,
+      [tenantId, uuidv7(), repo],
+    );
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    transactions = t.app.get(Transactions);
+    orgA = await createOrg(t.app, 'iso-a');
+    orgB = await createOrg(t.app, 'iso-b');
+    await insertDeployment(orgA.id, 'a/one');
+    await insertDeployment(orgA.id, 'a/two');
+    await insertDeployment(orgB.id, 'b/one');
+    await createToken(t.app, orgA);
+    await createToken(t.app, orgB);
+  });
+  afterAll(() => t.close());
+
+  it('shows a tenant only its own rows in every tenant-owned table, without any WHERE', async () => {
+    const seen = await transactions.inTenant(orgA.id, async (tx) => ({
+      tenants: await tx.query<{ id: string }>(`SELECT id FROM tenants`),
+      deployments: await tx.query<{ tenant_id: string; repo_full_name: string }>(`SELECT tenant_id, repo_full_name FROM dora_deployments`),
+      tokens: await tx.query<{ tenant_id: string }>(`SELECT tenant_id FROM api_tokens`),
+      events: await tx.query<{ tenant_id: string }>(`SELECT tenant_id FROM audit_events`),
+      memberships: await tx.query<{ tenant_id: string }>(`SELECT tenant_id FROM memberships`),
+    }));
+    expect(seen.tenants).toEqual([{ id: orgA.id }]);
+    expect(seen.deployments.map((d) => d.repo_full_name).sort()).toEqual(['a/one', 'a/two']);
+    for (const rows of [seen.deployments, seen.tokens, seen.events]) {
+      expect(rows.length).toBeGreaterThan(0);
+      expect(new Set(rows.map((row) => row.tenant_id))).toEqual(new Set([orgA.id]));
+    }
+    expect(seen.memberships.every((m) => m.tenant_id === orgA.id)).toBe(true);
+  });
+
+  it("refuses to write a row into another tenant (WITH CHECK), and cannot change another tenant's rows", async () => {
+    await expect(
+      transactions.inTenant(orgA.id, (tx) =>
+        tx.query(
+          `INSERT INTO dora_deployments (tenant_id, id, repo_full_name, environment, deployed_at, source)
+           VALUES ($1, $2, 'b/forged', 'production', now(), 'api')`,
+          [orgB.id, uuidv7()],
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+
+    const touched = await transactions.inTenant(orgA.id, (tx) => tx.execute(`UPDATE api_tokens SET revoked_at = now() WHERE tenant_id = $1`, [orgB.id]));
+    expect(touched).toBe(0);
+    const [revokedInB] = await t.ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM api_tokens WHERE tenant_id = $1 AND revoked_at IS NOT NULL`, [orgB.id]);
+    expect(revokedInB!.n).toBe(0);
+  });
+
+  it('leaves no role and no tenant on the pooled connection after COMMIT or ROLLBACK', async () => {
+    const state = `SELECT current_user AS role, coalesce(current_setting('dora.tenant_id', true), '') AS tenant`;
+    const inside = await transactions.inTenant(orgA.id, (tx) => tx.query<{ role: string; tenant: string }>(state));
+    expect(inside).toEqual([{ role: 'dora_app', tenant: orgA.id }]);
+
+    await expect(transactions.inTenant(orgA.id, () => Promise.reject(new Error('rolled back')))).rejects.toThrow('rolled back');
+
+    const after = await transactions.acrossTenants('operator cli', (tx) => tx.query<{ role: string; tenant: string }>(state));
+    expect(after[0]!.role).not.toBe('dora_app');
+    expect(after[0]!.tenant).toBe('');
+  });
+
+  it('shows nothing to the application role when no tenant is set', async () => {
+    const rows = await transactions.acrossTenants('operator cli', async (tx) => {
+      await tx.query(`SELECT set_config('role', 'dora_app', true)`);
+      return tx.query(`SELECT id FROM dora_deployments`);
+    });
+    expect(rows).toEqual([]);
+  });
+
+  it('shows a tenant only the users who are its members', async () => {
+    await t.ownerQuery(`INSERT INTO users (id, email, password_hash) VALUES ($1, $2, 'x')`, [uuidv7(), `stranger-${uuidv7()}@example.test`]);
+    const [member] = await t.ownerQuery<{ id: string }>(
+      `INSERT INTO users (id, email, password_hash) VALUES ($1, $2, 'x') RETURNING id`,
+      [uuidv7(), `member-${uuidv7()}@example.test`],
+    );
+    await t.ownerQuery(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'viewer')`, [orgA.id, member!.id]);
+
+    const users = await transactions.inTenant(orgA.id, (tx) => tx.query<{ id: string }>(`SELECT id FROM users`));
+    expect(users).toEqual([{ id: member!.id }]);
+    await expect(transactions.inTenant(orgA.id, (tx) => tx.query(`SELECT password_hash FROM users`))).rejects.toThrow(/permission denied/);
+  });
+
+  it('keeps the audit log append-only, even for the owner', async () => {
+    await expect(t.ownerQuery(`UPDATE audit_events SET action = 'tampered' WHERE tenant_id = $1`, [orgA.id])).rejects.toThrow(/append-only/);
+    await expect(t.ownerQuery(`DELETE FROM audit_events WHERE tenant_id = $1`, [orgA.id])).rejects.toThrow(/append-only/);
+    await expect(t.ownerQuery(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+    await expect(transactions.inTenant(orgA.id, (tx) => tx.query(`DELETE FROM audit_events`))).rejects.toThrow(/permission denied|append-only/);
+  });
+
+  it('runs every session in UTC', async () => {
+    const [row] = await t.ownerQuery<{ TimeZone: string }>(`SHOW TimeZone`);
+    expect(row!.TimeZone).toBe('UTC');
+  });
+});
