@@ -6,7 +6,7 @@ import { CliModule } from './cli/cli.module.js';
 import { COMMANDS, type ParsedArgs, USAGE, UsageError } from './cli/commands.js';
 import { DomainError } from './common/errors.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { migrate } from './database/migrate.js';
+import { assertOwnerBypassesRowSecurity, migrate } from './database/migrate.js';
 import { DataDirBusyError, openDatabase } from './database/open-database.js';
 
 /** The operator CLI: `npm run dora -- <command>`. Exit codes: 0 done, 1 refused or failed, 2 bad command line. */
@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     if (!json) console.error(`database: ${database.description}`);
     const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, database), { logger: false });
     try {
+      await assertOwnerBypassesRowSecurity(app.get(DataSource));
       // A database this process opened itself may never have met the server: bring it up to date first.
       if (database.owned && commandName !== 'db:migrate') await migrate(app.get(DataSource));
       const result = await command(app, { positionals: rest, values: values as ParsedArgs['values'] });

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { migrate } from './database/migrate.js';
+import { assertOwnerBypassesRowSecurity, migrate } from './database/migrate.js';
 import { DataDirBusyError, openDatabase } from './database/open-database.js';
 import { createDemoOrgOnFirstStart } from './first-start.js';
 
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   logger.log(`database: ${database.description}`);
   const app = await createApp(config, database);
   try {
+    await assertOwnerBypassesRowSecurity(app.get(DataSource));
     const applied = await migrate(app.get(DataSource));
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
     await app.listen(config.port, config.host);

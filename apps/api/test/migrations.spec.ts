@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { migrate } from '../src/database/migrate.js';
+import { assertOwnerBypassesRowSecurity, migrate } from '../src/database/migrate.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('migrations', () => {
@@ -30,5 +30,18 @@ describe('migrations', () => {
     );
     expect(tables).toHaveLength(6);
     for (const table of tables) expect(table).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+  });
+
+  it('refuse to start on a database user that forced row-level security would blind', async () => {
+    await expect(assertOwnerBypassesRowSecurity(t.app.get(DataSource))).resolves.toBeUndefined();
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.query(`SET LOCAL ROLE dora_app`);
+      await expect(assertOwnerBypassesRowSecurity(runner)).rejects.toThrow(/"dora_app" cannot bypass row-level security.*BYPASSRLS/);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
   });
 });

@@ -80,6 +80,10 @@ describe(`tenant isolation in the database (${process.env.DORA_TEST_DATABASE_KIN
     expect(after[0]!.tenant).toBe('');
   });
 
+  it('accepts only a UUID as tenant id', async () => {
+    await expect(transactions.inTenant(`${orgA.id}', true); SELECT ('`, (tx) => tx.query(`SELECT 1`))).rejects.toThrow(/Not a tenant id/);
+  });
+
   it('shows nothing to the application role when no tenant is set', async () => {
     const rows = await transactions.acrossTenants('operator cli', async (tx) => {
       await tx.query(`SELECT set_config('role', 'dora_app', true)`);

@@ -2,10 +2,9 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseHealth } from './database-health.js';
 import { dataSourceOptions } from './data-source.js';
+import { OPEN_DATABASE } from './database-tokens.js';
 import type { OpenDatabase } from './open-database.js';
 import { Transactions } from './transactions.js';
-
-export const OPEN_DATABASE = Symbol('OPEN_DATABASE');
 
 @Global()
 @Module({})

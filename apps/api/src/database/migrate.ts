@@ -18,3 +18,19 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
     await runner.release();
   }
 }
+
+/**
+ * The connecting role does the cross-tenant lookups (tokens by prefix, the operator CLI), which forced
+ * row-level security would hide from a plain table owner: it must be a superuser or have BYPASSRLS.
+ */
+export async function assertOwnerBypassesRowSecurity(db: Pick<DataSource, 'query'>): Promise<void> {
+  const [role] = (await db.query(
+    `SELECT current_user AS name, rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user`,
+  )) as { name: string; bypasses: boolean }[];
+  if (!role?.bypasses) {
+    throw new Error(
+      `The database user "${role?.name}" cannot bypass row-level security, which the service's cross-tenant lookups need. ` +
+        `Connect as the database owner with BYPASSRLS (ALTER ROLE "${role?.name}" BYPASSRLS) or as a superuser.`,
+    );
+  }
+}

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { OPEN_DATABASE } from './database-tokens.js';
+import type { OpenDatabase } from './open-database.js';
 
 /**
  * The paths that must look across tenants before a tenant is known (DESIGN §3). They run as the
@@ -28,34 +30,59 @@ export class Tx {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class Transactions {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(OPEN_DATABASE) private readonly database: OpenDatabase,
+  ) {}
 
   /** Tenant work: `dora_app` role and tenant id, both transaction-local, so nothing outlives the transaction. */
-  inTenant<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.run(work, tenantId);
+  async inTenant<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (!UUID.test(tenantId)) throw new Error(`Not a tenant id: ${JSON.stringify(tenantId)}`);
+    // BEGIN and the tenant in one round trip (the id is a checked UUID, safe to inline). Always BEGIN
+    // first: a SET LOCAL outside a transaction is only a warning and leaves row-level security bypassed.
+    return this.transaction(
+      `BEGIN; SELECT set_config('role', 'dora_app', true), set_config('dora.tenant_id', '${tenantId}', true)`,
+      work,
+    );
   }
 
   /** Owner work across tenants, for the named paths only (the name makes every such call easy to find). */
   acrossTenants<T>(_path: CrossTenantPath, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.run(work);
+    return this.transaction('BEGIN', work);
   }
 
-  private async run<T>(work: (tx: Tx) => Promise<T>, tenantId?: string): Promise<T> {
+  /**
+   * One cross-tenant read statement on the hot path. PostgreSQL needs no transaction around it; the
+   * embedded database does, because all its connections share one session, where another client's
+   * statement can slip between the messages of one that is not inside a transaction.
+   */
+  async readAcrossTenants<T>(path: CrossTenantPath, work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.database.kind === 'embedded') return this.acrossTenants(path, work);
     const runner = this.dataSource.createQueryRunner();
     try {
-      // Always BEGIN first: a SET LOCAL outside a transaction is only a warning and leaves RLS bypassed.
-      await runner.startTransaction();
-      if (tenantId !== undefined) {
-        await runner.query(`SELECT set_config('role', 'dora_app', true), set_config('dora.tenant_id', $1, true)`, [tenantId]);
+      return await work(new Tx(runner));
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async transaction<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.query(begin);
+      let result: T;
+      try {
+        result = await work(new Tx(runner));
+      } catch (error) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw error;
       }
-      const result = await work(new Tx(runner));
-      await runner.commitTransaction();
+      await runner.query('COMMIT');
       return result;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
     } finally {
       await runner.release();
     }

@@ -79,7 +79,7 @@ export class TokensService {
   async authenticate(secret: string): Promise<TokenPrincipal> {
     const prefix = prefixOf(secret);
     if (!prefix) throw new DomainError('unauthenticated', 'The bearer token is not a valid API token (ffp_...)');
-    const candidates = await this.transactions.acrossTenants('token lookup', (tx) => this.tokens.findByPrefix(tx, prefix));
+    const candidates = await this.transactions.readAcrossTenants('token lookup', (tx) => this.tokens.findByPrefix(tx, prefix));
     const token = candidates.find((candidate) => secretMatchesHash(secret, candidate.token_hash));
     if (!token) throw new DomainError('unauthenticated', 'Unknown API token');
     if (token.revoked_at) throw new DomainError('unauthenticated', `This API token was revoked at ${token.revoked_at.toISOString()}`);

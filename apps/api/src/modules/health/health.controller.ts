@@ -3,7 +3,7 @@ import type { ServiceStatus } from '@dora/domain';
 import { DomainError } from '../../common/errors.js';
 import { SERVICE_VERSION } from '../../common/version.js';
 import { DatabaseHealth } from '../../database/database-health.js';
-import { OPEN_DATABASE } from '../../database/database.module.js';
+import { OPEN_DATABASE } from '../../database/database-tokens.js';
 import type { OpenDatabase } from '../../database/open-database.js';
 import { TenantsService } from '../tenancy/tenants.service.js';
 

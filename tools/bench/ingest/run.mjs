@@ -1,0 +1,136 @@
+// Ingest throughput: unique deployments POSTed through the real API on PostgreSQL for DURATION seconds
+// at CONCURRENCY connections, against the floor of the same rows (deployment + audit event, one
+// transaction each) inserted directly through pg at the same concurrency.
+//   node tools/bench/ingest/run.mjs        (BENCH_DATABASE_URL, BENCH_DURATION=15, BENCH_CONCURRENCY=32)
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { uuidv7 } from 'uuidv7';
+import { cli, createBenchDatabase, percentile, startApi } from '../lib.mjs';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 15);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+
+const database = await createBenchDatabase('ingest');
+// The per-token limit would cap one token far below what this measures; it is a guard, not the subject.
+const env = { DATABASE_URL: database.url, INGEST_RATE_LIMIT_PER_MINUTE: '0' };
+let api;
+try {
+  api = await startApi(env);
+  await cli(['orgs:create', 'bench', '--name', 'Bench'], env);
+  const { secret } = await cli(['tokens:create', '--org', 'bench', '--name', 'bench', '--scope', 'findings:write'], env);
+  const run = randomUUID().slice(0, 8);
+
+  const body = (n) =>
+    JSON.stringify({
+      repo_full_name: `bench/repo-${n % 50}`,
+      environment: 'production',
+      deployed_at: new Date(Date.now() - (n % 86_400) * 1000).toISOString(),
+      commit_sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      committed_at: new Date(Date.now() - 3_600_000).toISOString(),
+      success: n % 20 !== 0,
+      is_rework: n % 33 === 0,
+      external_ref: `${run}-${n}`,
+    });
+  let sent = 0;
+  const fire = (duration) =>
+    autocannon({
+      url: `${api.url}/api/v1/dora/deployments`,
+      connections: CONCURRENCY,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+          setupRequest: (request) => ({ ...request, body: body(sent++) }),
+        },
+      ],
+    });
+
+  const warmup = await fire(2); // JIT, pool, caches
+  const result = await fire(DURATION);
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const rows = Number((await client.query(`SELECT count(*) FROM dora_deployments`)).rows[0].count);
+  const { tenant_id: tenantId, id: tokenId } = (await client.query(`SELECT tenant_id, id FROM api_tokens LIMIT 1`)).rows[0];
+  await client.end();
+  const accepted = result['2xx'];
+  const apiRate = accepted / DURATION;
+  const peakRss = api.peakRssMiB();
+  await api.stop();
+  api = undefined;
+
+  // The floor: the same writes with nothing in between but pg and PostgreSQL.
+  const floor = await insertDirectly(database.url, tenantId, tokenId, accepted);
+
+  const round = (x, digits = 1) => Number(x.toFixed(digits));
+  console.log(
+    JSON.stringify(
+      {
+        duration_s: DURATION,
+        concurrency: CONCURRENCY,
+        api: {
+          accepted,
+          non_2xx: result.non2xx,
+          errors: result.errors,
+          accepted_with_warmup: accepted + warmup['2xx'],
+          rows_in_database: rows,
+          deployments_per_s: round(apiRate),
+          latency_ms: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+          peak_rss_mib: round(peakRss),
+        },
+        floor_direct_pg: {
+          rows: floor.rows,
+          deployments_per_s: round(floor.rate),
+          latency_ms: { p50: round(floor.p50, 2), p99: round(floor.p99, 2) },
+        },
+        ratio_api_to_floor: round(apiRate / floor.rate, 3),
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await api?.stop();
+  await database.drop();
+}
+
+async function insertDirectly(url, tenantId, tokenId, count) {
+  const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY });
+  const latencies = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        const n = next++;
+        const t0 = performance.now();
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const id = uuidv7();
+          await client.query(
+            `INSERT INTO dora_deployments (tenant_id, id, repo_full_name, environment, deployed_at, commit_sha, committed_at,
+               success, is_rework, external_ref, source, token_id)
+             VALUES ($1, $2, $3, 'production', now(), 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', now() - interval '1 hour',
+               true, false, $4, 'api', $5)`,
+            [tenantId, id, `bench/repo-${n % 50}`, `floor-${n}`, tokenId],
+          );
+          await client.query(
+            `INSERT INTO audit_events (tenant_id, id, action, actor_type, actor_id, subject_type, subject_id, metadata)
+             VALUES ($1, $2, 'api.dora.deployments.ingested', 'token', $3, 'deployment', $4, $5)`,
+            [tenantId, uuidv7(), tokenId, id, { external_ref: `floor-${n}` }],
+          );
+          await client.query('COMMIT');
+        } finally {
+          client.release();
+        }
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.end();
+  latencies.sort((a, b) => a - b);
+  return { rows: count, rate: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}

@@ -1,0 +1,99 @@
+// Shared by the benchmarks: a database of their own, the built API as a process, and a few figures.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** Creates a fresh database on the benchmark server; answers its URL and a function that drops it. */
+export async function createBenchDatabase(label) {
+  const name = `dora_bench_${label}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Builds the API if needed (tsc -b is incremental), then starts it and waits until it listens. */
+export async function startApi(env) {
+  await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'apps/api/tsconfig.app.json']);
+  const port = await freePort();
+  // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/prof" profiles the API while it is measured.
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, `${ROOT}apps/api/dist/main.js`], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NO_COLOR: '1', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('listening on')) resolve();
+    });
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => reject(new Error(`API exited with ${code}:\n${output}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    /** Peak resident set size so far, from the kernel's high-water mark. */
+    peakRssMiB() {
+      const kib = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]);
+      return kib / 1024;
+    },
+    stop() {
+      return new Promise((resolve) => {
+        child.removeAllListeners('exit');
+        child.on('exit', resolve);
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}
+
+/** Runs the operator CLI with --json on the given database and answers its JSON. */
+export async function cli(args, env) {
+  const { stdout } = await run(process.execPath, [`${ROOT}apps/api/dist/cli.js`, ...args, '--json'], env);
+  return JSON.parse(stdout);
+}
+
+function run(command, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`${command} ${args.join(' ')} failed:\n${stdout}${stderr}`))));
+  });
+}
+
+export function percentile(sortedValues, p) {
+  if (sortedValues.length === 0) return NaN;
+  const index = Math.min(sortedValues.length - 1, Math.ceil((p / 100) * sortedValues.length) - 1);
+  return sortedValues[Math.max(0, index)];
+}
