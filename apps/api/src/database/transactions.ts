@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { isUuid } from '../common/uuid.js';
 import { OPEN_DATABASE } from './database-tokens.js';
 import type { OpenDatabase } from './open-database.js';
 
@@ -30,8 +31,6 @@ export class Tx {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 @Injectable()
 export class Transactions {
   constructor(
@@ -41,7 +40,7 @@ export class Transactions {
 
   /** Tenant work: `dora_app` role and tenant id, both transaction-local, so nothing outlives the transaction. */
   async inTenant<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    if (!UUID.test(tenantId)) throw new Error(`Not a tenant id: ${JSON.stringify(tenantId)}`);
+    if (!isUuid(tenantId)) throw new Error(`Not a tenant id: ${JSON.stringify(tenantId)}`);
     // BEGIN and the tenant in one round trip (the id is a checked UUID, safe to inline). Always BEGIN
     // first: a SET LOCAL outside a transaction is only a warning and leaves row-level security bypassed.
     return this.transaction(

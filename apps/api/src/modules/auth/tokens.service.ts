@@ -3,6 +3,7 @@ import type { Scope } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import { DomainError } from '../../common/errors.js';
 import type { RequestContext } from '../../common/request-context.js';
+import { isUuid } from '../../common/uuid.js';
 import { Transactions } from '../../database/transactions.js';
 import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
 import { generateTokenSecret, prefixOf, secretMatchesHash } from './token-secret.js';
@@ -94,6 +95,9 @@ export class TokensService {
     const now = Date.now();
     const last = this.lastUseWritten.get(principal.tokenId);
     if (last !== undefined && now - last < LAST_USED_GRANULARITY_MS) return;
+    if (this.lastUseWritten.size >= 10_000) {
+      for (const [tokenId, at] of this.lastUseWritten) if (now - at >= LAST_USED_GRANULARITY_MS) this.lastUseWritten.delete(tokenId);
+    }
     this.lastUseWritten.set(principal.tokenId, now);
     this.transactions
       .inTenant(principal.tenantId, (tx) => this.tokens.touchLastUsed(tx, principal.tenantId, principal.tokenId))
@@ -102,7 +106,7 @@ export class TokensService {
 
   /** Revokes a token named by id alone (the operator CLI); revoking twice is an error that says so. */
   async revoke(tokenId: string, actor: AuditActor & { type: 'system' }): Promise<ApiToken> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tokenId)) {
+    if (!isUuid(tokenId)) {
       throw new DomainError('validation_failed', `"${tokenId}" is not a token id (a UUID)`);
     }
     const found = await this.transactions.acrossTenants('operator cli', (tx) => this.tokens.findById(tx, tokenId));

@@ -14,14 +14,25 @@ export class TokenBuckets {
   take(key: string): number {
     const now = this.now();
     const refillPerMs = this.perMinute / 60_000;
-    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, updatedAt: now };
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      if (this.buckets.size >= 10_000) this.forgetFullBuckets(now, refillPerMs);
+      bucket = { tokens: this.perMinute, updatedAt: now };
+      this.buckets.set(key, bucket);
+    }
     bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.updatedAt) * refillPerMs);
     bucket.updatedAt = now;
-    this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;
     }
     return Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
+  }
+
+  /** A bucket that has refilled is the same as none: dropping it keeps memory bounded by recent callers. */
+  private forgetFullBuckets(now: number, refillPerMs: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + (now - bucket.updatedAt) * refillPerMs >= this.perMinute) this.buckets.delete(key);
+    }
   }
 }
