@@ -9,6 +9,7 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IngestModule } from './modules/ingest/ingest.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { TenancyModule } from './modules/tenancy/tenancy.module.js';
 
 /** The built dashboard, served on the API's port when it exists (`npm start` builds it). */
@@ -26,6 +27,7 @@ export class AppModule {
         TenancyModule,
         AuthModule,
         IngestModule,
+        MetricsModule,
         HealthModule,
         ...(existsSync(DASHBOARD_DIR)
           ? [ServeStaticModule.forRoot({ rootPath: DASHBOARD_DIR, exclude: ['/api/{*path}', '/healthz', '/readyz'] })]

@@ -1,4 +1,7 @@
 export * from './api-error.js';
+export * from './bands.js';
 export * from './deployments.js';
+export * from './metrics.js';
+export * from './reference.js';
 export * from './scopes.js';
 export * from './service-status.js';

@@ -1,4 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { DomainError } from './errors.js';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
 
@@ -44,4 +45,14 @@ export function IsTimestamp(options: { maxFutureMs?: number } = {}, validationOp
         },
       },
     });
+}
+
+/** An optional [from, to) range from validated query timestamps; `from` after `to` is a 400. */
+export function timeRange(fromText: string | undefined, toText: string | undefined): { from: Date | null; to: Date | null } {
+  const from = fromText === undefined ? null : new Date(parseRfc3339(fromText)!);
+  const to = toText === undefined ? null : new Date(parseRfc3339(toText)!);
+  if (from && to && from > to) {
+    throw new DomainError('validation_failed', 'from must not be after to', [{ field: 'from', message: 'must not be after to' }]);
+  }
+  return { from, to };
 }

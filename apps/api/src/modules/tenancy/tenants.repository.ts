@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { DoraSettings } from '@dora/domain';
 import type { Tx } from '../../database/transactions.js';
 
 export interface Tenant {
@@ -7,6 +8,11 @@ export interface Tenant {
   name: string;
 }
 
+/** An org as the org-scoped endpoints see it: with its DORA settings. */
+export type Org = Tenant & DoraSettings;
+
+const ORG_COLUMNS = `id, slug, name, window_days, timezone`;
+
 @Injectable()
 export class TenantsRepository {
   /** Run as the new tenant itself: row-level security checks the row belongs to it. */
@@ -14,8 +20,8 @@ export class TenantsRepository {
     await tx.query(`INSERT INTO tenants (id, slug, name) VALUES ($1, $2, $3)`, [tenant.id, tenant.slug, tenant.name]);
   }
 
-  async findBySlug(tx: Tx, slug: string): Promise<Tenant | undefined> {
-    const [row] = await tx.query<Tenant>(`SELECT id, slug, name FROM tenants WHERE slug = $1`, [slug]);
+  async findBySlug(tx: Tx, slug: string): Promise<Org | undefined> {
+    const [row] = await tx.query<Org>(`SELECT ${ORG_COLUMNS} FROM tenants WHERE slug = $1`, [slug]);
     return row;
   }
 
@@ -26,5 +32,14 @@ export class TenantsRepository {
   async isEmpty(tx: Tx): Promise<boolean> {
     const [row] = await tx.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM tenants) AS empty`);
     return row!.empty;
+  }
+
+  async updateSettings(tx: Tx, tenantId: string, settings: DoraSettings): Promise<void> {
+    await tx.query(`UPDATE tenants SET window_days = $2, timezone = $3 WHERE id = $1`, [tenantId, settings.window_days, settings.timezone]);
+  }
+
+  async isTimezone(tx: Tx, name: string): Promise<boolean> {
+    const [row] = await tx.query<{ known: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS known`, [name]);
+    return row!.known;
   }
 }

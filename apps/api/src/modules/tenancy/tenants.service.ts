@@ -5,7 +5,10 @@ import { isUniqueViolation } from '../../database/postgres-errors.js';
 import { type CrossTenantPath, Transactions } from '../../database/transactions.js';
 import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
 import { orgSlugProblem } from './org-slug.js';
-import { type Tenant, TenantsRepository } from './tenants.repository.js';
+import type { DoraSettings, WindowDays } from '@dora/domain';
+import type { RequestContext } from '../../common/request-context.js';
+import type { UpdateSettingsDto } from './dto/update-settings.dto.js';
+import { type Org, type Tenant, TenantsRepository } from './tenants.repository.js';
 
 @Injectable()
 export class TenantsService {
@@ -39,6 +42,43 @@ export class TenantsService {
       throw error;
     }
     return tenant;
+  }
+
+  /**
+   * The org of `slug` if it is the caller's own tenant. Another org's slug answers exactly like one that
+   * does not exist: row-level security hides it.
+   */
+  async findOwnOrg(tenantId: string, slug: string): Promise<Org> {
+    const org = await this.transactions.inTenant(tenantId, (tx) => this.tenants.findBySlug(tx, slug));
+    if (!org) throw new DomainError('not_found', `No org with the slug "${slug}"`);
+    return org;
+  }
+
+  async updateSettings(org: Org, change: UpdateSettingsDto, actor: AuditActor, request: RequestContext): Promise<DoraSettings> {
+    if (change.window_days === undefined && change.timezone === undefined) {
+      throw new DomainError('validation_failed', 'Give window_days or timezone (or both)');
+    }
+    const before: DoraSettings = { window_days: org.window_days, timezone: org.timezone };
+    const after: DoraSettings = {
+      window_days: (change.window_days as WindowDays | undefined) ?? before.window_days,
+      timezone: change.timezone ?? before.timezone,
+    };
+    return this.transactions.inTenant(org.id, async (tx) => {
+      if (!(await this.tenants.isTimezone(tx, after.timezone))) {
+        const message = `"${after.timezone}" is not a time zone: use an IANA name such as Europe/Berlin or UTC`;
+        throw new DomainError('validation_failed', message, [{ field: 'timezone', message: 'must be an IANA time zone name' }]);
+      }
+      await this.tenants.updateSettings(tx, org.id, after);
+      await this.audit.record(tx, {
+        tenantId: org.id,
+        action: 'dora.settings.updated',
+        actor,
+        subject: { type: 'org', id: org.id },
+        request,
+        metadata: { before, after },
+      });
+      return after;
+    });
   }
 
   /** Resolves a slug before any tenant is known. */

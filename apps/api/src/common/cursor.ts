@@ -1,0 +1,35 @@
+import { DomainError } from './errors.js';
+import { parseRfc3339 } from './timestamps.js';
+import { isUuid } from './uuid.js';
+
+/** Opaque page cursors: the last item's sort key, as base64url JSON. */
+export function encodeCursor(key: unknown[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** Reads a cursor made by `encodeCursor`, checking its shape with `isValid`; anything else is a 400. */
+export function decodeCursor<Key extends unknown[]>(cursor: string, isValid: (key: unknown[]) => key is Key): Key {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = undefined;
+  }
+  if (!Array.isArray(key) || !isValid(key)) {
+    throw new DomainError('validation_failed', 'cursor is not valid: pass next_cursor of the previous page unchanged', [
+      { field: 'cursor', message: 'is not a cursor of this list' },
+    ]);
+  }
+  return key;
+}
+
+/** The cursor of a newest-first list: the last item's timestamp (to the microsecond) and id. */
+export function isTimeAndIdCursor(key: unknown[]): key is [string, string] {
+  return (
+    key.length === 2 &&
+    typeof key[0] === 'string' &&
+    parseRfc3339(key[0]) !== undefined &&
+    typeof key[1] === 'string' &&
+    isUuid(key[1])
+  );
+}

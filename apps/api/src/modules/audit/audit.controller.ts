@@ -1,0 +1,18 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import type { AuditEventItem, Page } from '@dora/domain';
+import { CurrentOrg, RequiresScope, TokenAuthGuard } from '../auth/token-auth.guard.js';
+import type { Org } from '../tenancy/tenants.repository.js';
+import { AuditService } from './audit.service.js';
+import { AuditQueryDto } from './dto/audit-query.dto.js';
+
+@Controller('api/v1/orgs/:slug/audit')
+@UseGuards(TokenAuthGuard)
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @RequiresScope('dora:read')
+  list(@CurrentOrg() org: Org, @Query() query: AuditQueryDto): Promise<Page<AuditEventItem>> {
+    return this.audit.list(org.id, query);
+  }
+}

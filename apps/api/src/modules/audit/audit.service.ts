@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { AuditEventItem, Page } from '@dora/domain';
+import { decodeCursor, encodeCursor, isTimeAndIdCursor } from '../../common/cursor.js';
+import { timeRange } from '../../common/timestamps.js';
+import { Transactions } from '../../database/transactions.js';
+import { AuditRepository, toAuditEventItem } from './audit.repository.js';
+import type { AuditQueryDto } from './dto/audit-query.dto.js';
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  /** The org's audit log, newest first. */
+  async list(tenantId: string, query: AuditQueryDto): Promise<Page<AuditEventItem>> {
+    const { from, to } = timeRange(query.from, query.to);
+    const after = query.cursor ? decodeCursor(query.cursor, isTimeAndIdCursor) : null;
+    const rows = await this.transactions.inTenant(tenantId, (tx) =>
+      this.audit.list(tx, { tenantId, action: query.action ?? null, from, to }, { after, limit: query.limit + 1 }),
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toAuditEventItem),
+      next_cursor: rows.length > query.limit && last ? encodeCursor([last.occurred_at_exact, last.id]) : null,
+    };
+  }
+}
+

@@ -1,0 +1,118 @@
+import { REPO_SORT_KEYS, WINDOW_DAYS } from '@dora/domain';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ToBoolean, ToNumber } from '../../../common/query-params.js';
+import { IsTimestamp } from '../../../common/timestamps.js';
+
+const ENVIRONMENT = /^[A-Za-z0-9._/-]{1,64}$/;
+const REPO = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)+$/;
+
+/** What every metric question is about: one environment (default production), optionally one repo. */
+class ScopeQuery {
+  @Matches(ENVIRONMENT, { message: 'must be 1-64 characters of letters, digits, "-", "_", "." and "/"' })
+  @IsOptional()
+  environment: string = 'production';
+
+  @Matches(REPO, { message: 'must be owner/name' })
+  @MaxLength(255)
+  @IsOptional()
+  repo?: string;
+
+  /** The moment the answer is computed at (default now): the same as_of always gives the same answer. */
+  @IsTimestamp()
+  @IsOptional()
+  as_of?: string;
+}
+
+export class SummaryQueryDto extends ScopeQuery {
+  /** Days; default the org's setting. */
+  @IsIn(WINDOW_DAYS, { message: `must be one of ${WINDOW_DAYS.join(', ')}` })
+  @ToNumber()
+  @IsOptional()
+  window?: number;
+}
+
+export class SeriesQueryDto extends ScopeQuery {
+  @Max(90)
+  @Min(1)
+  @IsInt({ message: 'must be a whole number of days from 1 to 90' })
+  @ToNumber()
+  @IsOptional()
+  days: number = 30;
+}
+
+const SORTS = REPO_SORT_KEYS.flatMap((key) => [key, `-${key}`]);
+
+export class ReposQueryDto {
+  @IsIn(WINDOW_DAYS, { message: `must be one of ${WINDOW_DAYS.join(', ')}` })
+  @ToNumber()
+  @IsOptional()
+  window?: number;
+
+  @Matches(ENVIRONMENT, { message: 'must be 1-64 characters of letters, digits, "-", "_", "." and "/"' })
+  @IsOptional()
+  environment: string = 'production';
+
+  @IsTimestamp()
+  @IsOptional()
+  as_of?: string;
+
+  /** A metric (or repo_full_name, deployments); a leading "-" sorts descending. */
+  @IsIn(SORTS, { message: `must be one of ${REPO_SORT_KEYS.join(', ')}, optionally with a leading "-"` })
+  @IsOptional()
+  sort: string = 'repo_full_name';
+
+  @Max(200)
+  @Min(1)
+  @IsInt({ message: 'must be a whole number from 1 to 200' })
+  @ToNumber()
+  @IsOptional()
+  limit: number = 50;
+
+  @MaxLength(1000)
+  @IsString()
+  @IsOptional()
+  cursor?: string;
+}
+
+export class DeploymentsQueryDto {
+  /** Inclusive, on deployed_at. */
+  @IsTimestamp()
+  @IsOptional()
+  from?: string;
+
+  /** Exclusive, on deployed_at. */
+  @IsTimestamp()
+  @IsOptional()
+  to?: string;
+
+  @Matches(REPO, { message: 'must be owner/name' })
+  @MaxLength(255)
+  @IsOptional()
+  repo?: string;
+
+  @Matches(ENVIRONMENT, { message: 'must be 1-64 characters of letters, digits, "-", "_", "." and "/"' })
+  @IsOptional()
+  environment: string = 'production';
+
+  @IsBoolean({ message: 'must be true or false' })
+  @ToBoolean()
+  @IsOptional()
+  success?: boolean;
+
+  @IsBoolean({ message: 'must be true or false' })
+  @ToBoolean()
+  @IsOptional()
+  is_rework?: boolean;
+
+  @Max(200)
+  @Min(1)
+  @IsInt({ message: 'must be a whole number from 1 to 200' })
+  @ToNumber()
+  @IsOptional()
+  limit: number = 50;
+
+  @MaxLength(1000)
+  @IsString()
+  @IsOptional()
+  cursor?: string;
+}

@@ -1,0 +1,286 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type ReferenceDeployment, referenceSeries, referenceSummary } from '@dora/domain';
+import { deployment, insertDeployments } from './support/deployments.js';
+import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * DESIGN §4's decided edge cases, one org each, with the expected numbers worked out by hand. Each case
+ * checks the API's SQL answer and the reference implementation against the same hand-made numbers.
+ */
+const AS_OF = '2026-11-26T10:00:00Z';
+const T = Date.parse(AS_OF);
+const H = 3_600_000;
+const D = 24 * H;
+const sha = 'a1b2c3d';
+
+describe('DORA metrics: golden cases (SQL and reference)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  /** A fresh org with these deployments; answers GET of a dora path for it. */
+  async function orgWith(rows: ReferenceDeployment[], settings?: { timezone: string }) {
+    const org = await createOrg(t.app, 'golden');
+    const { secret } = await createToken(t.app, org, ['dora:read', 'dora:admin']);
+    await insertDeployments(t.app, org.id, rows);
+    if (settings) {
+      await t.http().put(`/api/v1/orgs/${org.slug}/dora/settings`).set('Authorization', `Bearer ${secret}`).send(settings).expect(200);
+    }
+    return async (path: string) => {
+      const res = await t.http().get(`/api/v1/orgs/${org.slug}/dora/${path}`).set('Authorization', `Bearer ${secret}`);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+  }
+
+  async function summaryOf(rows: ReferenceDeployment[], query: { window?: number; asOf?: string; repo?: string } = {}) {
+    const get = await orgWith(rows);
+    const asOf = query.asOf ?? AS_OF;
+    const params = new URLSearchParams({ window: String(query.window ?? 30), as_of: asOf, ...(query.repo ? { repo: query.repo } : {}) });
+    const sql = await get(`summary?${params}`);
+    const reference = referenceSummary(rows, { environment: 'production', repo: query.repo ?? null, days: query.window ?? 30, asOf: Date.parse(asOf) });
+    return { sql, reference };
+  }
+
+  it('no data: nulls and no bands, except a frequency of 0 in band low', async () => {
+    const { sql, reference } = await summaryOf([]);
+    const expected = {
+      deployment_frequency: { value: 0, successes: 0, band: 'low' },
+      lead_time: { p50_seconds: null, p95_seconds: null, sample: 0, without_commit: 0, excluded_negative: 0, band: null },
+      change_failure_rate: { value: null, failed: 0, total: 0, band: null },
+      time_to_restore: { median_seconds: null, restored: 0, open: 0, oldest_open_seconds: null, band: null },
+      rework_rate: { value: null, rework: 0, total: 0, band: null },
+    };
+    expect(sql).toMatchObject({ ...expected, org: expect.any(String), environment: 'production', repo: null, band_set: 'dora-2023' });
+    expect(reference).toMatchObject(expected);
+    expect(sql.window).toEqual({ days: 30, from: '2026-10-27T10:00:00.000Z', to: '2026-11-26T10:00:00.000Z' });
+    expect(sql.previous.window).toEqual({ days: 30, from: '2026-09-27T10:00:00.000Z', to: '2026-10-27T10:00:00.000Z' });
+  });
+
+  it('window edges: from is inclusive, as_of exclusive, in plain seconds', async () => {
+    // In the 30-day window [T − 30 d, T): the deploy at exactly T − 30 d. Not: T itself, and T − 30 d − 1 ms
+    // (which is the previous window's last millisecond).
+    const { sql, reference } = await summaryOf([
+      deployment(T - 30 * D),
+      deployment(T),
+      deployment(T - 30 * D - 1),
+      deployment(T - 60 * D), // the previous window's first instant
+      deployment(T - 60 * D - 1), // before both
+    ]);
+    // 1 success in 30 days: 1/30 a day, medium (30·1 ≥ 30).
+    for (const answer of [sql, reference]) {
+      expect(answer.deployment_frequency).toEqual({ value: 1 / 30, successes: 1, band: 'medium' });
+      expect(answer.previous.deployment_frequency).toEqual({ value: 2 / 30, successes: 2, band: 'medium' });
+    }
+  });
+
+  it('lead time: successful deploys with a commit not after them; the rest is counted, not measured', async () => {
+    const { sql, reference } = await summaryOf([
+      deployment(T - 10 * H, { commit_sha: sha, committed_at: T - 11 * H }), // 1 h
+      deployment(T - 10 * H, { commit_sha: sha, committed_at: T - 13 * H }), // 3 h
+      deployment(T - 9 * H, { commit_sha: sha, committed_at: T - 9 * H }), // 0 s: counts
+      deployment(T - 8 * H, { commit_sha: null, committed_at: T - 9 * H }), // without commit_sha
+      deployment(T - 8 * H, { commit_sha: sha, committed_at: null }), // without committed_at
+      deployment(T - 8 * H, { commit_sha: sha, committed_at: T - 7 * H }), // commit after deploy: excluded_negative
+      deployment(T - 8 * H, { commit_sha: sha, committed_at: T - 100 * H, success: false }), // failed: never in lead time
+    ]);
+    // Sample [0, 3600, 10800]: p50 = 3600; p95 at position 0.95·2 = 1.9 → 3600 + 0.9·7200 = 10080.
+    // 6 successes = 3 sample + 2 without_commit + 1 excluded_negative.
+    const expected = { p50_seconds: 3600, p95_seconds: 10080, sample: 3, without_commit: 2, excluded_negative: 1, band: 'elite' };
+    expect(sql.lead_time).toEqual(expected);
+    expect(reference.lead_time.p95_seconds).toBeCloseTo(10080, 6);
+    expect({ ...reference.lead_time, p95_seconds: 10080 }).toEqual(expected);
+    expect(sql.deployment_frequency.successes).toBe(6);
+  });
+
+  it('change-failure rate counts failures and rework; rework rate only rework, without a band', async () => {
+    const rows = [
+      ...Array.from({ length: 16 }, (_, i) => deployment(T - (i + 1) * H)),
+      deployment(T - 20 * H, { success: false }),
+      deployment(T - 21 * H, { success: false, is_rework: true }),
+      deployment(T - 22 * H, { is_rework: true }), // a successful rework still counts as failed
+      deployment(T - 23 * H, { is_rework: true }),
+    ];
+    const { sql, reference } = await summaryOf(rows);
+    // total 20; failed = 2 failures + 2 successful rework = 4 → 20 %: low (100·4 = 400 > 15·20 = 300).
+    // rework = 3 → 15 %.
+    for (const answer of [sql, reference]) {
+      expect(answer.change_failure_rate).toEqual({ value: 0.2, failed: 4, total: 20, band: 'low' });
+      expect(answer.rework_rate).toEqual({ value: 0.15, rework: 3, total: 20, band: null });
+      expect(answer.deployment_frequency.successes).toBe(18);
+    }
+  });
+
+  it('no failures: change-failure rate 0 (elite), time to restore null with restored 0', async () => {
+    const { sql, reference } = await summaryOf([deployment(T - H), deployment(T - 2 * H)]);
+    for (const answer of [sql, reference]) {
+      expect(answer.change_failure_rate).toEqual({ value: 0, failed: 0, total: 2, band: 'elite' });
+      expect(answer.time_to_restore).toEqual({ median_seconds: null, restored: 0, open: 0, oldest_open_seconds: null, band: null });
+    }
+  });
+
+  it('a streak of failures is measured, each one, to the one success that ends it', async () => {
+    const { sql, reference } = await summaryOf([
+      deployment(T - 5 * H, { success: false }), // restored after 30 min
+      deployment(T - 5 * H + 10 * 60_000, { success: false }), // restored after 20 min
+      deployment(T - 5 * H + 30 * 60_000),
+      deployment(T - 3 * H, { success: false }), // restored after 2 h
+      deployment(T - H),
+    ]);
+    // Durations 1200, 1800, 7200 s: median 1800 s, elite (< 1 h).
+    for (const answer of [sql, reference]) {
+      expect(answer.time_to_restore).toEqual({ median_seconds: 1800, restored: 3, open: 0, oldest_open_seconds: null, band: 'elite' });
+    }
+  });
+
+  it('a failure without a later success before as_of is open: in the failure rate, not in the median', async () => {
+    const { sql, reference } = await summaryOf([
+      deployment(T - 50 * H, { success: false }),
+      deployment(T - 26 * H), // restores the first after 24 h: medium (≥ 1 day, < 1 week)
+      deployment(T - 2 * H, { success: false }), // open for 2 h at as_of
+      deployment(T - 1 * H, { success: false }), // open for 1 h
+      deployment(T - H, { repo_full_name: 'acme/other' }), // another repo restores nothing here
+      deployment(T - H, { environment: 'staging' }), // nor does another environment
+    ]);
+    for (const answer of [sql, reference]) {
+      expect(answer.time_to_restore).toEqual({ median_seconds: 86400, restored: 1, open: 2, oldest_open_seconds: 7200, band: 'medium' });
+      expect(answer.change_failure_rate).toMatchObject({ failed: 3, total: 5 });
+    }
+  });
+
+  it('a success at the same instant as a failure does not restore it: it must be strictly later', async () => {
+    const { sql, reference } = await summaryOf([deployment(T - H, { success: false }), deployment(T - H)]);
+    for (const answer of [sql, reference]) {
+      expect(answer.time_to_restore).toMatchObject({ restored: 0, open: 1, oldest_open_seconds: 3600 });
+    }
+  });
+
+  it('a success exactly at as_of is outside the window and restores nothing yet', async () => {
+    const { sql, reference } = await summaryOf([deployment(T - H, { success: false }), deployment(T)]);
+    for (const answer of [sql, reference]) {
+      expect(answer.time_to_restore).toEqual({ median_seconds: null, restored: 0, open: 1, oldest_open_seconds: 3600, band: null });
+      expect(answer.deployment_frequency.successes).toBe(0);
+    }
+  });
+
+  it('restores are searched before as_of only, so an earlier as_of gives the earlier answer', async () => {
+    const rows = [deployment(T - 10 * H, { success: false }), deployment(T - 4 * H)];
+    const { sql: early, reference: earlyReference } = await summaryOf(rows, { asOf: new Date(T - 5 * H).toISOString() });
+    // At T − 5 h the failure is 5 h old and still open.
+    for (const answer of [early, earlyReference]) {
+      expect(answer.time_to_restore).toMatchObject({ median_seconds: null, restored: 0, open: 1, oldest_open_seconds: 18000 });
+    }
+    const { sql: late } = await summaryOf(rows);
+    expect(late.time_to_restore).toMatchObject({ median_seconds: 21600, restored: 1, open: 0, band: 'high' });
+  });
+
+  it('previous is the summary at as_of − window: a failure restored after that moment is open there', async () => {
+    const { sql, reference } = await summaryOf(
+      [deployment(T - 8 * D - H, { success: false }), deployment(T - 7 * D + H)],
+      { window: 7 },
+    );
+    // Previous window [T − 14 d, T − 7 d) holds the failure (at T − 8 d − 1 h); its success comes after
+    // T − 7 d, so there it is open, 1 d + 1 h old: 90000 s. The current window holds only the success.
+    for (const answer of [sql, reference]) {
+      expect(answer.previous.time_to_restore).toEqual({ median_seconds: null, restored: 0, open: 1, oldest_open_seconds: 90000, band: null });
+      expect(answer.previous.change_failure_rate).toEqual({ value: 1, failed: 1, total: 1, band: 'low' });
+      expect(answer.time_to_restore).toEqual({ median_seconds: null, restored: 0, open: 0, oldest_open_seconds: null, band: null });
+      expect(answer.deployment_frequency).toEqual({ value: 1 / 7, successes: 1, band: 'high' });
+    }
+  });
+
+  it('a failure that arrives after its restoring success (a backfill) is restored all the same', async () => {
+    const { sql } = await summaryOf([deployment(T - 2 * H), deployment(T - 3 * H, { success: false }), deployment(T - H, { success: false }), deployment(T - 30 * 60_000)]);
+    // T − 3 h failure → success at T − 2 h (3600 s); T − 1 h failure → success at T − 30 min (1800 s). Median 2700.
+    expect(sql.time_to_restore).toEqual({ median_seconds: 2700, restored: 2, open: 0, oldest_open_seconds: null, band: 'elite' });
+  });
+
+  it('gives the same restores whatever order the deployments arrive in', async () => {
+    // A failure and a success at the same instant, then a later success: the failure is restored by the
+    // later one only (strictly later), after 2 h — in each of the 6 arrival orders.
+    const failure = deployment(T - 5 * H, { success: false });
+    const sameInstant = deployment(T - 5 * H);
+    const later = deployment(T - 3 * H);
+    const orders = [
+      [failure, sameInstant, later],
+      [failure, later, sameInstant],
+      [sameInstant, failure, later],
+      [sameInstant, later, failure],
+      [later, failure, sameInstant],
+      [later, sameInstant, failure],
+    ];
+    for (const order of orders) {
+      const { sql } = await summaryOf(order);
+      expect(sql.time_to_restore).toEqual({ median_seconds: 7200, restored: 1, open: 0, oldest_open_seconds: null, band: 'high' });
+    }
+  });
+
+  it('filters by repo', async () => {
+    const { sql, reference } = await summaryOf([deployment(T - H), deployment(T - H, { repo_full_name: 'acme/api', success: false })], { repo: 'acme/api' });
+    for (const answer of [sql, reference]) {
+      expect(answer.change_failure_rate).toEqual({ value: 1, failed: 1, total: 1, band: 'low' });
+    }
+    expect(sql.repo).toBe('acme/api');
+  });
+
+  it('series: local days in the org time zone, 25 hours on the day summer time ends, the last one cut at as_of', async () => {
+    const rows = [
+      deployment('2026-10-24T21:59:59Z'), // 23:59:59 CEST on the 24th
+      deployment('2026-10-24T22:00:00Z', { commit_sha: sha, committed_at: Date.parse('2026-10-24T21:00:00Z') }), // 00:00 on the 25th, lead 1 h
+      deployment('2026-10-25T22:30:00Z', { success: false }), // 23:30 CET: still the 25th
+      deployment('2026-10-26T00:30:00Z'), // 01:30 on the 26th; restores the failure after 2 h
+    ];
+    const get = await orgWith(rows, { timezone: 'Europe/Berlin' });
+    const asOf = '2026-10-26T10:00:00Z';
+    const series = await get(`series?days=3&as_of=${asOf}`);
+    const empty = { value: null, rework: 0, total: 0 };
+    const expected = [
+      {
+        date: '2026-10-24',
+        from: '2026-10-23T22:00:00.000Z',
+        to: '2026-10-24T22:00:00.000Z',
+        deployment_frequency: { value: 1, successes: 1 },
+        lead_time: { p50_seconds: null, p95_seconds: null, sample: 0 },
+        change_failure_rate: { value: 0, failed: 0, total: 1 },
+        time_to_restore: { median_seconds: null, restored: 0, open: 0 },
+        rework_rate: { value: 0, rework: 0, total: 1 },
+      },
+      {
+        date: '2026-10-25', // 25 hours long
+        from: '2026-10-24T22:00:00.000Z',
+        to: '2026-10-25T23:00:00.000Z',
+        deployment_frequency: { value: 1, successes: 1 },
+        lead_time: { p50_seconds: 3600, p95_seconds: 3600, sample: 1 },
+        change_failure_rate: { value: 0.5, failed: 1, total: 2 },
+        time_to_restore: { median_seconds: 7200, restored: 1, open: 0 },
+        rework_rate: { value: 0, rework: 0, total: 2 },
+      },
+      {
+        date: '2026-10-26', // cut at as_of
+        from: '2026-10-25T23:00:00.000Z',
+        to: '2026-10-26T10:00:00.000Z',
+        deployment_frequency: { value: 1, successes: 1 },
+        lead_time: { p50_seconds: null, p95_seconds: null, sample: 0 },
+        change_failure_rate: { value: 0, failed: 0, total: 1 },
+        time_to_restore: { median_seconds: null, restored: 0, open: 0 },
+        rework_rate: { value: 0, rework: 0, total: 1 },
+      },
+    ];
+    expect(series).toMatchObject({ environment: 'production', repo: null, timezone: 'Europe/Berlin' });
+    expect(series.points).toEqual(expected);
+    expect(referenceSeries(rows, { environment: 'production', repo: null, days: 3, asOf: Date.parse(asOf), timeZone: 'Europe/Berlin' })).toEqual(expected);
+
+    const before = await get(`series?days=2&as_of=2026-10-24T12:00:00Z`);
+    // A day with no deployment: 0 counts, null rates and durations.
+    expect(before.points[0]).toMatchObject({
+      date: '2026-10-23',
+      deployment_frequency: { value: 0, successes: 0 },
+      lead_time: { p50_seconds: null, p95_seconds: null, sample: 0 },
+      change_failure_rate: { value: null, failed: 0, total: 0 },
+      time_to_restore: { median_seconds: null, restored: 0, open: 0 },
+      rework_rate: empty,
+    });
+  });
+});

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type ReferenceDeployment, referenceRepos, referenceSeries, referenceSummary } from '@dora/domain';
+import fc from 'fast-check';
+import { insertDeployments } from './support/deployments.js';
+import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * Random deployment histories into real PostgreSQL: the API's SQL must give exactly what the reference
+ * implementation gives (durations to the millisecond, counts and rates exactly). On a failure fast-check
+ * prints the seed and path; FC_SEED=<seed> replays it.
+ */
+const AS_OF = Date.parse('2026-11-26T10:00:00.000Z');
+const D = 86_400_000;
+const REPOS = ['acme/web', 'acme/api', 'beta/app'];
+const ENVIRONMENTS = ['production', 'staging'];
+const TIME_ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Adelaide'];
+const runs = (numRuns: number) => ({ numRuns, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) });
+
+/** Instants that favour the edges: window starts and ends, and a coarse grid so that ties happen. */
+const instant = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 24 }).map((slot) => AS_OF - slot * 6 * 3_600_000) },
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 200 }).map((slot) => AS_OF - slot * 3 * 3_600_000) },
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 190 * 24 * 60 }).map((minutes) => AS_OF - minutes * 60_000) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .constantFrom(7, 30, 90, 14, 60, 180)
+      .chain((days) => fc.constantFrom(AS_OF - days * D, AS_OF - days * D - 1, AS_OF - days * D + 1, AS_OF, AS_OF - 1)),
+  },
+);
+
+const deploymentArbitrary: fc.Arbitrary<ReferenceDeployment> = fc
+  .record({
+    repo_full_name: fc.constantFrom(...REPOS),
+    environment: fc.constantFrom(...ENVIRONMENTS),
+    deployed_at: instant,
+    commit: fc.option(
+      fc.record({
+        sha: fc.option(fc.constant('0123abcd'), { freq: 6 }),
+        // Mostly before the deploy (lead times from seconds to weeks), sometimes after it.
+        leadMs: fc.oneof(fc.integer({ min: 0, max: 40 * D }), fc.integer({ min: -3 * D, max: -1 })),
+        hasTime: fc.boolean(),
+      }),
+      { freq: 4 },
+    ),
+    success: fc.boolean(),
+    failure: fc.integer({ min: 0, max: 3 }),
+    is_rework: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
+  })
+  .map((r) => ({
+    repo_full_name: r.repo_full_name,
+    environment: r.environment,
+    deployed_at: r.deployed_at,
+    commit_sha: r.commit?.sha ?? null,
+    committed_at: r.commit?.hasTime ? r.deployed_at - r.commit.leadMs : null,
+    success: r.success || r.failure > 0, // about one in eight fails, in streaks now and then
+    is_rework: r.is_rework,
+  }));
+
+/** A history, inserted in a random order (backfills arrive after what they precede). */
+const history = fc
+  .array(fc.tuple(deploymentArbitrary, fc.integer()), { maxLength: 45 })
+  .map((pairs) => ({ rows: pairs.map(([row]) => row), insertionOrder: [...pairs].sort((a, b) => a[1] - b[1]).map(([row]) => row) }));
+
+const DURATIONS = new Set(['p50_seconds', 'p95_seconds', 'median_seconds', 'oldest_open_seconds']);
+/** Durations to the millisecond (SQL's float arithmetic may differ in the last bits); everything else as it is. */
+function comparable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => [key, DURATIONS.has(key) && typeof v === 'number' ? Math.round(v * 1000) / 1000 : comparable(v)]),
+    );
+  }
+  return value;
+}
+
+describe('DORA metrics: SQL equals the reference implementation on random histories', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  /** A new org (so tenants pile up as runs go) with the history, plus noise in another org that must not count. */
+  async function orgWith(insertionOrder: ReferenceDeployment[], timezone?: string) {
+    const org = await createOrg(t.app, 'prop');
+    const noise = await createOrg(t.app, 'noise');
+    const { secret } = await createToken(t.app, org, ['dora:read', 'dora:admin']);
+    await insertDeployments(t.app, org.id, insertionOrder);
+    await insertDeployments(t.app, noise.id, insertionOrder.map((row) => ({ ...row, success: !row.success })));
+    if (timezone) {
+      await t.http().put(`/api/v1/orgs/${org.slug}/dora/settings`).set('Authorization', `Bearer ${secret}`).send({ timezone }).expect(200);
+    }
+    return async (path: string) => {
+      const res = await t.http().get(`/api/v1/orgs/${org.slug}/dora/${path}`).set('Authorization', `Bearer ${secret}`);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+  }
+
+  it('summary, with the previous window', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        history,
+        fc.constantFrom(7, 30, 90),
+        fc.constantFrom(...ENVIRONMENTS),
+        fc.option(fc.constantFrom(...REPOS)),
+        async ({ rows, insertionOrder }, days, environment, repo) => {
+          const get = await orgWith(insertionOrder);
+          const params = new URLSearchParams({ window: String(days), environment, as_of: new Date(AS_OF).toISOString(), ...(repo ? { repo } : {}) });
+          const sql = await get(`summary?${params}`);
+          const { window, previous, ...metrics } = referenceSummary(rows, { environment, repo, days, asOf: AS_OF });
+          expect(comparable(sql)).toEqual(comparable({ org: sql.org, environment, repo, band_set: 'dora-2023', window, ...metrics, previous }));
+        },
+      ),
+      runs(30),
+    );
+  });
+
+  it('series, in the org time zone', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        history,
+        fc.integer({ min: 1, max: 12 }),
+        fc.constantFrom(...TIME_ZONES),
+        fc.option(fc.constantFrom(...REPOS)),
+        fc.integer({ min: 0, max: 7 * 24 }).map((hours) => AS_OF - hours * 3_600_000),
+        async ({ rows, insertionOrder }, days, timeZone, repo, asOf) => {
+          const get = await orgWith(insertionOrder, timeZone);
+          const params = new URLSearchParams({ days: String(days), as_of: new Date(asOf).toISOString(), ...(repo ? { repo } : {}) });
+          const sql = await get(`series?${params}`);
+          expect(sql.timezone).toBe(timeZone);
+          expect(comparable(sql.points)).toEqual(comparable(referenceSeries(rows, { environment: 'production', repo, days, asOf, timeZone })));
+        },
+      ),
+      runs(20),
+    );
+  });
+
+  it('per-repo breakdown', async () => {
+    await fc.assert(
+      fc.asyncProperty(history, fc.constantFrom(7, 30, 90), fc.constantFrom(...ENVIRONMENTS), async ({ rows, insertionOrder }, days, environment) => {
+        const get = await orgWith(insertionOrder);
+        const sql = await get(`repos?window=${days}&environment=${environment}&as_of=${new Date(AS_OF).toISOString()}&limit=200`);
+        expect(sql.next_cursor).toBeNull();
+        expect(comparable(sql.items)).toEqual(comparable(referenceRepos(rows, { environment, days, asOf: AS_OF })));
+      }),
+      runs(20),
+    );
+  });
+});

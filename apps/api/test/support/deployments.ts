@@ -1,0 +1,42 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { ReferenceDeployment } from '@dora/domain';
+import { uuidv7 } from 'uuidv7';
+import { Transactions } from '../../src/database/transactions.js';
+import { DeploymentsRepository } from '../../src/modules/ingest/deployments.repository.js';
+
+/** Stores deployments through the ingest repository, in the given order, in one tenant transaction. */
+export async function insertDeployments(app: NestExpressApplication, tenantId: string, rows: ReferenceDeployment[]): Promise<void> {
+  const repository = app.get(DeploymentsRepository);
+  await app.get(Transactions).inTenant(tenantId, async (tx) => {
+    for (const row of rows) {
+      await repository.insertIfNew(tx, {
+        id: uuidv7(),
+        tenantId,
+        repoFullName: row.repo_full_name,
+        environment: row.environment,
+        deployedAt: new Date(row.deployed_at).toISOString(),
+        commitSha: row.commit_sha,
+        committedAt: row.committed_at === null ? null : new Date(row.committed_at).toISOString(),
+        success: row.success,
+        isRework: row.is_rework,
+        externalRef: null,
+        source: 'api',
+        tokenId: null,
+      });
+    }
+  });
+}
+
+/** A deployment with the defaults of the ingest API: successful, not rework, no commit. */
+export function deployment(at: string | number, fields: Partial<ReferenceDeployment> = {}): ReferenceDeployment {
+  return {
+    repo_full_name: 'acme/web',
+    environment: 'production',
+    deployed_at: typeof at === 'number' ? at : Date.parse(at),
+    commit_sha: null,
+    committed_at: null,
+    success: true,
+    is_rework: false,
+    ...fields,
+  };
+}

@@ -1,0 +1,162 @@
+import type { Band } from './bands.js';
+import type { DeploymentSource } from './deployments.js';
+
+/** The metric queries' inputs other than the org (DESIGN §4). */
+export const WINDOW_DAYS = [7, 30, 90] as const;
+export type WindowDays = (typeof WINDOW_DAYS)[number];
+
+export interface MetricsWindow {
+  days: number;
+  /** RFC 3339 UTC, inclusive. */
+  from: string;
+  /** RFC 3339 UTC, exclusive: the `as_of`. */
+  to: string;
+}
+
+export interface DeploymentFrequency {
+  /** Successful deployments a day over the window (in a series point: that day's count). */
+  value: number;
+  successes: number;
+  band: Band;
+}
+
+export interface LeadTime {
+  p50_seconds: number | null;
+  p95_seconds: number | null;
+  /** Successful deployments with a commit time not after the deployment. */
+  sample: number;
+  /** Successful deployments without commit_sha or committed_at. */
+  without_commit: number;
+  /** Successful deployments whose commit is later than the deployment. */
+  excluded_negative: number;
+  band: Band | null;
+}
+
+export interface ChangeFailureRate {
+  /** failed / total, a fraction in [0, 1]. */
+  value: number | null;
+  /** Deployments that failed or were rework. */
+  failed: number;
+  total: number;
+  band: Band | null;
+}
+
+export interface TimeToRestore {
+  median_seconds: number | null;
+  /** Failures followed by a success on the same repo and environment before `as_of`. */
+  restored: number;
+  /** Failures with no such success yet. */
+  open: number;
+  oldest_open_seconds: number | null;
+  band: Band | null;
+}
+
+export interface ReworkRate {
+  value: number | null;
+  rework: number;
+  total: number;
+  band: null;
+}
+
+export interface DoraMetrics {
+  deployment_frequency: DeploymentFrequency;
+  lead_time: LeadTime;
+  change_failure_rate: ChangeFailureRate;
+  time_to_restore: TimeToRestore;
+  rework_rate: ReworkRate;
+}
+
+export interface DoraSummary extends DoraMetrics {
+  org: string;
+  environment: string;
+  repo: string | null;
+  band_set: string;
+  window: MetricsWindow;
+  /** What the same question answered at `as_of − window`. */
+  previous: DoraMetrics & { window: MetricsWindow };
+}
+
+/** One day of a series: the definitions over [local midnight, next local midnight), truncated at `as_of`. */
+export interface SeriesPoint {
+  /** The local date, YYYY-MM-DD. */
+  date: string;
+  from: string;
+  to: string;
+  deployment_frequency: Omit<DeploymentFrequency, 'band'>;
+  lead_time: Pick<LeadTime, 'p50_seconds' | 'p95_seconds' | 'sample'>;
+  change_failure_rate: Omit<ChangeFailureRate, 'band'>;
+  time_to_restore: Pick<TimeToRestore, 'median_seconds' | 'restored' | 'open'>;
+  rework_rate: Omit<ReworkRate, 'band'>;
+}
+
+export interface DoraSeries {
+  org: string;
+  environment: string;
+  repo: string | null;
+  timezone: string;
+  points: SeriesPoint[];
+}
+
+export interface RepoMetrics extends DoraMetrics {
+  repo_full_name: string;
+}
+
+/** Sort keys of the per-repo breakdown; `-` in front sorts descending. */
+export const REPO_SORT_KEYS = [
+  'repo_full_name',
+  'deployments',
+  'deployment_frequency',
+  'lead_time',
+  'change_failure_rate',
+  'time_to_restore',
+  'rework_rate',
+] as const;
+export type RepoSortKey = (typeof REPO_SORT_KEYS)[number];
+
+export interface Page<Item> {
+  items: Item[];
+  /** Pass as `cursor` for the next page; `null` on the last one. */
+  next_cursor: string | null;
+}
+
+export interface DeploymentItem {
+  id: string;
+  repo_full_name: string;
+  environment: string;
+  deployed_at: string;
+  commit_sha: string | null;
+  committed_at: string | null;
+  success: boolean;
+  is_rework: boolean;
+  external_ref: string | null;
+  source: DeploymentSource;
+  /** Who reported it: the API token (by name) or the webhook delivery. */
+  ingested_by: { type: 'token' | 'webhook'; id: string | null; name: string | null };
+  created_at: string;
+}
+
+export interface AuditEventItem {
+  id: string;
+  occurred_at: string;
+  action: string;
+  actor: { type: 'token' | 'user' | 'webhook' | 'system'; id: string | null };
+  subject: { type: string | null; id: string | null };
+  request_id: string | null;
+  ip: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface DeploymentDetail extends DeploymentItem {
+  audit_events: AuditEventItem[];
+}
+
+export interface EnvironmentCount {
+  environment: string;
+  deployments: number;
+  last_deployed_at: string;
+}
+
+export interface DoraSettings {
+  window_days: WindowDays;
+  timezone: string;
+}

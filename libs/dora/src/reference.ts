@@ -1,0 +1,204 @@
+/**
+ * The DORA metrics of DESIGN §4, computed the obvious way over an array of deployments. Not used by
+ * the service: it is the yardstick its SQL is tested against, so it favours plainness over speed.
+ */
+import { changeFailureRateBand, deploymentFrequencyBand, leadTimeBand, timeToRestoreBand } from './bands.js';
+import type { DoraMetrics, MetricsWindow, RepoMetrics, SeriesPoint } from './metrics.js';
+
+export interface ReferenceDeployment {
+  repo_full_name: string;
+  environment: string;
+  /** Epoch milliseconds. */
+  deployed_at: number;
+  commit_sha: string | null;
+  committed_at: number | null;
+  success: boolean;
+  is_rework: boolean;
+}
+
+export interface ReferenceQuery {
+  environment: string;
+  repo: string | null;
+  days: number;
+  /** Epoch milliseconds. */
+  asOf: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** `percentile_cont`: linear interpolation between the two nearest ranks. */
+export function percentileCont(values: number[], fraction: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = fraction * (sorted.length - 1);
+  const lower = sorted[Math.floor(position)]!;
+  const upper = sorted[Math.ceil(position)]!;
+  return lower + (upper - lower) * (position - Math.floor(position));
+}
+
+/**
+ * The first success on the same repo and environment strictly after the failure and before
+ * `restoresBefore`, or `undefined` while the failure is open.
+ */
+function restoredAt(all: ReferenceDeployment[], failure: ReferenceDeployment, restoresBefore: number): number | undefined {
+  const later = all
+    .filter(
+      (d) =>
+        d.success &&
+        d.repo_full_name === failure.repo_full_name &&
+        d.environment === failure.environment &&
+        d.deployed_at > failure.deployed_at &&
+        d.deployed_at < restoresBefore,
+    )
+    .map((d) => d.deployed_at);
+  return later.length ? Math.min(...later) : undefined;
+}
+
+/** The five metrics over the deployments of [from, to), with restores searched before `restoresBefore`. */
+export function referenceMetrics(
+  all: ReferenceDeployment[],
+  scope: { environment: string; repo: string | null; from: number; to: number; days: number; restoresBefore: number },
+): DoraMetrics {
+  const inWindow = all.filter(
+    (d) =>
+      d.environment === scope.environment &&
+      (scope.repo === null || d.repo_full_name === scope.repo) &&
+      d.deployed_at >= scope.from &&
+      d.deployed_at < scope.to,
+  );
+  const successes = inWindow.filter((d) => d.success);
+  const withCommit = successes.filter((d) => d.commit_sha !== null && d.committed_at !== null);
+  const leadTimes = withCommit.filter((d) => d.committed_at! <= d.deployed_at).map((d) => (d.deployed_at - d.committed_at!) / 1000);
+  const failed = inWindow.filter((d) => !d.success || d.is_rework).length;
+  const rework = inWindow.filter((d) => d.is_rework).length;
+  const total = inWindow.length;
+
+  const failures = inWindow.filter((d) => !d.success);
+  const restoreSeconds: number[] = [];
+  const openSince: number[] = [];
+  for (const failure of failures) {
+    const restored = restoredAt(all, failure, scope.restoresBefore);
+    if (restored === undefined) openSince.push(failure.deployed_at);
+    else restoreSeconds.push((restored - failure.deployed_at) / 1000);
+  }
+
+  const p50 = percentileCont(leadTimes, 0.5);
+  const medianRestore = percentileCont(restoreSeconds, 0.5);
+  return {
+    deployment_frequency: {
+      value: successes.length / scope.days,
+      successes: successes.length,
+      band: deploymentFrequencyBand(successes.length, scope.days),
+    },
+    lead_time: {
+      p50_seconds: p50,
+      p95_seconds: percentileCont(leadTimes, 0.95),
+      sample: leadTimes.length,
+      without_commit: successes.length - withCommit.length,
+      excluded_negative: withCommit.length - leadTimes.length,
+      band: leadTimeBand(p50),
+    },
+    change_failure_rate: {
+      value: total === 0 ? null : failed / total,
+      failed,
+      total,
+      band: changeFailureRateBand(failed, total),
+    },
+    time_to_restore: {
+      median_seconds: medianRestore,
+      restored: restoreSeconds.length,
+      open: openSince.length,
+      oldest_open_seconds: openSince.length ? (scope.restoresBefore - Math.min(...openSince)) / 1000 : null,
+      band: timeToRestoreBand(medianRestore),
+    },
+    rework_rate: { value: total === 0 ? null : rework / total, rework, total, band: null },
+  };
+}
+
+export function referenceWindow(days: number, asOf: number): MetricsWindow {
+  return { days, from: new Date(asOf - days * DAY_MS).toISOString(), to: new Date(asOf).toISOString() };
+}
+
+/** The summary and its previous window: the same question asked at `asOf − days`. */
+export function referenceSummary(all: ReferenceDeployment[], query: ReferenceQuery) {
+  const at = (asOf: number) => ({
+    window: referenceWindow(query.days, asOf),
+    ...referenceMetrics(all, { ...query, from: asOf - query.days * DAY_MS, to: asOf, restoresBefore: asOf }),
+  });
+  return { ...at(query.asOf), previous: at(query.asOf - query.days * DAY_MS) };
+}
+
+/** Every repo with deployments in the window, in repo order. */
+export function referenceRepos(all: ReferenceDeployment[], query: Omit<ReferenceQuery, 'repo'>): RepoMetrics[] {
+  const from = query.asOf - query.days * DAY_MS;
+  const repos = new Set(
+    all.filter((d) => d.environment === query.environment && d.deployed_at >= from && d.deployed_at < query.asOf).map((d) => d.repo_full_name),
+  );
+  return [...repos].sort().map((repo) => ({
+    repo_full_name: repo,
+    ...referenceMetrics(all, { environment: query.environment, repo, from, to: query.asOf, days: query.days, restoresBefore: query.asOf }),
+  }));
+}
+
+/** Daily points ending with the day that holds `asOf`, cut at local midnight in `timeZone`. */
+export function referenceSeries(all: ReferenceDeployment[], query: ReferenceQuery & { timeZone: string }): SeriesPoint[] {
+  const today = localDate(query.asOf, query.timeZone);
+  const points: SeriesPoint[] = [];
+  for (let back = query.days - 1; back >= 0; back--) {
+    const date = addDays(today, -back);
+    const from = localMidnight(date, query.timeZone);
+    const to = Math.min(localMidnight(addDays(date, 1), query.timeZone), query.asOf);
+    const m = referenceMetrics(all, { environment: query.environment, repo: query.repo, from, to, days: 1, restoresBefore: query.asOf });
+    points.push({
+      date,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      deployment_frequency: { value: m.deployment_frequency.successes, successes: m.deployment_frequency.successes },
+      lead_time: { p50_seconds: m.lead_time.p50_seconds, p95_seconds: m.lead_time.p95_seconds, sample: m.lead_time.sample },
+      change_failure_rate: { value: m.change_failure_rate.value, failed: m.change_failure_rate.failed, total: m.change_failure_rate.total },
+      time_to_restore: { median_seconds: m.time_to_restore.median_seconds, restored: m.time_to_restore.restored, open: m.time_to_restore.open },
+      rework_rate: { value: m.rework_rate.value, rework: m.rework_rate.rework, total: m.rework_rate.total },
+    });
+  }
+  return points;
+}
+
+/** The calendar date (YYYY-MM-DD) at an instant in a time zone. */
+export function localDate(instant: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return parts; // en-CA formats as YYYY-MM-DD
+}
+
+function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The instant of 00:00 local time on `date` (for zones where midnight exists every day). */
+export function localMidnight(date: string, timeZone: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d);
+  let instant = wall - offsetMs(wall, timeZone);
+  instant = wall - offsetMs(instant, timeZone); // once more, in case the offset changed in between
+  return instant;
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds. */
+function offsetMs(instant: number, timeZone: string): number {
+  const fields = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(instant)
+      .map((part) => [part.type, Number(part.value)]),
+  ) as Record<string, number>;
+  const wall = Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
+  return wall - (instant - (instant % 1000));
+}
