@@ -20,6 +20,7 @@ export async function createBenchDatabase(label) {
   return {
     url: url.toString(),
     async drop() {
+      if (process.env.BENCH_KEEP) return console.error(`kept ${url}`); // for EXPLAIN ANALYZE by hand
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -6,6 +6,14 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * exact by triggers on every insert, including out-of-order backfills; plus covering indexes led by
  * the tenant for the window scans, and the audit log's listing indexes.
  */
+/** Sets every failure's restored_at from the rows there are (also used after bulk loads without triggers). */
+export const BACKFILL_RESTORED_AT = /* sql */ `
+  UPDATE dora_deployments f
+     SET restored_at = (SELECT min(s.deployed_at) FROM dora_deployments s
+                         WHERE s.tenant_id = f.tenant_id AND s.environment = f.environment
+                           AND s.repo_full_name = f.repo_full_name AND s.success AND s.deployed_at > f.deployed_at)
+   WHERE NOT f.success`;
+
 export class MetricsDerivedColumns1795700000000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query(/* sql */ `
@@ -15,20 +23,14 @@ export class MetricsDerivedColumns1795700000000 implements MigrationInterface {
                THEN extract(epoch FROM deployed_at - committed_at)::double precision END) STORED,
         ADD COLUMN restored_at timestamptz`);
 
-    await db.query(/* sql */ `
-      UPDATE dora_deployments f
-         SET restored_at = (SELECT min(s.deployed_at) FROM dora_deployments s
-                             WHERE s.tenant_id = f.tenant_id AND s.environment = f.environment
-                               AND s.repo_full_name = f.repo_full_name AND s.success AND s.deployed_at > f.deployed_at)
-       WHERE NOT f.success`);
-
     await db.query(`DROP INDEX dora_deployments_deployed_at_idx`);
     await db.query(/* sql */ `
-      CREATE INDEX dora_deployments_window_idx ON dora_deployments (tenant_id, environment, deployed_at, id)
-        INCLUDE (repo_full_name, success, is_rework, lead_time_seconds, restored_at)`);
+      CREATE INDEX dora_deployments_window_idx ON dora_deployments (tenant_id, environment, deployed_at)
+        INCLUDE (success, is_rework, lead_time_seconds, restored_at)`);
     await db.query(/* sql */ `
       CREATE INDEX dora_deployments_repo_window_idx ON dora_deployments (tenant_id, environment, repo_full_name, deployed_at)
         INCLUDE (success, is_rework, lead_time_seconds, restored_at)`);
+    await db.query(BACKFILL_RESTORED_AT); // after the indexes: each failure's search is then one index probe
 
     // A failure learns its restore when it arrives, from the successes already there.
     await db.query(/* sql */ `
