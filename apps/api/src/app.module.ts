@@ -11,6 +11,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { IngestModule } from './modules/ingest/ingest.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { TenancyModule } from './modules/tenancy/tenancy.module.js';
+import { WebhookModule } from './modules/webhook/webhook.module.js';
 
 /** The built dashboard, served on the API's port when it exists (`npm start` builds it). */
 const DASHBOARD_DIR = new URL('../../dashboard/dist', import.meta.url).pathname;
@@ -29,6 +30,7 @@ export class AppModule {
         IngestModule,
         MetricsModule,
         HealthModule,
+        WebhookModule,
         ...(existsSync(DASHBOARD_DIR)
           ? [ServeStaticModule.forRoot({ rootPath: DASHBOARD_DIR, exclude: ['/api/{*path}', '/healthz', '/readyz'] })]
           : []),

@@ -4,13 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { ErrorFilter } from './common/error.filter.js';
-import { jsonBody } from './common/json-body.js';
+import { jsonBody, rawBody } from './common/request-body.js';
 import { assignRequestId } from './common/request-context.js';
 import { RequestValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import type { OpenDatabase } from './database/open-database.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** Forgejo release payloads carry the release notes and the whole repository: room for long notes. */
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** The HTTP application, the same for the server and the tests. */
 export async function createApp(
@@ -24,6 +26,7 @@ export async function createApp(
   });
   app.disable('x-powered-by');
   app.use(assignRequestId);
+  app.use('/api/v1/webhooks', rawBody(WEBHOOK_BODY_LIMIT_BYTES));
   app.use('/api', jsonBody(BODY_LIMIT_BYTES));
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new ErrorFilter());

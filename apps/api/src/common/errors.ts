@@ -7,11 +7,13 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unauthenticated'
+  | 'invalid_signature'
   | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'rate_limited'
   | 'database_unavailable'
+  | 'not_configured'
   | 'internal';
 
 /** A failure a service reports with a code; never built as an HTTP exception in the services. */
@@ -34,6 +36,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'invalid_json':
       return 400;
     case 'unauthenticated':
+    case 'invalid_signature':
       return 401;
     case 'forbidden':
       return 403;
@@ -50,6 +53,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'internal':
       return 500;
     case 'database_unavailable':
+    case 'not_configured':
       return 503;
   }
 }

@@ -10,6 +10,16 @@ describe('loadConfig', () => {
       databasePoolSize: 10,
       dataDir: '/srv/dora/.data',
       ingestRateLimitPerMinute: 1200,
+      forgejo: {
+        webhookSecret: undefined,
+        url: undefined,
+        token: undefined,
+        apiTimeoutMs: 10_000,
+        retryBaseMs: 5_000,
+        retryMaxMs: 300_000,
+        retryForMs: 24 * 3_600_000,
+        pollIntervalMs: 2_000,
+      },
     });
   });
 
@@ -27,16 +37,22 @@ describe('loadConfig', () => {
         DATABASE_POOL_SIZE: '20',
         DORA_DATA_DIR: '/var/lib/dora',
         INGEST_RATE_LIMIT_PER_MINUTE: '0',
+        FORGEJO_WEBHOOK_SECRET: 's3cr3t',
+        FORGEJO_URL: 'https://forge.example.com/',
+        FORGEJO_TOKEN: 'pat',
+        WEBHOOK_RETRY_FOR_HOURS: '2',
       },
       '/ignored',
     );
-    expect(config).toEqual({
+    expect(config.forgejo).toMatchObject({ webhookSecret: 's3cr3t', url: 'https://forge.example.com', token: 'pat', retryForMs: 7_200_000 });
+    expect({ ...config, forgejo: undefined }).toEqual({
       port: 8080,
       host: '127.0.0.1',
       databaseUrl: 'postgresql://dora@db:5432/dora',
       databasePoolSize: 20,
       dataDir: '/var/lib/dora',
       ingestRateLimitPerMinute: 0,
+      forgejo: undefined,
     });
   });
 
@@ -47,6 +63,8 @@ describe('loadConfig', () => {
     ['DATABASE_POOL_SIZE', '0'],
     ['DATABASE_URL', 'mysql://db/dora'],
     ['INGEST_RATE_LIMIT_PER_MINUTE', '1.5'],
+    ['FORGEJO_URL', 'forge.example.com'],
+    ['WEBHOOK_RETRY_FOR_HOURS', '0'],
   ])('stops on %s=%s, naming the variable and what is allowed', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}=.* is not valid: .+`));

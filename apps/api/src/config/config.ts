@@ -12,6 +12,23 @@ export interface AppConfig {
   dataDir: string;
   /** Ingest requests per minute and token; 0 turns the limit off. */
   ingestRateLimitPerMinute: number;
+  forgejo: ForgejoConfig;
+}
+
+export interface ForgejoConfig {
+  /** Without it the webhook endpoint refuses every delivery (503). */
+  webhookSecret: string | undefined;
+  /** Base URL of the Forgejo instance, for resolving a release's commit; without it, releases are recorded without commit data. */
+  url: string | undefined;
+  token: string | undefined;
+  apiTimeoutMs: number;
+  /** First retry after this, doubling up to `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A delivery that could not be processed for this long is given up (failed, retryable by an admin). */
+  retryForMs: number;
+  /** How often each process looks for due deliveries (new ones are started at once). */
+  pollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -34,7 +51,30 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 100),
     dataDir: resolve(cwd, nonEmpty(env, 'DORA_DATA_DIR', './.data')),
     ingestRateLimitPerMinute: integer(env, 'INGEST_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
+    forgejo: {
+      webhookSecret: env.FORGEJO_WEBHOOK_SECRET || undefined,
+      url: httpUrl(env, 'FORGEJO_URL'),
+      token: env.FORGEJO_TOKEN?.trim() || undefined,
+      apiTimeoutMs: integer(env, 'FORGEJO_API_TIMEOUT_MS', 10_000, 100, 120_000),
+      retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 10, 600_000),
+      retryMaxMs: integer(env, 'WEBHOOK_RETRY_MAX_MS', 300_000, 10, 86_400_000),
+      retryForMs: integer(env, 'WEBHOOK_RETRY_FOR_HOURS', 24, 1, 24 * 30) * 3_600_000,
+      pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 2_000, 50, 600_000),
+    },
   };
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) throw new ConfigError(name, 'an http:// or https:// URL', value);
+  return value.replace(/\/+$/, '');
 }
 
 function databaseUrl(env: Env): string | undefined {

@@ -13,7 +13,8 @@ export type CrossTenantPath =
   | 'org lookup'
   | 'operator cli'
   | 'first-start bootstrap'
-  | 'service status';
+  | 'service status'
+  | 'webhook inbox';
 
 /** One open transaction; repositories take it as their first argument so a change and its audit event share it. */
 export class Tx {

@@ -10,7 +10,8 @@ export type AuditAction =
   | 'org.member.added'
   | 'auth.token.created'
   | 'auth.token.revoked'
-  | 'dora.settings.updated';
+  | 'dora.settings.updated'
+  | 'webhook.delivery.retried';
 
 /** Who did it: an API token, a signed-in user, a webhook, or the service itself (operator CLI, first start). */
 export type AuditActor =

@@ -11,5 +11,6 @@ import { IngestService } from './ingest.service.js';
   imports: [AuthModule, AuditLogModule, TenancyModule],
   controllers: [IngestController],
   providers: [DeploymentsRepository, IngestService, IngestRateLimitGuard],
+  exports: [IngestService],
 })
 export class IngestModule {}

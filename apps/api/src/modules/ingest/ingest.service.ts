@@ -5,7 +5,7 @@ import type { RequestContext } from '../../common/request-context.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { TokenPrincipal } from '../auth/tokens.service.js';
-import { DeploymentsRepository, type StoredDeployment } from './deployments.repository.js';
+import { DeploymentsRepository, type NewForgejoDeployment, type StoredDeployment } from './deployments.repository.js';
 
 @Injectable()
 export class IngestService {
@@ -57,7 +57,39 @@ export class IngestService {
       return toResponse(existing!, true);
     });
   }
+
+  /**
+   * Records a deployment from a Forgejo delivery with its audit event (actor webhook:forgejo), or finds
+   * the one its release or tag already has. Answers the deployment's id and whether this call made it.
+   */
+  async recordForgejoDeployment(input: ForgejoDeploymentInput): Promise<{ id: string; created: boolean }> {
+    return this.transactions.inTenant(input.tenantId, async (tx) => {
+      const inserted = await this.deployments.insertForgejoIfNew(tx, { id: uuidv7(), ...input });
+      if (inserted) {
+        await this.audit.record(tx, {
+          tenantId: input.tenantId,
+          action: 'api.dora.deployments.ingested',
+          actor: { type: 'webhook', id: 'forgejo' },
+          subject: { type: 'deployment', id: inserted.id },
+          metadata: {
+            delivery_id: input.deliveryId,
+            repo_full_name: input.repoFullName,
+            external_ref: input.externalRef,
+            release_tag: input.releaseTag,
+            deployed_at: input.deployedAt,
+            commit_sha: input.commitSha,
+            committed_at: input.committedAt,
+          },
+        });
+        return { id: inserted.id, created: true };
+      }
+      const existing = await this.deployments.findForgejo(tx, input);
+      return { id: existing!.id, created: false };
+    });
+  }
 }
+
+export type ForgejoDeploymentInput = Omit<NewForgejoDeployment, 'id'>;
 
 function toResponse(row: StoredDeployment, deduped: boolean): IngestedDeployment {
   return {

@@ -83,9 +83,13 @@ export class TenantsService {
 
   /** Resolves a slug before any tenant is known. */
   async findBySlug(slug: string, path: CrossTenantPath): Promise<Tenant> {
-    const tenant = await this.transactions.acrossTenants(path, (tx) => this.tenants.findBySlug(tx, slug));
+    const tenant = await this.find(slug, path);
     if (!tenant) throw new DomainError('not_found', `No org with the slug "${slug}"`);
     return tenant;
+  }
+
+  find(slug: string, path: CrossTenantPath): Promise<Tenant | undefined> {
+    return this.transactions.acrossTenants(path, (tx) => this.tenants.findBySlug(tx, slug));
   }
 
   isEmpty(): Promise<boolean> {

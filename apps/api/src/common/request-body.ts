@@ -5,11 +5,13 @@ const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
 /**
  * Bodies sent to the API are JSON of at most `limitBytes`: anything else is a 415, a larger body a 413,
- * unparseable JSON a 400 — each with the service's error body.
+ * unparseable JSON a 400 — each with the service's error body. A body already read (the raw bytes of a
+ * signed webhook) is left alone.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
   const parse = express.json({ limit: limitBytes });
   return (request: Request, response: Response, next: NextFunction) => {
+    if (Buffer.isBuffer(request.body)) return next();
     const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
     if (hasBody && !JSON_TYPE.test(request.headers['content-type'] ?? '')) {
       next(new DomainError('unsupported_media_type', 'Request body must be JSON (Content-Type: application/json)'));
@@ -17,6 +19,16 @@ export function jsonBody(limitBytes: number): RequestHandler {
     }
     parse(request, response, (error?: unknown) => next(error === undefined ? undefined : fromBodyParser(error, limitBytes)));
   };
+}
+
+/** The body as its exact bytes (a Buffer, empty when there is none), for signatures computed over them. */
+export function rawBody(limitBytes: number): RequestHandler {
+  const read = express.raw({ type: () => true, limit: limitBytes });
+  return (request: Request, response: Response, next: NextFunction) =>
+    read(request, response, (error?: unknown) => {
+      if (error === undefined && !Buffer.isBuffer(request.body)) request.body = Buffer.alloc(0);
+      next(error === undefined ? undefined : fromBodyParser(error, limitBytes));
+    });
 }
 
 function fromBodyParser(error: unknown, limitBytes: number): unknown {

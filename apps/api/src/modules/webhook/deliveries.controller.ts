@@ -1,0 +1,34 @@
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import type { Page } from '@dora/domain';
+import { type RequestContext, RequestMeta } from '../../common/request-context.js';
+import { CurrentOrg, CurrentToken, RequiresScope, TokenAuthGuard } from '../auth/token-auth.guard.js';
+import type { TokenPrincipal } from '../auth/tokens.service.js';
+import type { Org } from '../tenancy/tenants.repository.js';
+import { DeliveriesQueryDto } from './dto/deliveries-query.dto.js';
+import { type DeliveryItem, WebhookService } from './webhook.service.js';
+
+/** An org's Forgejo deliveries, for its admins. */
+@Controller('api/v1/orgs/:slug/webhooks/deliveries')
+@UseGuards(TokenAuthGuard)
+export class DeliveriesController {
+  constructor(private readonly webhook: WebhookService) {}
+
+  @Get()
+  @RequiresScope('dora:admin')
+  list(@CurrentOrg() org: Org, @Query() query: DeliveriesQueryDto): Promise<Page<DeliveryItem>> {
+    return this.webhook.list(org.id, query);
+  }
+
+  /** Re-queues a failed delivery; it is tried again at once. */
+  @Post(':id/retry')
+  @HttpCode(202)
+  @RequiresScope('dora:admin')
+  retry(
+    @CurrentOrg() org: Org,
+    @Param('id') id: string,
+    @CurrentToken() token: TokenPrincipal,
+    @RequestMeta() request: RequestContext,
+  ): Promise<DeliveryItem> {
+    return this.webhook.retry(org.id, id, { type: 'token', id: token.tokenId }, request);
+  }
+}

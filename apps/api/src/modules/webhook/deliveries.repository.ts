@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../../database/transactions.js';
+
+export type DeliveryStatus = 'pending' | 'processed' | 'skipped' | 'failed';
+
+export interface Delivery {
+  id: string;
+  delivery_id: string | null;
+  event: string;
+  action: string | null;
+  payload: unknown;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: Date;
+  give_up_at: Date;
+  last_error: string | null;
+  tenant_id: string | null;
+  deployment_id: string | null;
+  received_at: Date;
+  processed_at: Date | null;
+}
+
+export interface NewDelivery {
+  id: string;
+  deliveryId: string | null;
+  event: string;
+  action: string | null;
+  payload: unknown;
+  status: 'pending' | 'skipped';
+  lastError: string | null;
+  giveUpAt: Date;
+}
+
+const SUMMARY_COLUMNS = `id, delivery_id, event, action, status, attempts, next_attempt_at, give_up_at, last_error,
+  tenant_id, deployment_id, received_at, processed_at,
+  to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS received_at_exact`;
+
+/** The inbox of verified deliveries. Writes happen before any org is known: the owner path "webhook inbox". */
+@Injectable()
+export class DeliveriesRepository {
+  /** Stores a delivery once per delivery id; answers `undefined` when that id is already stored. */
+  async insert(tx: Tx, d: NewDelivery): Promise<Delivery | undefined> {
+    const [row] = await tx.query<Delivery>(
+      /* sql */ `
+      INSERT INTO webhook_deliveries (id, delivery_id, event, action, payload, status, last_error, give_up_at, processed_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $6 = 'skipped' THEN now() END)
+      ON CONFLICT (delivery_id) DO NOTHING
+      RETURNING *`,
+      [d.id, d.deliveryId, d.event, d.action, d.payload, d.status, d.lastError, d.giveUpAt],
+    );
+    return row;
+  }
+
+  async findByDeliveryId(tx: Tx, deliveryId: string): Promise<Delivery | undefined> {
+    const [row] = await tx.query<Delivery>(`SELECT * FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId]);
+    return row;
+  }
+
+  /**
+   * Claims the oldest due pending delivery for `leaseMs`: other processes skip it (SKIP LOCKED now,
+   * its next_attempt_at later) until this one finishes it or the lease runs out (a crashed process).
+   */
+  async claimDue(tx: Tx, leaseMs: number): Promise<Delivery | undefined> {
+    const [row] = await tx.query<Delivery>(
+      /* sql */ `
+      UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond'
+       WHERE id = (SELECT id FROM webhook_deliveries
+                    WHERE status = 'pending' AND next_attempt_at <= now()
+                    ORDER BY next_attempt_at
+                    FOR UPDATE SKIP LOCKED
+                    LIMIT 1)
+      RETURNING *`,
+      [leaseMs],
+    );
+    return row;
+  }
+
+  /** Records how an attempt ended, unless another process has claimed the delivery since (its attempts moved on). */
+  async finish(
+    tx: Tx,
+    claimed: Pick<Delivery, 'id' | 'attempts'>,
+    outcome: { status: DeliveryStatus; tenantId: string | null; deploymentId: string | null; lastError: string | null; retryAt: Date | null },
+  ): Promise<boolean> {
+    const touched = await tx.execute(
+      /* sql */ `
+      UPDATE webhook_deliveries
+         SET status = $3, tenant_id = coalesce($4, tenant_id), deployment_id = $5, last_error = $6,
+             next_attempt_at = coalesce($7, next_attempt_at),
+             processed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
+       WHERE id = $1 AND attempts = $2`,
+      [claimed.id, claimed.attempts, outcome.status, outcome.tenantId, outcome.deploymentId, outcome.lastError, outcome.retryAt],
+    );
+    return touched === 1;
+  }
+
+  /** An org's deliveries, newest first (row-level security shows only its own). */
+  async list(
+    tx: Tx,
+    filter: { tenantId: string; status: DeliveryStatus | null },
+    page: { after: [string, string] | null; limit: number },
+  ): Promise<(Omit<Delivery, 'payload'> & { received_at_exact: string })[]> {
+    return tx.query(
+      /* sql */ `
+      SELECT ${SUMMARY_COLUMNS} FROM webhook_deliveries
+       WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2)
+         AND ($3::timestamptz IS NULL OR (received_at, id) < ($3::timestamptz, $4::uuid))
+       ORDER BY received_at DESC, id DESC
+       LIMIT $5`,
+      [filter.tenantId, filter.status, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit],
+    );
+  }
+
+  /** Puts a failed delivery back in the queue, due now, with a fresh retry period. */
+  async requeue(tx: Tx, tenantId: string, id: string, retryForMs: number): Promise<Delivery | undefined> {
+    const [row] = await tx.query<Delivery>(
+      /* sql */ `
+      UPDATE webhook_deliveries
+         SET status = 'pending', next_attempt_at = now(), give_up_at = now() + $3 * interval '1 millisecond'
+       WHERE tenant_id = $1 AND id = $2 AND status = 'failed'
+      RETURNING *`,
+      [tenantId, id, retryForMs],
+    );
+    return row;
+  }
+}

@@ -1,0 +1,183 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { AppConfig } from '../../config/config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { Transactions } from '../../database/transactions.js';
+import { type ForgejoDeploymentInput, IngestService } from '../ingest/ingest.service.js';
+import { TenantsService } from '../tenancy/tenants.service.js';
+import { type Delivery, DeliveriesRepository, type DeliveryStatus } from './deliveries.repository.js';
+import { ForgejoClient, ForgejoRefusedError, ForgejoUnavailableError, type ResolvedCommit } from './forgejo-client.js';
+import { type DeliveryPlan, planDelivery } from './forgejo-payload.js';
+import { WebhookService } from './webhook.service.js';
+
+/** Deliveries worked on at once per process: a slow Forgejo answer never holds up the others. */
+const CONCURRENCY = 4;
+
+/** The ref is not there (404): a definite answer, so the delivery fails (an admin may retry it). */
+class RefNotFoundError extends Error {}
+
+type Outcome = { status: DeliveryStatus; tenantId: string | null; deploymentId: string | null; lastError: string | null; retryAt: Date | null };
+
+/**
+ * Works through pending deliveries after they were acknowledged, in every API process: claims one at a
+ * time with FOR UPDATE SKIP LOCKED and a lease, resolves the commit through the Forgejo API, records the
+ * deployment, and retries with exponential back-off what could not be done now. Pending deliveries
+ * survive restarts: they are in the database, and a process looks for due ones at start and every poll.
+ */
+@Injectable()
+export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WebhookProcessor');
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private claiming = false;
+  private stopped = true;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly transactions: Transactions,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly tenants: TenantsService,
+    private readonly ingest: IngestService,
+    private readonly forgejo: ForgejoClient,
+    webhook: WebhookService,
+  ) {
+    webhook.onPending = () => this.wake();
+  }
+
+  /** Processes only where the webhook is configured: all instances of a service share its settings. */
+  onApplicationBootstrap(): void {
+    if (!this.config.forgejo.webhookSecret) return;
+    this.stopped = false;
+    if (!this.forgejo.configured) this.logger.warn('FORGEJO_URL is not set: releases are recorded without their commit (no lead time)');
+    this.wake();
+  }
+
+  /** Stops claiming and lets the deliveries in hand finish (a delivery left unfinished is picked up again when its lease ends). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Looks for due deliveries now. */
+  wake(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.claimAll(), 0);
+  }
+
+  private async claimAll(): Promise<void> {
+    if (this.claiming) return;
+    this.claiming = true;
+    try {
+      while (!this.stopped && this.inFlight.size < CONCURRENCY) {
+        const delivery = await this.transactions.acrossTenants('webhook inbox', (tx) => this.deliveries.claimDue(tx, this.leaseMs()));
+        if (!delivery) break;
+        const work: Promise<void> = this.process(delivery).finally(() => {
+          this.inFlight.delete(work);
+          this.wake();
+        });
+        this.inFlight.add(work);
+      }
+    } catch (error) {
+      this.logger.warn(`could not claim deliveries: ${(error as Error).message}`);
+    } finally {
+      this.claiming = false;
+      if (!this.stopped) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.claimAll(), this.config.forgejo.pollIntervalMs);
+      }
+    }
+  }
+
+  private async process(delivery: Delivery): Promise<void> {
+    const outcome = await this.attempt(delivery);
+    try {
+      const recorded = await this.transactions.acrossTenants('webhook inbox', (tx) => this.deliveries.finish(tx, delivery, outcome));
+      const what = outcome.status === 'pending' ? `retry at ${outcome.retryAt!.toISOString()}` : outcome.status;
+      this.logger.log(
+        `delivery ${delivery.id} attempt ${delivery.attempts}: ${what}${outcome.lastError ? ` (${outcome.lastError})` : ''}${recorded ? '' : ' — claimed elsewhere since, not recorded'}`,
+      );
+    } catch (error) {
+      this.logger.warn(`delivery ${delivery.id}: could not record the outcome, retried after its lease: ${(error as Error).message}`);
+    }
+  }
+
+  private async attempt(delivery: Delivery): Promise<Outcome> {
+    const plan = planDelivery(delivery.event, delivery.payload);
+    if (plan.kind === 'skip') return { status: 'skipped', tenantId: null, deploymentId: null, lastError: plan.reason, retryAt: null };
+    const tenant = await this.tenants.find(plan.owner.toLowerCase(), 'webhook inbox').catch(() => undefined);
+    if (!tenant) {
+      return { status: 'skipped', tenantId: null, deploymentId: null, lastError: `no such org "${plan.owner.toLowerCase()}"`, retryAt: null };
+    }
+    try {
+      const deployment = plan.kind === 'release' ? await this.fromRelease(plan) : await this.fromTag(plan, delivery);
+      const { id } = await this.ingest.recordForgejoDeployment({ ...deployment, tenantId: tenant.id, deliveryId: delivery.id });
+      return { status: 'processed', tenantId: tenant.id, deploymentId: id, lastError: null, retryAt: null };
+    } catch (error) {
+      const message = (error as Error).message;
+      if (error instanceof RefNotFoundError || error instanceof ForgejoRefusedError) {
+        return { status: 'failed', tenantId: tenant.id, deploymentId: null, lastError: message, retryAt: null };
+      }
+      // Forgejo (or the database) could not answer now: back off, until the retry period is over.
+      if (Date.now() >= delivery.give_up_at.getTime()) {
+        return { status: 'failed', tenantId: tenant.id, deploymentId: null, lastError: `gave up after ${delivery.attempts} attempts: ${message}`, retryAt: null };
+      }
+      if (!(error instanceof ForgejoUnavailableError)) this.logger.warn(`delivery ${delivery.id}: ${message}`);
+      return { status: 'pending', tenantId: tenant.id, deploymentId: null, lastError: message, retryAt: new Date(Date.now() + this.backoffMs(delivery.attempts)) };
+    }
+  }
+
+  /** One release = one deployment at its created_at, on the commit of its tag (else of its target). */
+  private async fromRelease(plan: Extract<DeliveryPlan, { kind: 'release' }>): Promise<Omit<ForgejoDeploymentInput, 'tenantId' | 'deliveryId'>> {
+    const commit = await this.resolveCommit(plan, [plan.tag, plan.targetCommitish]);
+    return {
+      repoFullName: plan.fullName,
+      deployedAt: plan.createdAt,
+      commitSha: commit?.sha ?? null,
+      committedAt: commit?.authorDate ?? null,
+      externalRef: `release:${plan.releaseId}`,
+      releaseTag: plan.tag,
+    };
+  }
+
+  /** A pushed v* tag = one deployment at the tag's date (annotated), else when the delivery arrived. */
+  private async fromTag(plan: Extract<DeliveryPlan, { kind: 'tag' }>, delivery: Delivery): Promise<Omit<ForgejoDeploymentInput, 'tenantId' | 'deliveryId'>> {
+    let taggedAt: string | undefined;
+    let commit: ResolvedCommit | null = null;
+    if (this.forgejo.configured) {
+      const tag = await this.forgejo.tag(plan.owner, plan.name, plan.tag);
+      if (!tag) throw new RefNotFoundError(`tag ${plan.tag} not found in ${plan.fullName}`);
+      taggedAt = tag.taggedAt;
+      commit = await this.resolveCommit(plan, [tag.commitSha]);
+    }
+    return {
+      repoFullName: plan.fullName,
+      deployedAt: taggedAt ?? delivery.received_at.toISOString(),
+      commitSha: commit?.sha ?? null,
+      committedAt: commit?.authorDate ?? null,
+      externalRef: `tag:${plan.tag}`,
+      releaseTag: plan.tag,
+    };
+  }
+
+  /** The first of the refs that resolves to a commit; `null` when Forgejo's API is not configured. */
+  private async resolveCommit(plan: { owner: string; name: string; fullName: string }, refs: string[]): Promise<ResolvedCommit | null> {
+    if (!this.forgejo.configured) return null;
+    const candidates = refs.filter((ref) => ref !== '');
+    for (const ref of candidates) {
+      const commit = await this.forgejo.commit(plan.owner, plan.name, ref);
+      if (commit) return commit;
+    }
+    throw new RefNotFoundError(`not found in ${plan.fullName}: ${candidates.join(', ')} (Forgejo answered 404)`);
+  }
+
+  private backoffMs(attempts: number): number {
+    const { retryBaseMs, retryMaxMs } = this.config.forgejo;
+    return Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1));
+  }
+
+  /** Long enough for every API call of one attempt to time out. */
+  private leaseMs(): number {
+    return 3 * this.config.forgejo.apiTimeoutMs + 10_000;
+  }
+}

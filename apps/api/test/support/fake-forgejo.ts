@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+const FIXTURES = new URL('../fixtures/forgejo/', import.meta.url);
+export const fixture = (name: string): Buffer => readFileSync(new URL(name, FIXTURES));
+
+/** The refs of the fixtures' repository (fixtures README, "Ref map for a fake server"). */
+const COMMITS: Record<string, { sha: string; authorDate: string }> = {};
+for (const [refs, sha, authorDate] of [
+  [['v1.4.0', '4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9'], '4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9', '2025-06-11T16:42:08-04:00'],
+  [['v1.4.1', 'main', '248a1cd0c1fbaaea21e6781670482e477c9b4299'], '248a1cd0c1fbaaea21e6781670482e477c9b4299', '2025-06-18T15:47:19+02:00'],
+  [['v1.4.2', 'ff348a25462252bff5c20bf2c7726edd9a748aec'], 'ff348a25462252bff5c20bf2c7726edd9a748aec', '2025-06-20T11:31:02+02:00'],
+  [['v1.5.0-rc.1', 'release/1.5', '16892323b91df63f62efcd1b2b0f526ecae1920f'], '16892323b91df63f62efcd1b2b0f526ecae1920f', '2025-06-23T22:14:30+01:00'],
+] as const) {
+  for (const ref of refs) COMMITS[ref] = { sha, authorDate };
+}
+
+export type FakeForgejoMode = 'ok' | 'error' | 'hang';
+
+/**
+ * A real HTTP server answering the commit and tag endpoints the way Forgejo does (shapes from the
+ * fixtures, compact JSON with a trailing newline), and able to answer 500, hang, or refuse connections.
+ */
+export class FakeForgejo {
+  mode: FakeForgejoMode = 'ok';
+  /** Refs it answers 404 for, as if they did not exist. */
+  readonly missing = new Set<string>();
+  readonly requests: { path: string; authorization: string | undefined }[] = [];
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private port = 0;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => this.answer(request, response));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+    return this;
+  }
+
+  /** Closes the port: connections are refused until `start()` again (on the same port). */
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse): void {
+    const url = new URL(request.url ?? '/', 'http://fake');
+    this.requests.push({ path: `${url.pathname}${url.search}`, authorization: request.headers.authorization });
+    if (this.mode === 'hang') return; // never answers
+    if (this.mode === 'error') return this.send(response, 500, { message: 'internal error' });
+
+    const commits = /^\/api\/v1\/repos\/[^/]+\/[^/]+\/commits$/.exec(url.pathname);
+    if (commits) {
+      const ref = url.searchParams.get('sha') ?? '';
+      const commit = this.missing.has(ref) ? undefined : COMMITS[ref];
+      if (!commit) return this.send(response, 404, null);
+      const [template] = JSON.parse(fixture('api-commits-list.json').toString()) as [Record<string, unknown> & { commit: { author: Record<string, unknown> } }];
+      return this.send(response, 200, [{ ...template, sha: commit.sha, commit: { ...template.commit, author: { ...template.commit.author, date: commit.authorDate } } }]);
+    }
+    const tag = /^\/api\/v1\/repos\/[^/]+\/[^/]+\/tags\/(.+)$/.exec(url.pathname);
+    if (tag) {
+      const name = decodeURIComponent(tag[1]!);
+      if (this.missing.has(name) || !COMMITS[name]) {
+        return this.send(response, 404, { message: name, url: 'https://forge.example.com/api/swagger', errors: [] });
+      }
+      if (name === 'v1.4.2') return this.send(response, 200, JSON.parse(fixture('api-tag.json').toString()));
+      // The others are lightweight tags: the tag's id is its commit's.
+      const sha = COMMITS[name]!.sha;
+      return this.send(response, 200, { name, message: '', id: sha, commit: { url: '', sha, created: COMMITS[name]!.authorDate } });
+    }
+    this.send(response, 404, { message: 'not found', url: 'https://forge.example.com/api/swagger', errors: [] });
+  }
+
+  private send(response: ServerResponse, status: number, body: unknown): void {
+    response.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8' });
+    response.end(`${JSON.stringify(body)}\n`);
+  }
+}

@@ -1,0 +1,375 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac, randomUUID } from 'node:crypto';
+import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
+import { FakeForgejo, fixture } from './support/fake-forgejo.js';
+import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
+
+const SECRET = 's3cr3t-forgejo-hook';
+const URL = '/api/v1/webhooks/forgejo';
+
+const sign = (body: Buffer, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
+
+/** A fixture's exact bytes, moved to another owner (and repository name): the rest unchanged. */
+function payloadFor(name: string, owner: string, repo = 'webshop'): Buffer {
+  return Buffer.from(
+    fixture(name).toString('utf8').replaceAll('"login": "acme"', `"login": "${owner}"`).replaceAll('acme/webshop', `${owner}/${repo}`).replaceAll('"name": "webshop"', `"name": "${repo}"`),
+    'utf8',
+  );
+}
+
+function forgejoHeaders(body: Buffer, event: string, deliveryId: string = randomUUID()): Record<string, string> {
+  const signature = sign(body);
+  return {
+    'Content-Type': 'application/json',
+    'X-Forgejo-Delivery': deliveryId,
+    'X-Forgejo-Event': event,
+    'X-Forgejo-Event-Type': event,
+    'X-Forgejo-Signature': signature,
+    'X-Gitea-Delivery': deliveryId,
+    'X-Gitea-Event': event,
+    'X-Gitea-Signature': signature,
+    'X-Hub-Signature-256': `sha256=${signature}`,
+  };
+}
+
+const forgejoEnv = (fake: FakeForgejo) => ({
+  FORGEJO_WEBHOOK_SECRET: SECRET,
+  FORGEJO_URL: fake.url,
+  FORGEJO_TOKEN: 'fake-pat',
+  FORGEJO_API_TIMEOUT_MS: '500',
+  WEBHOOK_RETRY_BASE_MS: '200',
+  WEBHOOK_RETRY_MAX_MS: '1000',
+  WEBHOOK_POLL_INTERVAL_MS: '100',
+});
+
+interface DeliveryRow {
+  id: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  tenant_id: string | null;
+  deployment_id: string | null;
+  event: string;
+  payload: unknown;
+}
+
+describe('Forgejo webhook', () => {
+  const fake = new FakeForgejo();
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await fake.start();
+    t = await startTestApp(forgejoEnv(fake));
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.stop();
+  });
+
+  // As a string: superagent would serialise a Buffer sent as application/json. The fixtures are UTF-8.
+  const post = (body: Buffer, headers: Record<string, string>, app = t) => app.http().post(URL).set(headers).send(body.toString('utf8'));
+  const deliver = async (body: Buffer, event = 'release', deliveryId?: string) => {
+    const res = await post(body, forgejoHeaders(body, event, deliveryId));
+    expect(res.status).toBe(202);
+    return res.body.id as string;
+  };
+  const delivery = async (id: string) => (await t.ownerQuery<DeliveryRow>(`SELECT * FROM webhook_deliveries WHERE id = $1`, [id]))[0];
+  /** Waits until the delivery is no longer pending (or, with `status`, has that status). */
+  const settled = async (id: string, status?: string): Promise<DeliveryRow> => {
+    for (let i = 0; i < 300; i++) {
+      const row = await delivery(id);
+      if (row && (status ? row.status === status : row.status !== 'pending')) return row;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`delivery ${id} did not settle: ${JSON.stringify(await delivery(id))}`);
+  };
+  const deploymentsOf = (tenant: Tenant) =>
+    t.ownerQuery<Record<string, unknown>>(`SELECT * FROM dora_deployments WHERE tenant_id = $1 ORDER BY created_at`, [tenant.id]);
+  const storedWith = async (deliveryId: string) =>
+    (await t.ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId]))[0]!.n;
+
+  describe('signatures', () => {
+    it('accepts the worked example of the fixtures: the exact bytes with their exact headers', async () => {
+      const body = fixture('release-published.json');
+      const headers = JSON.parse(fixture('release-published.headers.json').toString()) as Record<string, string>;
+      expect(body.length).toBe(5414);
+      expect(sign(body)).toBe('a868c51ab7dc163cde7946aeb54941a311ff676dda69f3af6bb853b907575c99');
+      expect(sign(Buffer.from('{"action":"published"}'))).toBe('5a99babfa974de92955f00468b0c4f1704097b1e799dc929287b0ead75463f7e');
+      const sent = Object.fromEntries(Object.entries(headers).filter(([name]) => !['Content-Length', 'Accept-Encoding', 'User-Agent'].includes(name)));
+
+      const first = await post(body, sent);
+      expect([200, 202]).toContain(first.status); // 200 if an earlier run on this database stored it
+      const again = await post(body, sent);
+      expect(again.status).toBe(200); // the same delivery id is stored once
+      expect(again.body.id).toBe(first.body.id);
+      const row = await delivery(first.body.id);
+      expect(row).toMatchObject({ event: 'release', payload: JSON.parse(body.toString()) });
+      expect(await storedWith('49ad7cdc-0831-4109-811c-15905692a8b2')).toBe(1);
+    });
+
+    it.each([
+      ['no signature at all', (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !/signature/i.test(k)))],
+      ['empty signatures, as Forgejo sends without a secret', (h: Record<string, string>) => ({ ...h, 'X-Forgejo-Signature': '', 'X-Gitea-Signature': '', 'X-Hub-Signature-256': 'sha256=' })],
+      ['a wrong signature', (h: Record<string, string>) => ({ ...h, 'X-Forgejo-Signature': h['X-Forgejo-Signature']!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) })],
+      ['a signature made with another secret', (h: Record<string, string>, body: Buffer) => ({ ...h, 'X-Forgejo-Signature': sign(body, 'another secret') })],
+      ['a signature that is not hex', (h: Record<string, string>) => ({ ...h, 'X-Forgejo-Signature': 'z'.repeat(64) })],
+    ])('401 and nothing stored for %s', async (_case, change) => {
+      const body = payloadFor('release-published.json', 'nobody');
+      const headers = change(forgejoHeaders(body, 'release'), body);
+      const res = await post(body, headers).expect(401);
+      expect(res.body.error.code).toBe('invalid_signature');
+      expect(await storedWith(forgejoHeaders(body, 'release')['X-Forgejo-Delivery']!)).toBe(0);
+      expect(await storedWith(headers['X-Forgejo-Delivery'] ?? '')).toBe(0);
+    });
+
+    it('401 when the body was changed after signing', async () => {
+      const body = payloadFor('release-published.json', 'nobody');
+      const headers = forgejoHeaders(body, 'release');
+      const tampered = Buffer.from(body.toString().replace('"draft": false', '"draft": true '));
+      await post(tampered, headers).expect(401);
+      expect(await storedWith(headers['X-Forgejo-Delivery']!)).toBe(0);
+    });
+
+    it('accepts a Gitea delivery (no X-Forgejo headers) and a form-encoded one', async () => {
+      const org = await createOrg(t.app, 'gitea');
+      const body = payloadFor('release-published.json', org.slug);
+      const deliveryId = randomUUID();
+      const gitea = { 'Content-Type': 'application/json', 'X-Gitea-Delivery': deliveryId, 'X-Gitea-Event': 'release', 'X-Gitea-Signature': sign(body) };
+      expect((await post(body, gitea).expect(202)).body.status).toBe('pending');
+
+      const form = Buffer.from(`payload=${encodeURIComponent(payloadFor('release-published-prerelease.json', org.slug).toString())}`);
+      const formHeaders = {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Forgejo-Delivery': randomUUID(),
+        'X-Forgejo-Event': 'release',
+        'X-Hub-Signature-256': `sha256=${sign(payloadFor('release-published-prerelease.json', org.slug))}`,
+      };
+      const res = await post(form, formHeaders).expect(202);
+      await settled(res.body.id);
+      expect((await deploymentsOf(org)).map((d) => d.external_ref).sort()).toEqual(['release:118', 'release:123']);
+    });
+
+    it('413 for a body over 1 MiB, 400 for a signed body that is not JSON', async () => {
+      const big = Buffer.alloc(1024 * 1024 + 1, 0x20);
+      expect((await post(big, forgejoHeaders(big, 'release')).expect(413)).body.error.code).toBe('payload_too_large');
+      const notJson = Buffer.from('not json');
+      expect((await post(notJson, forgejoHeaders(notJson, 'release')).expect(400)).body.error.code).toBe('invalid_json');
+    });
+  });
+
+  describe('releases and tags become deployments', () => {
+    it('a published release: one production deployment at its created_at, on the commit of its tag, with its audit event', async () => {
+      const org = await createOrg(t.app, 'hooked');
+      fake.requests.length = 0;
+      const id = await deliver(payloadFor('release-published.json', org.slug));
+      const processed = await settled(id);
+      expect(processed).toMatchObject({ status: 'processed', tenant_id: org.id, last_error: null, attempts: 1 });
+
+      const [deployment] = await deploymentsOf(org);
+      expect(deployment).toMatchObject({
+        id: processed.deployment_id,
+        repo_full_name: `${org.slug}/webshop`,
+        environment: 'production',
+        deployed_at: new Date('2025-06-12T12:03:27Z'),
+        commit_sha: '4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9',
+        committed_at: new Date('2025-06-11T20:42:08Z'),
+        success: true,
+        is_rework: false,
+        external_ref: 'release:118',
+        release_tag: 'v1.4.0',
+        source: 'forgejo',
+        delivery_id: id,
+      });
+      const events = await t.ownerQuery<Record<string, unknown>>(`SELECT * FROM audit_events WHERE subject_id = $1`, [processed.deployment_id]);
+      expect(events).toEqual([expect.objectContaining({ action: 'api.dora.deployments.ingested', actor_type: 'webhook', actor_id: 'forgejo', metadata: expect.objectContaining({ delivery_id: id }) })]);
+      // The tag is resolved first, through the commits list (refs may hold "/"), with the token.
+      expect(fake.requests[0]).toEqual({ path: expect.stringMatching(/\/commits\?sha=v1\.4\.0&limit=1&stat=false/), authorization: 'token fake-pat' });
+    });
+
+    it('matches the owner to the org slug case-insensitively', async () => {
+      const org = await createOrg(t.app, 'upper');
+      const id = await deliver(payloadFor('release-published.json', org.slug.toUpperCase()));
+      expect(await settled(id)).toMatchObject({ status: 'processed', tenant_id: org.id });
+    });
+
+    it('a prerelease counts; its branch target with a "/" is never needed once the tag resolves', async () => {
+      const org = await createOrg(t.app, 'pre');
+      const processed = await settled(await deliver(payloadFor('release-published-prerelease.json', org.slug)));
+      expect(processed.status).toBe('processed');
+      expect((await deploymentsOf(org))[0]).toMatchObject({ external_ref: 'release:123', commit_sha: '16892323b91df63f62efcd1b2b0f526ecae1920f', deployed_at: new Date('2025-06-24T08:02:47Z') }); // 10:02:47+02:00
+    });
+
+    it('falls back to target_commitish when the tag cannot be resolved', async () => {
+      const org = await createOrg(t.app, 'fallback');
+      fake.missing.add('v1.5.0-rc.1');
+      try {
+        await settled(await deliver(payloadFor('release-published-prerelease.json', org.slug)));
+      } finally {
+        fake.missing.delete('v1.5.0-rc.1');
+      }
+      expect((await deploymentsOf(org))[0]).toMatchObject({ commit_sha: '16892323b91df63f62efcd1b2b0f526ecae1920f' });
+      expect(fake.requests.map((r) => r.path)).toContain(`/api/v1/repos/${org.slug}/webshop/commits?sha=release%2F1.5&limit=1&stat=false&files=false&verification=false`);
+    });
+
+    it('a draft is skipped; so are deleted releases, unknown orgs and other events', async () => {
+      const org = await createOrg(t.app, 'skips');
+      const cases: [Buffer, string, string][] = [
+        [payloadFor('release-published-draft.json', org.slug), 'release', 'a draft release is not a deployment'],
+        [payloadFor('release-deleted.json', org.slug), 'release', 'release deleted'],
+        [payloadFor('push-tag.json', org.slug), 'push', 'push events are not used'],
+        [payloadFor('release-published.json', 'no-such-org-anywhere'), 'release', 'no such org "no-such-org-anywhere"'],
+      ];
+      for (const [body, event, reason] of cases) {
+        const res = await post(body, forgejoHeaders(body, event)).expect(202);
+        expect(await settled(res.body.id)).toMatchObject({ status: 'skipped', last_error: reason, deployment_id: null });
+      }
+      expect(await deploymentsOf(org)).toEqual([]);
+    });
+
+    it('a release published through "updated" is ingested once, however often it comes back', async () => {
+      const org = await createOrg(t.app, 'updated');
+      const first = await settled(await deliver(payloadFor('release-updated.json', org.slug)));
+      const again = await settled(await deliver(payloadFor('release-published.json', org.slug)));
+      const third = await settled(await deliver(payloadFor('release-updated.json', org.slug)));
+      expect([first.status, again.status, third.status]).toEqual(['processed', 'processed', 'processed']);
+      const deployments = await deploymentsOf(org);
+      expect(deployments).toHaveLength(1);
+      expect(new Set([first.deployment_id, again.deployment_id, third.deployment_id])).toEqual(new Set([deployments[0]!.id]));
+    });
+
+    it('a replay (same release, new delivery id) gives no second deployment', async () => {
+      const org = await createOrg(t.app, 'replay');
+      const body = payloadFor('release-published.json', org.slug);
+      await settled(await deliver(body));
+      await settled(await deliver(body));
+      expect(await deploymentsOf(org)).toHaveLength(1);
+      const [events] = await t.ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND action = 'api.dora.deployments.ingested'`, [org.id]);
+      expect(events!.n).toBe(1);
+    });
+
+    it('a pushed v* tag is a deployment at its tag date; its release afterwards is the same deployment', async () => {
+      const org = await createOrg(t.app, 'tagfirst');
+      const tag = await settled(await deliver(payloadFor('create-tag.json', org.slug), 'create'));
+      const release = await settled(await deliver(payloadFor('release-published-from-tag.json', org.slug)));
+      const deployments = await deploymentsOf(org);
+      expect(deployments).toHaveLength(1);
+      expect(deployments[0]).toMatchObject({
+        external_ref: 'tag:v1.4.2',
+        release_tag: 'v1.4.2',
+        deployed_at: new Date('2025-06-20T09:38:15Z'), // the annotated tag's date
+        commit_sha: 'ff348a25462252bff5c20bf2c7726edd9a748aec', // the commit, not the tag object
+        committed_at: new Date('2025-06-20T09:31:02Z'),
+      });
+      expect(release.deployment_id).toBe(tag.deployment_id);
+    });
+
+    it('and the other way round: the release first, then the tag push', async () => {
+      const org = await createOrg(t.app, 'releasefirst');
+      await settled(await deliver(payloadFor('release-published-from-tag.json', org.slug)));
+      await settled(await deliver(payloadFor('create-tag.json', org.slug), 'create'));
+      const deployments = await deploymentsOf(org);
+      expect(deployments.map((d) => d.external_ref)).toEqual(['release:122']);
+      expect(deployments[0]!.deployed_at).toEqual(new Date('2025-06-20T09:38:15Z'));
+    });
+  });
+
+  describe('when Forgejo cannot answer', () => {
+    it.each([
+      ['answers 500', async () => void (fake.mode = 'error'), () => void (fake.mode = 'ok'), /answered 500/],
+      ['hangs past the timeout', async () => void (fake.mode = 'hang'), () => void (fake.mode = 'ok'), /unreachable \((TimeoutError|AbortError)\)/],
+      ['refuses connections', () => fake.stop(), () => fake.start(), /unreachable \(ECONNREFUSED\)/],
+    ])('retries with back-off while it %s, and ingests once it is back', async (_case, breakIt, mend, reason) => {
+      const org = await createOrg(t.app, 'down');
+      await breakIt();
+      const id = await deliver(payloadFor('release-published.json', org.slug));
+      let row: DeliveryRow | undefined;
+      for (let i = 0; i < 200 && !(row && row.attempts >= 2); i++) {
+        row = await delivery(id);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(row).toMatchObject({ status: 'pending', last_error: expect.stringMatching(reason) });
+      expect(row!.attempts).toBeGreaterThanOrEqual(2);
+      expect(await deploymentsOf(org)).toEqual([]);
+      await mend();
+      expect(await settled(id)).toMatchObject({ status: 'processed', last_error: null });
+      expect(await deploymentsOf(org)).toHaveLength(1);
+    });
+
+    it('fails at once on a 404 for the ref, says why, and an admin can retry it', async () => {
+      const org = await createOrg(t.app, 'missing');
+      const { secret: admin } = await createToken(t.app, org, ['dora:admin']);
+      const { secret: reader } = await createToken(t.app, org, ['dora:read']);
+      fake.missing.add('v1.4.0').add('4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9');
+      const id = await deliver(payloadFor('release-published.json', org.slug));
+      const failed = await settled(id);
+      expect(failed).toMatchObject({ status: 'failed', attempts: 1, last_error: expect.stringContaining('v1.4.0, 4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9 (Forgejo answered 404)') });
+
+      const list = (token: string, query = '') => t.http().get(`/api/v1/orgs/${org.slug}/webhooks/deliveries${query}`).set('Authorization', `Bearer ${token}`);
+      await list(reader).expect(403);
+      const listed = (await list(admin, '?status=failed').expect(200)).body;
+      expect(listed.items).toEqual([expect.objectContaining({ id, status: 'failed', attempts: 1, deployment_id: null, last_error: failed.last_error })]);
+
+      fake.missing.clear();
+      const retry = (deliveryId: string) => t.http().post(`/api/v1/orgs/${org.slug}/webhooks/deliveries/${deliveryId}/retry`).set('Authorization', `Bearer ${admin}`);
+      expect((await retry(id).expect(202)).body).toMatchObject({ id, status: 'pending' });
+      expect(await settled(id)).toMatchObject({ status: 'processed' });
+      await retry(id).expect(404); // only a failed delivery can be retried
+      const [event] = (await t.http().get(`/api/v1/orgs/${org.slug}/audit?action=webhook.delivery.retried`).set('Authorization', `Bearer ${reader}`).expect(200)).body.items;
+      expect(event.subject).toEqual({ type: 'webhook_delivery', id });
+    });
+  });
+
+  describe('several processes', () => {
+    it('pending deliveries are processed after a restart', async () => {
+      const org = await createOrg(t.app, 'restart');
+      fake.mode = 'error';
+      const first = await startTestApp(forgejoEnv(fake));
+      const body = payloadFor('release-published.json', org.slug);
+      const res = await post(body, forgejoHeaders(body, 'release'), first).expect(202);
+      await first.close();
+      await t.close(); // no process is left running
+      expect((await delivery(res.body.id).catch(() => undefined))?.status ?? 'pending').toBe('pending');
+      fake.mode = 'ok';
+      t = await startTestApp(forgejoEnv(fake)); // "restarted": picks it up at start
+      expect(await settled(res.body.id)).toMatchObject({ status: 'processed' });
+    });
+
+    it('two processors on one database process a burst exactly once', async () => {
+      const org = await createOrg(t.app, 'burst');
+      const second = await startTestApp(forgejoEnv(fake));
+      try {
+        const ids = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => {
+            const body = payloadFor('release-published.json', org.slug, `service-${i}`);
+            return post(body, forgejoHeaders(body, 'release'), i % 2 ? second : t).then((r) => r.body.id as string);
+          }),
+        );
+        const rows = await Promise.all(ids.map((id) => settled(id)));
+        expect(rows.every((row) => row.status === 'processed' && row.attempts === 1)).toBe(true);
+        const deployments = await deploymentsOf(org);
+        expect(deployments).toHaveLength(20);
+        expect(new Set(rows.map((row) => row.deployment_id)).size).toBe(20);
+        const [events] = await t.ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND action = 'api.dora.deployments.ingested'`, [org.id]);
+        expect(events!.n).toBe(20);
+      } finally {
+        await second.close();
+      }
+    });
+  });
+});
+
+describe('Forgejo webhook without a secret configured', () => {
+  it('answers 503 with a clear message and stores nothing', async () => {
+    const t = await startTestApp();
+    try {
+      const body = fixture('release-published.json');
+      const deliveryId = randomUUID();
+      const res = await t.http().post(URL).set(forgejoHeaders(body, 'release', deliveryId)).send(body.toString('utf8')).expect(503);
+      expect(res.body.error).toMatchObject({ code: 'not_configured', message: expect.stringContaining('FORGEJO_WEBHOOK_SECRET') });
+      const [row] = await t.ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId]);
+      expect(row!.n).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
