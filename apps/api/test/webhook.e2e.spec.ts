@@ -107,7 +107,8 @@ describe('Forgejo webhook', () => {
       expect(await storedWith('49ad7cdc-0831-4109-811c-15905692a8b2')).toBe(1);
     });
 
-    it.each([
+    type Headers = Record<string, string>;
+    it.each<[string, (headers: Headers, body: Buffer) => Headers]>([
       ['no signature at all', (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !/signature/i.test(k)))],
       ['empty signatures, as Forgejo sends without a secret', (h: Record<string, string>) => ({ ...h, 'X-Forgejo-Signature': '', 'X-Gitea-Signature': '', 'X-Hub-Signature-256': 'sha256=' })],
       ['a wrong signature', (h: Record<string, string>) => ({ ...h, 'X-Forgejo-Signature': h['X-Forgejo-Signature']!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) })],
@@ -118,8 +119,7 @@ describe('Forgejo webhook', () => {
       const headers = change(forgejoHeaders(body, 'release'), body);
       const res = await post(body, headers).expect(401);
       expect(res.body.error.code).toBe('invalid_signature');
-      expect(await storedWith(forgejoHeaders(body, 'release')['X-Forgejo-Delivery']!)).toBe(0);
-      expect(await storedWith(headers['X-Forgejo-Delivery'] ?? '')).toBe(0);
+      expect(await storedWith(headers['X-Forgejo-Delivery']!)).toBe(0);
     });
 
     it('401 when the body was changed after signing', async () => {

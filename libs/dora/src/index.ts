@@ -1,4 +1,5 @@
 export * from './api-error.js';
+export * from './auth.js';
 export * from './bands.js';
 export * from './deployments.js';
 export * from './metrics.js';

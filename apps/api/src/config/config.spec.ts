@@ -10,6 +10,8 @@ describe('loadConfig', () => {
       databasePoolSize: 10,
       dataDir: '/srv/dora/.data',
       ingestRateLimitPerMinute: 1200,
+      publicUrl: undefined,
+      sessionTtlMs: 12 * 3_600_000,
       forgejo: {
         webhookSecret: undefined,
         url: undefined,
@@ -41,6 +43,8 @@ describe('loadConfig', () => {
         FORGEJO_URL: 'https://forge.example.com/',
         FORGEJO_TOKEN: 'pat',
         WEBHOOK_RETRY_FOR_HOURS: '2',
+        PUBLIC_URL: 'https://dora.example.com',
+        SESSION_TTL_HOURS: '8',
       },
       '/ignored',
     );
@@ -52,6 +56,8 @@ describe('loadConfig', () => {
       databasePoolSize: 20,
       dataDir: '/var/lib/dora',
       ingestRateLimitPerMinute: 0,
+      publicUrl: 'https://dora.example.com',
+      sessionTtlMs: 8 * 3_600_000,
       forgejo: undefined,
     });
   });

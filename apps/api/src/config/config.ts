@@ -12,6 +12,9 @@ export interface AppConfig {
   dataDir: string;
   /** Ingest requests per minute and token; 0 turns the limit off. */
   ingestRateLimitPerMinute: number;
+  /** Where users reach the service; an https URL makes session cookies Secure. */
+  publicUrl: string | undefined;
+  sessionTtlMs: number;
   forgejo: ForgejoConfig;
 }
 
@@ -51,6 +54,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 100),
     dataDir: resolve(cwd, nonEmpty(env, 'DORA_DATA_DIR', './.data')),
     ingestRateLimitPerMinute: integer(env, 'INGEST_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
+    publicUrl: httpUrl(env, 'PUBLIC_URL'),
+    sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30) * 3_600_000,
     forgejo: {
       webhookSecret: env.FORGEJO_WEBHOOK_SECRET || undefined,
       url: httpUrl(env, 'FORGEJO_URL'),

@@ -10,6 +10,8 @@ import type { OpenDatabase } from './open-database.js';
  */
 export type CrossTenantPath =
   | 'token lookup'
+  | 'session lookup'
+  | 'login'
   | 'org lookup'
   | 'operator cli'
   | 'first-start bootstrap'

@@ -1,12 +1,12 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import type { AuditEventItem, Page } from '@dora/domain';
-import { CurrentOrg, RequiresScope, TokenAuthGuard } from '../auth/token-auth.guard.js';
+import { AccessGuard, CurrentOrg, RequiresScope } from '../auth/access.guard.js';
 import type { Org } from '../tenancy/tenants.repository.js';
 import { AuditService } from './audit.service.js';
 import { AuditQueryDto } from './dto/audit-query.dto.js';
 
 @Controller('api/v1/orgs/:slug/audit')
-@UseGuards(TokenAuthGuard)
+@UseGuards(AccessGuard)
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

@@ -11,7 +11,10 @@ export type AuditAction =
   | 'auth.token.created'
   | 'auth.token.revoked'
   | 'dora.settings.updated'
-  | 'webhook.delivery.retried';
+  | 'webhook.delivery.retried'
+  | 'auth.login'
+  | 'auth.login.failed'
+  | 'auth.logout';
 
 /** Who did it: an API token, a signed-in user, a webhook, or the service itself (operator CLI, first start). */
 export type AuditActor =

@@ -13,6 +13,15 @@ export interface ApiToken {
   created_at: Date;
 }
 
+export interface TokenListRow extends ApiToken {
+  origin: 'minted' | 'exchanged';
+  created_by: string | null;
+  created_by_email: string | null;
+  issuer: string | null;
+  subject: string | null;
+  last_used_at: Date | null;
+}
+
 export interface NewApiToken {
   id: string;
   tenantId: string;
@@ -37,6 +46,19 @@ export class TokensRepository {
       [token.tenantId, token.id, token.name, token.prefix, token.hash, token.scopes, token.expiresAt, token.createdBy],
     );
     return row!;
+  }
+
+  /** An org's tokens, newest first, with who minted them. */
+  async list(tx: Tx, tenantId: string): Promise<TokenListRow[]> {
+    return tx.query<TokenListRow>(
+      /* sql */ `
+      SELECT t.id, t.tenant_id, t.name, t.prefix, t.scopes, t.origin, t.created_by, u.email AS created_by_email, t.issuer, t.subject,
+             t.expires_at, t.last_used_at, t.revoked_at, t.created_at
+        FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
+       WHERE t.tenant_id = $1
+       ORDER BY t.created_at DESC, t.id DESC`,
+      [tenantId],
+    );
   }
 
   /** Cross-tenant: the candidates for a presented secret, before its tenant is known. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Scope } from '@dora/domain';
+import type { ApiTokenItem, Scope } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import { DomainError } from '../../common/errors.js';
 import type { RequestContext } from '../../common/request-context.js';
@@ -7,10 +7,11 @@ import { isUuid } from '../../common/uuid.js';
 import { Transactions } from '../../database/transactions.js';
 import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
 import { generateTokenSecret, prefixOf, secretMatchesHash } from './token-secret.js';
-import { type ApiToken, TokensRepository } from './tokens.repository.js';
+import { type ApiToken, type TokenListRow, TokensRepository } from './tokens.repository.js';
 
 /** The caller behind a verified API token. */
 export interface TokenPrincipal {
+  kind: 'token';
   tokenId: string;
   tenantId: string;
   name: string;
@@ -87,7 +88,7 @@ export class TokensService {
     if (token.expires_at && token.expires_at.getTime() <= Date.now()) {
       throw new DomainError('unauthenticated', `This API token expired at ${token.expires_at.toISOString()}`);
     }
-    return { tokenId: token.id, tenantId: token.tenant_id, name: token.name, scopes: token.scopes };
+    return { kind: 'token', tokenId: token.id, tenantId: token.tenant_id, name: token.name, scopes: token.scopes };
   }
 
   /** Records a use outside the caller's transaction, at most once a minute per token and process. */
@@ -111,17 +112,50 @@ export class TokensService {
     }
     const found = await this.transactions.acrossTenants('operator cli', (tx) => this.tokens.findById(tx, tokenId));
     if (!found) throw new DomainError('not_found', `No API token with the id ${tokenId}`);
-    return this.transactions.inTenant(found.tenant_id, async (tx) => {
-      const revoked = await this.tokens.revoke(tx, found.tenant_id, tokenId);
-      if (!revoked) throw new DomainError('conflict', `API token ${tokenId} was already revoked`);
+    return this.revokeInOrg(found.tenant_id, tokenId, actor);
+  }
+
+  /** Revokes one of an org's tokens. */
+  async revokeInOrg(tenantId: string, tokenId: string, actor: AuditActor, request?: RequestContext): Promise<ApiToken> {
+    if (!isUuid(tokenId)) throw new DomainError('not_found', `No API token ${tokenId} in this org`);
+    return this.transactions.inTenant(tenantId, async (tx) => {
+      const revoked = await this.tokens.revoke(tx, tenantId, tokenId);
+      if (!revoked) {
+        const exists = await this.tokens.findById(tx, tokenId);
+        if (!exists) throw new DomainError('not_found', `No API token ${tokenId} in this org`);
+        throw new DomainError('conflict', `API token ${tokenId} was already revoked`);
+      }
       await this.audit.record(tx, {
-        tenantId: found.tenant_id,
+        tenantId,
         action: 'auth.token.revoked',
         actor,
         subject: { type: 'api_token', id: tokenId },
+        request,
         metadata: { name: revoked.name, prefix: revoked.prefix },
       });
       return revoked;
     });
   }
+
+  async list(tenantId: string): Promise<ApiTokenItem[]> {
+    const rows = await this.transactions.inTenant(tenantId, (tx) => this.tokens.list(tx, tenantId));
+    return rows.map(toTokenItem);
+  }
+}
+
+export function toTokenItem(row: TokenListRow): ApiTokenItem {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes,
+    origin: row.origin,
+    created_by: row.created_by ? { id: row.created_by, email: row.created_by_email } : null,
+    issuer: row.issuer,
+    subject: row.subject,
+    expires_at: row.expires_at?.toISOString() ?? null,
+    last_used_at: row.last_used_at?.toISOString() ?? null,
+    revoked_at: row.revoked_at?.toISOString() ?? null,
+    created_at: row.created_at.toISOString(),
+  };
 }

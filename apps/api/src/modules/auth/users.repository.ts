@@ -1,18 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import type { Role } from '@dora/domain';
 import type { Tx } from '../../database/transactions.js';
+
+export type { Role };
 
 export interface User {
   id: string;
   email: string;
 }
 
-export type Role = 'admin' | 'viewer';
-
 /** Users belong to no single org, so creating them is an owner path (the operator CLI, first start). */
 @Injectable()
 export class UsersRepository {
   async findByEmail(tx: Tx, email: string): Promise<User | undefined> {
     const [row] = await tx.query<User>(`SELECT id, email FROM users WHERE lower(email) = lower($1)`, [email]);
+    return row;
+  }
+
+  /** Login: the stored password hash too. */
+  async findForLogin(tx: Tx, email: string): Promise<(User & { password_hash: string }) | undefined> {
+    const [row] = await tx.query<User & { password_hash: string }>(
+      `SELECT id, email, password_hash FROM users WHERE lower(email) = lower($1)`,
+      [email],
+    );
     return row;
   }
 

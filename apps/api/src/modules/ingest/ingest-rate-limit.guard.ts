@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { DomainError } from '../../common/errors.js';
 import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { TokenBuckets } from './token-bucket.js';
+import { TokenBuckets } from '../../common/token-buckets.js';
 
 /** Per-token limit on ingest (runs after TokenAuthGuard); the default is far above what one CI system sends. */
 @Injectable()
@@ -12,11 +12,12 @@ export class IngestRateLimitGuard implements CanActivate {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const perMinute = config.ingestRateLimitPerMinute;
-    this.buckets = perMinute > 0 ? new TokenBuckets(perMinute) : undefined;
+    this.buckets = perMinute > 0 ? new TokenBuckets({ capacity: perMinute, perMinute }) : undefined;
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const tokenId = context.switchToHttp().getRequest<Request>().principal?.tokenId;
+    const principal = context.switchToHttp().getRequest<Request>().principal;
+    const tokenId = principal?.kind === 'token' ? principal.tokenId : undefined;
     if (!this.buckets || !tokenId) return true;
     const waitSeconds = this.buckets.take(tokenId);
     if (waitSeconds > 0) {

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common
 import type { IngestedDeployment } from '@dora/domain';
 import type { Response } from 'express';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
-import { CurrentToken, RequiresScope, TokenAuthGuard } from '../auth/token-auth.guard.js';
+import { AccessGuard, CurrentToken, RequiresScope } from '../auth/access.guard.js';
 import type { TokenPrincipal } from '../auth/tokens.service.js';
 import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
 import { IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
@@ -16,7 +16,7 @@ export class IngestController {
   @Post()
   @HttpCode(201)
   @RequiresScope('findings:write')
-  @UseGuards(TokenAuthGuard, IngestRateLimitGuard)
+  @UseGuards(AccessGuard, IngestRateLimitGuard)
   async ingest(
     @Body() body: CreateDeploymentDto,
     @CurrentToken() token: TokenPrincipal,

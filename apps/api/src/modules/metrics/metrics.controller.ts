@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import type { DeploymentDetail, DeploymentItem, DoraSeries, DoraSummary, EnvironmentCount, Page, RepoMetrics } from '@dora/domain';
-import { CurrentOrg, RequiresScope, TokenAuthGuard } from '../auth/token-auth.guard.js';
+import { AccessGuard, CurrentOrg, RequiresScope } from '../auth/access.guard.js';
 import type { Org } from '../tenancy/tenants.repository.js';
 import { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, SummaryQueryDto } from './dto/metrics-query.dto.js';
 import { MetricsService } from './metrics.service.js';
 
 @Controller('api/v1/orgs/:slug/dora')
-@UseGuards(TokenAuthGuard)
+@UseGuards(AccessGuard)
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 

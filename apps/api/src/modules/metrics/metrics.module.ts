@@ -5,10 +5,11 @@ import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRepository } from './metrics.repository.js';
 import { MetricsService } from './metrics.service.js';
+import { SettingsController } from './settings.controller.js';
 
 @Module({
   imports: [AuthModule, AuditLogModule, TenancyModule],
-  controllers: [MetricsController],
+  controllers: [MetricsController, SettingsController],
   providers: [MetricsRepository, MetricsService],
 })
 export class MetricsModule {}

@@ -1,15 +1,15 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import type { Page } from '@dora/domain';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
-import { CurrentOrg, CurrentToken, RequiresScope, TokenAuthGuard } from '../auth/token-auth.guard.js';
-import type { TokenPrincipal } from '../auth/tokens.service.js';
+import type { AuditActor } from '../audit/audit.repository.js';
+import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../auth/access.guard.js';
 import type { Org } from '../tenancy/tenants.repository.js';
 import { DeliveriesQueryDto } from './dto/deliveries-query.dto.js';
 import { type DeliveryItem, WebhookService } from './webhook.service.js';
 
 /** An org's Forgejo deliveries, for its admins. */
 @Controller('api/v1/orgs/:slug/webhooks/deliveries')
-@UseGuards(TokenAuthGuard)
+@UseGuards(AccessGuard)
 export class DeliveriesController {
   constructor(private readonly webhook: WebhookService) {}
 
@@ -26,9 +26,9 @@ export class DeliveriesController {
   retry(
     @CurrentOrg() org: Org,
     @Param('id') id: string,
-    @CurrentToken() token: TokenPrincipal,
+    @CurrentActor() actor: AuditActor,
     @RequestMeta() request: RequestContext,
   ): Promise<DeliveryItem> {
-    return this.webhook.retry(org.id, id, { type: 'token', id: token.tokenId }, request);
+    return this.webhook.retry(org.id, id, actor, request);
   }
 }

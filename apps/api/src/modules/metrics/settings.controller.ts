@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Put, UseGuards } from '@nestjs/common';
 import type { DoraSettings } from '@dora/domain';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
-import { CurrentOrg, CurrentToken, RequiresScope, TokenAuthGuard } from '../auth/token-auth.guard.js';
-import type { TokenPrincipal } from '../auth/tokens.service.js';
-import { UpdateSettingsDto } from './dto/update-settings.dto.js';
-import type { Org } from './tenants.repository.js';
-import { TenantsService } from './tenants.service.js';
+import type { AuditActor } from '../audit/audit.repository.js';
+import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../auth/access.guard.js';
+import { UpdateSettingsDto } from '../tenancy/dto/update-settings.dto.js';
+import type { Org } from '../tenancy/tenants.repository.js';
+import { TenantsService } from '../tenancy/tenants.service.js';
 
 @Controller('api/v1/orgs/:slug/dora/settings')
-@UseGuards(TokenAuthGuard)
+@UseGuards(AccessGuard)
 export class SettingsController {
   constructor(private readonly tenants: TenantsService) {}
 
@@ -23,9 +23,9 @@ export class SettingsController {
   update(
     @CurrentOrg() org: Org,
     @Body() body: UpdateSettingsDto,
-    @CurrentToken() token: TokenPrincipal,
+    @CurrentActor() actor: AuditActor,
     @RequestMeta() request: RequestContext,
   ): Promise<DoraSettings> {
-    return this.tenants.updateSettings(org, body, { type: 'token', id: token.tokenId }, request);
+    return this.tenants.updateSettings(org, body, actor, request);
   }
 }

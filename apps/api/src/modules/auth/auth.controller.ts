@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import type { Me } from '@dora/domain';
+import type { Response } from 'express';
+import { type RequestContext, RequestMeta } from '../../common/request-context.js';
+import type { AppConfig } from '../../config/config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { CurrentSession, SessionGuard } from './access.guard.js';
+import { LoginDto } from './dto/login.dto.js';
+import { SESSION_COOKIE, type SessionPrincipal, SessionsService } from './sessions.service.js';
+
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(
+    private readonly sessions: SessionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Signs in: the session is an HttpOnly cookie; the answer names the user, their orgs and the CSRF token. */
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() body: LoginDto, @RequestMeta() request: RequestContext, @Res({ passthrough: true }) response: Response): Promise<Me> {
+    const { secret, me } = await this.sessions.login(body.email, body.password, request);
+    response.cookie(SESSION_COOKIE, secret, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.publicUrl?.startsWith('https:') ?? false,
+      path: '/',
+      maxAge: this.config.sessionTtlMs,
+    });
+    return me;
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @UseGuards(SessionGuard)
+  async logout(@CurrentSession() session: SessionPrincipal, @RequestMeta() request: RequestContext, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.sessions.logout(session, request);
+    response.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @UseGuards(SessionGuard)
+  me(@CurrentSession() session: SessionPrincipal): Me {
+    return this.sessions.me(session);
+  }
+}

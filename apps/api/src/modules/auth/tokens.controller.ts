@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, Param, Post, Req, UseGuards } from '@nestjs/common';
+import type { ApiTokenItem, MintedToken, Scope } from '@dora/domain';
+import type { Request } from 'express';
+import { type RequestContext, RequestMeta } from '../../common/request-context.js';
+import type { AuditActor } from '../audit/audit.repository.js';
+import type { Org } from '../tenancy/tenants.repository.js';
+import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from './access.guard.js';
+import { MintTokenDto } from './dto/mint-token.dto.js';
+import { toTokenItem, TokensService } from './tokens.service.js';
+
+/** An org's API tokens, for its admins (DESIGN §7). */
+@Controller('api/v1/orgs/:slug/tokens')
+@UseGuards(AccessGuard)
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Get()
+  @RequiresScope('dora:admin')
+  list(@CurrentOrg() org: Org): Promise<{ items: ApiTokenItem[] }> {
+    return this.tokens.list(org.id).then((items) => ({ items }));
+  }
+
+  /** 201 with the secret, shown this once. */
+  @Post()
+  @RequiresScope('dora:admin')
+  async mint(
+    @CurrentOrg() org: Org,
+    @Body() body: MintTokenDto,
+    @CurrentActor() actor: AuditActor,
+    @RequestMeta() request: RequestContext,
+    @Req() http: Request,
+  ): Promise<MintedToken> {
+    const createdBy = actor.type === 'user' ? actor.id : null;
+    const days = body.expires_in_days ?? null;
+    const { token, secret } = await this.tokens.mint(
+      { tenantId: org.id, name: body.name, scopes: body.scopes as Scope[], expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000), createdBy },
+      actor,
+      request,
+    );
+    const email = http.principal?.kind === 'user' ? http.principal.email : null;
+    const item = toTokenItem({ ...token, origin: 'minted', created_by: createdBy, created_by_email: email, issuer: null, subject: null, last_used_at: null });
+    return { token: item, secret };
+  }
+
+  @Delete(':id')
+  @RequiresScope('dora:admin')
+  async revoke(@CurrentOrg() org: Org, @Param('id') id: string, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<{ id: string; revoked_at: string }> {
+    const revoked = await this.tokens.revokeInOrg(org.id, id, actor, request);
+    return { id: revoked.id, revoked_at: revoked.revoked_at!.toISOString() };
+  }
+}
