@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.spec.{ts,tsx}'],
+    setupFiles: ['src/test/setup.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: '../../test-results/dashboard.json' },
   },

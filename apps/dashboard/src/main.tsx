@@ -1,15 +1,21 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { StatusPage } from './features/status/components/status-page';
+import { RouterProvider } from 'react-router';
+import { createQueryClient } from './app/query-client';
+import { createRouter } from './app/router';
 import './styles.css';
 
-const queryClient = new QueryClient();
+const router = createRouter();
+const queryClient = createQueryClient(() => {
+  const { pathname, search } = window.location;
+  if (pathname !== '/login') void router.navigate(`/login?next=${encodeURIComponent(pathname + search)}`, { replace: true });
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <StatusPage />
+      <RouterProvider router={router} />
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -21,3 +21,18 @@ export interface IngestedDeployment {
 }
 
 export type DeploymentSource = 'api' | 'forgejo';
+
+/** A Forgejo delivery as an org's admins see it. */
+export interface DeliveryItem {
+  id: string;
+  delivery_id: string | null;
+  event: string;
+  action: string | null;
+  status: 'pending' | 'processed' | 'skipped' | 'failed';
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  deployment_id: string | null;
+  received_at: string;
+  processed_at: string | null;
+}

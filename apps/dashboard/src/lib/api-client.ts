@@ -6,17 +6,38 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: { field: string; message: string }[] = [],
   ) {
     super(message);
   }
 }
 
 /** GETs JSON from the API. Pure: no redirects, no toasts; callers decide what an error means. */
-export async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { Accept: 'application/json' } });
+export function getJson<T>(path: string): Promise<T> {
+  return request<T>('GET', path);
+}
+
+/** Sends a change; a signed-in session's changes carry its CSRF token. */
+export function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, csrfToken: string | undefined): Promise<T> {
+  return request<T>(method, path, body, csrfToken);
+}
+
+async function request<T>(method: string, path: string, body?: unknown, csrfToken?: string): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   if (!response.ok) {
-    const body = (await response.json().catch(() => undefined)) as ApiErrorBody | undefined;
-    throw new ApiError(response.status, body?.error.code ?? 'http_error', body?.error.message ?? `HTTP ${response.status}`);
+    const error = (await response.json().catch(() => undefined)) as ApiErrorBody | undefined;
+    throw new ApiError(response.status, error?.error.code ?? 'http_error', error?.error.message ?? `HTTP ${response.status}`, error?.error.details);
   }
-  return (await response.json()) as T;
+  return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
+}
+
+/** `/api/v1/orgs/{slug}/...` with the defined query parameters. */
+export function orgPath(slug: string, path: string, query: Record<string, string | number | boolean | null | undefined> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  const search = params.toString();
+  return `/api/v1/orgs/${encodeURIComponent(slug)}/${path}${search ? `?${search}` : ''}`;
 }

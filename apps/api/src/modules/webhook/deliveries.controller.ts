@@ -1,11 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import type { Page } from '@dora/domain';
+import type { DeliveryItem, Page } from '@dora/domain';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
 import type { AuditActor } from '../audit/audit.repository.js';
 import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../auth/access.guard.js';
 import type { Org } from '../tenancy/tenants.repository.js';
 import { DeliveriesQueryDto } from './dto/deliveries-query.dto.js';
-import { type DeliveryItem, WebhookService } from './webhook.service.js';
+import { WebhookService } from './webhook.service.js';
 
 /** An org's Forgejo deliveries, for its admins. */
 @Controller('api/v1/orgs/:slug/webhooks/deliveries')

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Page } from '@dora/domain';
+import type { DeliveryItem, Page } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import { decodeCursor, encodeCursor, isTimeAndIdCursor } from '../../common/cursor.js';
 import { DomainError } from '../../common/errors.js';
@@ -13,19 +13,6 @@ import { type Delivery, DeliveriesRepository, type DeliveryStatus } from './deli
 import { planDelivery } from './forgejo-payload.js';
 import { type Headers, header, signedPayload, verifySignature } from './webhook-signature.js';
 
-export interface DeliveryItem {
-  id: string;
-  delivery_id: string | null;
-  event: string;
-  action: string | null;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  deployment_id: string | null;
-  received_at: string;
-  processed_at: string | null;
-}
 
 /** Receiving deliveries (verify, store, answer) and showing them to an org's admins. */
 @Injectable()

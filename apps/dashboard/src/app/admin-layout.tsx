@@ -1,0 +1,80 @@
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
+import { ApiError } from '../lib/api-client';
+import { useMe } from '../features/auth/api/me';
+import { useLogout } from '../features/auth/api/logout';
+
+/** Signed-in pages of one org: the header with its navigation, or the way to sign in. */
+export function AdminLayout() {
+  const { slug = '' } = useParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const me = useMe();
+  const logout = useLogout();
+
+  if (me.isPending) return <p className="page" role="status">Loading…</p>;
+  if (me.isError) {
+    if (me.error instanceof ApiError && me.error.status === 401) {
+      return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+    }
+    return (
+      <p className="page error" role="alert">
+        The service does not answer: {me.error.message}
+      </p>
+    );
+  }
+  const org = me.data.orgs.find((o) => o.slug === slug);
+  const isAdmin = org?.role === 'admin';
+  const signOut = () => logout.mutate(undefined, { onSettled: () => void navigate('/login', { replace: true }) });
+
+  return (
+    <>
+      <header className="topbar">
+        <nav aria-label="Main">
+          <strong className="brand">{org ? org.name : slug}</strong>
+          {org && (
+            <>
+              <NavLink to={`/${slug}/_admin/dora`} end>
+                DORA
+              </NavLink>
+              <NavLink to={`/${slug}/_admin/dora/repos`}>Repos</NavLink>
+              <NavLink to={`/${slug}/_admin/dora/deployments`}>Deployments</NavLink>
+              <NavLink to={`/${slug}/_admin/audit`}>Audit log</NavLink>
+              {isAdmin && <NavLink to={`/${slug}/_admin/tokens`}>Tokens</NavLink>}
+              {isAdmin && <NavLink to={`/${slug}/_admin/webhooks`}>Webhooks</NavLink>}
+              <NavLink to={`/${slug}/_admin/dora/settings`}>Settings</NavLink>
+            </>
+          )}
+        </nav>
+        <div className="who">
+          {me.data.orgs.length > 1 && (
+            <label>
+              <span className="visually-hidden">Organisation</span>
+              <select value={org ? slug : ''} onChange={(e) => void navigate(`/${e.target.value}/_admin/dora`)}>
+                {!org && <option value="">—</option>}
+                {me.data.orgs.map((o) => (
+                  <option key={o.slug} value={o.slug}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <span>{me.data.user.email}</span>
+          <button type="button" onClick={signOut} disabled={logout.isPending}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      {org ? (
+        <Outlet />
+      ) : (
+        <main className="page">
+          <h1>No such organisation</h1>
+          <p>
+            There is no organisation “{slug}” among yours. <Link to={me.data.orgs[0] ? `/${me.data.orgs[0].slug}/_admin/dora` : '/'}>Go to yours</Link>
+          </p>
+        </main>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+import { useParams, useSearchParams } from 'react-router';
+import { formatDateTime } from '../../../lib/format';
+import { useAudit } from '../api/audit';
+
+const ACTIONS = [
+  'api.dora.deployments.ingested',
+  'auth.login',
+  'auth.login.failed',
+  'auth.logout',
+  'auth.token.created',
+  'auth.token.revoked',
+  'dora.settings.updated',
+  'org.created',
+  'org.member.added',
+  'webhook.delivery.retried',
+];
+
+const toIso = (local: string | null) => (local ? new Date(local).toISOString() : undefined);
+
+/** `/{slug}/_admin/audit`: who did what, newest first. */
+export function AuditPage() {
+  const { slug = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const set = (name: string, value: string) =>
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      if (value) next.set(name, value);
+      else next.delete(name);
+      return next;
+    });
+  const audit = useAudit(slug, { action: params.get('action') || undefined, from: toIso(params.get('from')), to: toIso(params.get('to')) });
+  const items = audit.data?.pages.flatMap((page) => page.items) ?? [];
+  return (
+    <main className="page">
+      <h1>Audit log</h1>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
+        <label>
+          Action
+          <select value={params.get('action') ?? ''} onChange={(e) => set('action', e.target.value)}>
+            <option value="">all</option>
+            {ACTIONS.map((action) => (
+              <option key={action}>{action}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="datetime-local" value={params.get('from') ?? ''} onChange={(e) => set('from', e.target.value)} />
+        </label>
+        <label>
+          To
+          <input type="datetime-local" value={params.get('to') ?? ''} onChange={(e) => set('to', e.target.value)} />
+        </label>
+      </form>
+      {audit.isPending && <p role="status">Loading…</p>}
+      {audit.isError && (
+        <p role="alert" className="error">
+          {audit.error.message}
+        </p>
+      )}
+      {audit.isSuccess && items.length === 0 && <p>No events match.</p>}
+      {items.length > 0 && (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Action</th>
+                <th scope="col">By</th>
+                <th scope="col">Subject</th>
+                <th scope="col">Request</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((event) => (
+                <tr key={event.id}>
+                  <td>
+                    <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time>
+                  </td>
+                  <td>{event.action}</td>
+                  <td>
+                    {event.actor.type} <code>{event.actor.id}</code>
+                  </td>
+                  <td>
+                    {event.subject.type} <code>{event.subject.id}</code>
+                  </td>
+                  <td>{event.request_id ? <code>{event.request_id}</code> : '—'}</td>
+                  <td>
+                    <code className="metadata">{JSON.stringify(event.metadata)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {audit.hasNextPage && (
+        <button type="button" onClick={() => void audit.fetchNextPage()} disabled={audit.isFetchingNextPage}>
+          {audit.isFetchingNextPage ? 'Loading…' : 'Older events'}
+        </button>
+      )}
+    </main>
+  );
+}

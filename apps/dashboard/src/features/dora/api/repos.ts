@@ -1,0 +1,23 @@
+import type { Page, RepoMetrics } from '@dora/domain';
+import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+import { getJson, orgPath } from '../../../lib/api-client';
+
+export interface ReposQuery {
+  slug: string;
+  environment: string;
+  window?: number;
+  sort: string;
+}
+
+export const reposQuery = (query: ReposQuery) =>
+  infiniteQueryOptions({
+    queryKey: ['orgs', query.slug, 'repos', query.environment, query.window ?? null, query.sort],
+    queryFn: ({ pageParam }) =>
+      getJson<Page<RepoMetrics>>(orgPath(query.slug, 'dora/repos', { environment: query.environment, window: query.window, sort: query.sort, cursor: pageParam })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+
+export function useRepos(query: ReposQuery) {
+  return useInfiniteQuery(reposQuery(query));
+}

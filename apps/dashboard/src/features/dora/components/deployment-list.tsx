@@ -1,0 +1,113 @@
+import type { DeploymentItem } from '@dora/domain';
+import { useState } from 'react';
+import { formatDateTime, shortSha } from '../../../lib/format';
+import { type DeploymentFilter, useDeployment, useDeployments } from '../api/deployments';
+
+/** Deployments newest first, each with its lineage: who reported it, with which reference, when it arrived, and its audit event. */
+export function DeploymentList({ slug, filter }: { slug: string; filter: DeploymentFilter }) {
+  const deployments = useDeployments(slug, filter);
+  const [open, setOpen] = useState<string | undefined>();
+  if (deployments.isPending) return <p role="status">Loading deployments…</p>;
+  if (deployments.isError) {
+    return (
+      <p role="alert" className="error">
+        Could not load the deployments: {deployments.error.message}
+      </p>
+    );
+  }
+  const items = deployments.data.pages.flatMap((page) => page.items);
+  if (items.length === 0) return <p>No deployments match.</p>;
+  return (
+    <>
+      <div className="table-scroll">
+        <table className="deployments">
+          <thead>
+            <tr>
+              <th scope="col">Deployed</th>
+              <th scope="col">Repository</th>
+              <th scope="col">Environment</th>
+              <th scope="col">Result</th>
+              <th scope="col">Commit</th>
+              <th scope="col">External ref</th>
+              <th scope="col">Reported by</th>
+              <th scope="col">Received</th>
+              <th scope="col">Audit</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((d) => (
+              <DeploymentRow key={d.id} slug={slug} deployment={d} open={open === d.id} onToggle={() => setOpen(open === d.id ? undefined : d.id)} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {deployments.hasNextPage && (
+        <button type="button" onClick={() => void deployments.fetchNextPage()} disabled={deployments.isFetchingNextPage}>
+          {deployments.isFetchingNextPage ? 'Loading…' : 'Older deployments'}
+        </button>
+      )}
+    </>
+  );
+}
+
+function DeploymentRow({ slug, deployment: d, open, onToggle }: { slug: string; deployment: DeploymentItem; open: boolean; onToggle: () => void }) {
+  const source = d.ingested_by.type === 'token' ? `API token “${d.ingested_by.name ?? 'deleted'}”` : `Forgejo delivery ${d.ingested_by.id?.slice(0, 8) ?? ''}`;
+  return (
+    <>
+      <tr>
+        <td>
+          <time dateTime={d.deployed_at}>{formatDateTime(d.deployed_at)}</time>
+        </td>
+        <td>{d.repo_full_name}</td>
+        <td>{d.environment}</td>
+        <td>
+          <span className={d.success ? 'ok' : 'error'}>{d.success ? 'success' : 'failed'}</span>
+          {d.is_rework && ' · rework'}
+        </td>
+        <td>
+          <code title={d.commit_sha ?? undefined}>{shortSha(d.commit_sha)}</code>
+        </td>
+        <td>{d.external_ref ?? '—'}</td>
+        <td>{source}</td>
+        <td>
+          <time dateTime={d.created_at}>{formatDateTime(d.created_at)}</time>
+        </td>
+        <td>
+          <button type="button" aria-expanded={open} onClick={onToggle}>
+            {open ? 'Hide' : 'Show'} audit event
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr className="detail">
+          <td colSpan={9}>
+            <AuditEvents slug={slug} id={d.id} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function AuditEvents({ slug, id }: { slug: string; id: string }) {
+  const detail = useDeployment(slug, id);
+  if (detail.isPending) return <p role="status">Loading…</p>;
+  if (detail.isError) return <p className="error">{detail.error.message}</p>;
+  return (
+    <ul className="audit-events">
+      {detail.data.audit_events.map((event) => (
+        <li key={event.id}>
+          <strong>{event.action}</strong> at <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time> by {event.actor.type}{' '}
+          <code>{event.actor.id}</code>
+          {event.request_id && (
+            <>
+              {' '}
+              · request <code>{event.request_id}</code>
+            </>
+          )}
+          {event.ip && <> · from {event.ip}</>}
+        </li>
+      ))}
+    </ul>
+  );
+}

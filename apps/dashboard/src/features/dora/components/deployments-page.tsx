@@ -1,0 +1,73 @@
+import { useParams, useSearchParams } from 'react-router';
+import { useEnvironments } from '../api/deployments';
+import { DeploymentList } from './deployment-list';
+
+const toIso = (local: string | null) => (local ? new Date(local).toISOString() : undefined);
+const toBoolean = (value: string | null) => (value === 'true' ? true : value === 'false' ? false : undefined);
+
+/** `/{slug}/_admin/dora/deployments`: every deployment, filtered by repository, environment, result, rework and time. */
+export function DeploymentsPage() {
+  const { slug = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const environments = useEnvironments(slug);
+  const set = (name: string, value: string) =>
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      if (value) next.set(name, value);
+      else next.delete(name);
+      return next;
+    });
+  const environment = params.get('environment') || 'production';
+  const filter = {
+    environment,
+    repo: params.get('repo') || undefined,
+    success: toBoolean(params.get('success')),
+    is_rework: toBoolean(params.get('is_rework')),
+    from: toIso(params.get('from')),
+    to: toIso(params.get('to')),
+  };
+  return (
+    <main className="page">
+      <h1>Deployments</h1>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
+        <label>
+          Repository
+          <input type="text" placeholder="owner/name" defaultValue={params.get('repo') ?? ''} onBlur={(e) => set('repo', e.target.value.trim())} onKeyDown={(e) => e.key === 'Enter' && set('repo', e.currentTarget.value.trim())} />
+        </label>
+        <label>
+          Environment
+          <select value={environment} onChange={(e) => set('environment', e.target.value)}>
+            {[...new Set([environment, 'production', ...(environments.data?.items.map((e) => e.environment) ?? [])])].map((name) => (
+              <option key={name}>{name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Result
+          <select value={params.get('success') ?? ''} onChange={(e) => set('success', e.target.value)}>
+            <option value="">all</option>
+            <option value="true">success</option>
+            <option value="false">failed</option>
+          </select>
+        </label>
+        <label>
+          Rework
+          <select value={params.get('is_rework') ?? ''} onChange={(e) => set('is_rework', e.target.value)}>
+            <option value="">all</option>
+            <option value="true">rework only</option>
+            <option value="false">no rework</option>
+          </select>
+        </label>
+        <label>
+          From
+          <input type="datetime-local" value={params.get('from') ?? ''} onChange={(e) => set('from', e.target.value)} />
+        </label>
+        <label>
+          To
+          <input type="datetime-local" value={params.get('to') ?? ''} onChange={(e) => set('to', e.target.value)} />
+        </label>
+      </form>
+      <DeploymentList slug={slug} filter={filter} />
+    </main>
+  );
+}

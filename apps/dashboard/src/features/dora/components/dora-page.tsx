@@ -1,0 +1,42 @@
+import { useParams } from 'react-router';
+import { useEnvironments } from '../api/deployments';
+import { useSummary } from '../api/summary';
+import { metricByKey } from '../utils/metrics';
+import { useScopeParams } from '../utils/scope-params';
+import { EmptyState } from './empty-state';
+import { MetricCards } from './metric-cards';
+import { ScopeControls } from './scope-controls';
+
+/** `/{slug}/_admin/dora`: where the org's delivery stands, why, and what changed. */
+export function DoraPage() {
+  const { slug = '' } = useParams();
+  const scope = useScopeParams();
+  const environments = useEnvironments(slug);
+  const summary = useSummary({ slug, environment: scope.environment, window: scope.window });
+  /** Worst first: the repos that pull this metric down lead the breakdown. */
+  const reposHref = (key: string) => {
+    const better = metricByKey(key)?.better;
+    const params = new URLSearchParams(scope.search.replace(/^\?/, ''));
+    params.set('sort', better === 'higher' ? key : `-${key}`);
+    return `/${slug}/_admin/dora/repos?${params}`;
+  };
+  return (
+    <main className="page">
+      <div className="page-title">
+        <h1>DORA metrics</h1>
+        <ScopeControls
+          slug={slug}
+          windowDays={scope.window ?? summary.data?.window.days ?? 30}
+          environment={scope.environment}
+          onWindow={scope.setWindow}
+          onEnvironment={scope.setEnvironment}
+        />
+      </div>
+      {environments.isSuccess && environments.data.items.length === 0 ? (
+        <EmptyState slug={slug} />
+      ) : (
+        <MetricCards slug={slug} environment={scope.environment} window={scope.window} reposHref={reposHref} />
+      )}
+    </main>
+  );
+}

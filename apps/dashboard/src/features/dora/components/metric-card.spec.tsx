@@ -1,0 +1,89 @@
+import type { DoraMetrics, DoraSeries } from '@dora/domain';
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { renderAt } from '../../../test/render';
+import { metricByKey } from '../utils/metrics';
+import { BandBadge } from './band-badge';
+import { MetricCard } from './metric-card';
+
+const metrics = (frequency: number, successes: number): DoraMetrics => ({
+  deployment_frequency: { value: frequency, successes, band: frequency >= 1 ? 'elite' : 'high' },
+  lead_time: { p50_seconds: 5400, p95_seconds: 172800, sample: 38, without_commit: 3, excluded_negative: 1, band: 'elite' },
+  change_failure_rate: { value: 0.1, failed: 2, total: 20, band: 'high' },
+  time_to_restore: { median_seconds: null, restored: 0, open: 1, oldest_open_seconds: 3600, band: null },
+  rework_rate: { value: 0, rework: 0, total: 20, band: null },
+});
+
+const series: DoraSeries = {
+  org: 'acme',
+  environment: 'production',
+  repo: null,
+  timezone: 'UTC',
+  points: [
+    {
+      date: '2026-11-25',
+      from: '2026-11-25T00:00:00.000Z',
+      to: '2026-11-26T00:00:00.000Z',
+      deployment_frequency: { value: 2, successes: 2 },
+      lead_time: { p50_seconds: 100, p95_seconds: 100, sample: 1 },
+      change_failure_rate: { value: 0, failed: 0, total: 2 },
+      time_to_restore: { median_seconds: null, restored: 0, open: 0 },
+      rework_rate: { value: 0, rework: 0, total: 2 },
+    },
+  ],
+};
+
+function renderCard(name: string, current: DoraMetrics, previous: DoraMetrics, href?: string) {
+  renderAt('/', [
+    {
+      path: '/',
+      element: (
+        <MetricCard slug="acme" environment="production" metric={metricByKey(name)!} current={current} previous={previous} windowDays={30} series={series} href={href} />
+      ),
+    },
+  ]);
+  return screen.getByRole('article', { name: metricByKey(name)!.title });
+}
+
+describe('MetricCard', () => {
+  it('shows the value in human units, the band in words, the change against the previous window and the sample', () => {
+    const card = renderCard('deployment_frequency', metrics(1.4, 42), metrics(1, 30), '/acme/_admin/dora/repos?sort=deployment_frequency');
+    expect(within(card).getByText('1.4/day')).toBeTruthy();
+    expect(within(card).getByText('Elite')).toBeTruthy();
+    expect(within(card).getByText(/▲ 40% vs the previous 30 days/).className).toBe('better');
+    expect(within(card).getByText('42 successful deploys')).toBeTruthy();
+    expect(within(card).getByRole('link', { name: /Deployment frequency: 1.4\/day, by repo/ }).getAttribute('href')).toBe('/acme/_admin/dora/repos?sort=deployment_frequency');
+    expect(within(card).getByLabelText(/last 1 days: focus and use the arrow keys/)).toBeTruthy();
+  });
+
+  it('says "not enough data" instead of a band, and why the number is missing', () => {
+    const card = renderCard('time_to_restore', metrics(1, 30), metrics(1, 30));
+    expect(within(card).getByText('—')).toBeTruthy();
+    expect(within(card).getByText('Not enough data')).toBeTruthy();
+    expect(within(card).getByText('No comparison with the previous 30 days')).toBeTruthy();
+    expect(within(card).getByText('0 failures restored · 1 open (oldest 1 h)')).toBeTruthy();
+    expect(within(card).getByText(/failure with no later success yet/)).toBeTruthy(); // in the info disclosure
+  });
+
+  it('marks a worse change as worse, for metrics where lower is better', () => {
+    const worse = metrics(1, 30);
+    worse.change_failure_rate = { value: 0.25, failed: 5, total: 20, band: 'low' };
+    const card = renderCard('change_failure_rate', worse, metrics(1, 30));
+    expect(within(card).getByText(/▲ 15 pp vs the previous 30 days/).className).toBe('worse');
+    expect(within(card).getByText('Low')).toBeTruthy();
+  });
+});
+
+describe('BandBadge', () => {
+  it.each([
+    ['elite', 'Elite'],
+    ['high', 'High'],
+    ['medium', 'Medium'],
+    ['low', 'Low'],
+    [null, 'Not enough data'],
+  ] as const)('%s → "%s", with its colour class', (band, text) => {
+    renderAt('/', [{ path: '/', element: <BandBadge band={band} /> }]);
+    const badge = screen.getByText(text);
+    expect(badge.className).toBe(`badge badge-${band ?? 'none'}`);
+  });
+});

@@ -1,0 +1,58 @@
+import type { DoraMetrics, DoraSeries } from '@dora/domain';
+import { Link } from 'react-router';
+import { changeAgainst } from '../utils/change';
+import type { MetricView } from '../utils/metrics';
+import { BandBadge, NoBandBadge } from './band-badge';
+import { MetricInfo } from './metric-info';
+import { Sparkline } from './sparkline';
+
+interface Props {
+  slug: string;
+  environment: string;
+  repo?: string;
+  metric: MetricView;
+  current: DoraMetrics;
+  previous: DoraMetrics;
+  windowDays: number;
+  series: DoraSeries | undefined;
+  /** Where a click on the card goes (the per-repo breakdown for this metric); none on a repo's own page. */
+  href?: string;
+}
+
+export function MetricCard({ slug, environment, repo, metric, current, previous, windowDays, series, href }: Props) {
+  const value = metric.value(current);
+  const change = changeAgainst(value, metric.value(previous), metric.better, metric.describeChange);
+  const headline = (
+    <>
+      <span className="value">{metric.format(value)}</span>{' '}
+      {metric.key === 'rework_rate' ? <NoBandBadge /> : <BandBadge band={metric.band(current)} />}
+    </>
+  );
+  return (
+    <article className="card" aria-label={metric.title} data-metric={metric.key}>
+      <header className="card-header">
+        <h2>{metric.title}</h2>
+        <MetricInfo metric={metric} metrics={current} />
+      </header>
+      {href ? (
+        <Link to={href} className="headline" aria-label={`${metric.title}: ${metric.format(value)}, by repo`}>
+          {headline}
+        </Link>
+      ) : (
+        <p className="headline">{headline}</p>
+      )}
+      <p className="change">
+        {change === null ? (
+          `No comparison with the previous ${windowDays} days`
+        ) : (
+          <span className={change.improved === null ? '' : change.improved ? 'better' : 'worse'}>
+            {change.direction === 'up' ? '▲' : change.direction === 'down' ? '▼' : '='} {change.delta} vs the previous {windowDays} days
+            {change.improved !== null && <span className="visually-hidden">{change.improved ? ' (better)' : ' (worse)'}</span>}
+          </span>
+        )}
+      </p>
+      <p className="sample">{metric.sample(current)}</p>
+      {series ? <Sparkline slug={slug} environment={environment} repo={repo} series={series} metric={metric} /> : <div className="sparkline" aria-busy="true" />}
+    </article>
+  );
+}

@@ -1,0 +1,44 @@
+import { useSeries } from '../api/series';
+import { useSummary } from '../api/summary';
+import { METRICS } from '../utils/metrics';
+import { MetricCard } from './metric-card';
+
+/** The five cards of an org, or of one repo. */
+export function MetricCards(props: { slug: string; environment: string; window?: number; repo?: string; reposHref?: (metricKey: string) => string }) {
+  const summary = useSummary(props);
+  const series = useSeries(props);
+  if (summary.isPending) return <p role="status">Loading the metrics…</p>;
+  if (summary.isError) {
+    return (
+      <p role="alert" className="error">
+        Could not load the metrics: {summary.error.message}
+      </p>
+    );
+  }
+  const { previous, window } = summary.data;
+  return (
+    <>
+      <p className="window">
+        Last {window.days} days, to {new Date(window.to).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })} · {props.environment}
+        {props.repo ? ` · ${props.repo}` : ''}
+      </p>
+      {series.isError && <p className="error">The daily series could not be loaded: {series.error.message}</p>}
+      <div className="cards">
+        {METRICS.map((metric) => (
+          <MetricCard
+            key={metric.key}
+            slug={props.slug}
+            environment={props.environment}
+            repo={props.repo}
+            metric={metric}
+            current={summary.data}
+            previous={previous}
+            windowDays={window.days}
+            series={series.data}
+            href={props.reposHref?.(metric.key)}
+          />
+        ))}
+      </div>
+    </>
+  );
+}

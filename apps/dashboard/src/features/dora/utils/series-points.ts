@@ -1,0 +1,15 @@
+import type { DoraSeries } from '@dora/domain';
+import type { MetricView } from './metrics';
+
+export interface ChartPoint {
+  date: string;
+  from: string;
+  to: string;
+  /** `null` draws a gap: a day without the data this metric needs. */
+  value: number | null;
+}
+
+/** A series' daily points as one metric's sparkline. */
+export function toChartPoints(series: DoraSeries, metric: MetricView): ChartPoint[] {
+  return series.points.map((point) => ({ date: point.date, from: point.from, to: point.to, value: metric.pointValue(point) }));
+}

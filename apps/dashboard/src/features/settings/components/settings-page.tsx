@@ -1,0 +1,71 @@
+import { type DoraSettings, WINDOW_DAYS } from '@dora/domain';
+import { type FormEvent, useState } from 'react';
+import { useParams } from 'react-router';
+import { useMe } from '../../auth/api/me';
+import { useSettings, useUpdateSettings } from '../api/settings';
+
+const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+
+/** `/{slug}/_admin/dora/settings`: the default window and the time zone the days are cut in (admins change them). */
+export function SettingsPage() {
+  const { slug = '' } = useParams();
+  const settings = useSettings(slug);
+  const isAdmin = useMe().data?.orgs.find((o) => o.slug === slug)?.role === 'admin';
+  return (
+    <main className="page narrow">
+      <h1>Settings</h1>
+      {settings.isPending && <p role="status">Loading…</p>}
+      {settings.isError && (
+        <p role="alert" className="error">
+          {settings.error.message}
+        </p>
+      )}
+      {settings.isSuccess && <SettingsForm slug={slug} current={settings.data} editable={isAdmin} />}
+    </main>
+  );
+}
+
+function SettingsForm({ slug, current, editable }: { slug: string; current: DoraSettings; editable: boolean }) {
+  const update = useUpdateSettings(slug);
+  const [windowDays, setWindowDays] = useState<number>(current.window_days);
+  const [timezone, setTimezone] = useState(current.timezone);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    update.mutate({ window_days: windowDays as DoraSettings['window_days'], timezone });
+  };
+  return (
+    <form onSubmit={submit} className="stack">
+      {!editable && <p>Only an admin of this organisation can change these.</p>}
+      <label>
+        Default window
+        <select value={windowDays} onChange={(e) => setWindowDays(Number(e.target.value))} disabled={!editable}>
+          {WINDOW_DAYS.map((days) => (
+            <option key={days} value={days}>
+              {days} days
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Time zone (days of the sparklines start at its midnight)
+        <input list="time-zones" value={timezone} onChange={(e) => setTimezone(e.target.value)} disabled={!editable} required />
+        <datalist id="time-zones">
+          {TIME_ZONES.map((zone) => (
+            <option key={zone} value={zone} />
+          ))}
+        </datalist>
+      </label>
+      {update.isError && (
+        <p role="alert" className="error">
+          {update.error.message}
+        </p>
+      )}
+      {update.isSuccess && <p role="status" className="ok">Saved.</p>}
+      {editable && (
+        <button type="submit" disabled={update.isPending}>
+          {update.isPending ? 'Saving…' : 'Save'}
+        </button>
+      )}
+    </form>
+  );
+}

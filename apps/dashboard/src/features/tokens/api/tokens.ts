@@ -1,0 +1,29 @@
+import type { ApiTokenItem, MintedToken, MintTokenRequest } from '@dora/domain';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { getJson, orgPath, sendJson } from '../../../lib/api-client';
+import { useCsrfToken } from '../../auth/api/me';
+
+export const tokensQuery = (slug: string) =>
+  queryOptions({ queryKey: ['orgs', slug, 'tokens'], queryFn: () => getJson<{ items: ApiTokenItem[] }>(orgPath(slug, 'tokens')) });
+
+export function useTokens(slug: string) {
+  return useQuery(tokensQuery(slug));
+}
+
+export function useMintToken(slug: string) {
+  const queryClient = useQueryClient();
+  const csrf = useCsrfToken();
+  return useMutation({
+    mutationFn: (request: MintTokenRequest) => sendJson<MintedToken>('POST', orgPath(slug, 'tokens'), request, csrf),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensQuery(slug).queryKey }),
+  });
+}
+
+export function useRevokeToken(slug: string) {
+  const queryClient = useQueryClient();
+  const csrf = useCsrfToken();
+  return useMutation({
+    mutationFn: (id: string) => sendJson<{ id: string; revoked_at: string }>('DELETE', orgPath(slug, `tokens/${id}`), undefined, csrf),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensQuery(slug).queryKey }),
+  });
+}

@@ -1,0 +1,25 @@
+import type { DeliveryItem, Page } from '@dora/domain';
+import { infiniteQueryOptions, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { getJson, orgPath, sendJson } from '../../../lib/api-client';
+import { useCsrfToken } from '../../auth/api/me';
+
+export const deliveriesQuery = (slug: string, status: string | undefined) =>
+  infiniteQueryOptions({
+    queryKey: ['orgs', slug, 'deliveries', status ?? null],
+    queryFn: ({ pageParam }) => getJson<Page<DeliveryItem>>(orgPath(slug, 'webhooks/deliveries', { status, cursor: pageParam })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+
+export function useDeliveries(slug: string, status: string | undefined) {
+  return useInfiniteQuery(deliveriesQuery(slug, status));
+}
+
+export function useRetryDelivery(slug: string) {
+  const queryClient = useQueryClient();
+  const csrf = useCsrfToken();
+  return useMutation({
+    mutationFn: (id: string) => sendJson<DeliveryItem>('POST', orgPath(slug, `webhooks/deliveries/${id}/retry`), undefined, csrf),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['orgs', slug, 'deliveries'] }),
+  });
+}

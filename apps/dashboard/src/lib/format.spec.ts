@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatFrequency, formatRate, shortSha } from './format';
+
+describe('human units', () => {
+  it.each([
+    [null, '—'],
+    [0, '0 s'],
+    [59.4, '59 s'],
+    [60, '1 min'],
+    [3569, '59 min'],
+    [3599, '1 h'],
+    [3600, '1 h'],
+    [5400, '1.5 h'],
+    [86_399, '1 day'],
+    [86_400, '1 day'],
+    [129_600, '1.5 days'],
+    [30 * 86_400, '30 days'],
+  ])('duration %s s → %s', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+
+  it.each([
+    [null, '—'],
+    [0, '0%'],
+    [0.0454545, '4.5%'],
+    [0.15, '15%'],
+    [1, '100%'],
+  ])('rate %s → %s', (fraction, text) => {
+    expect(formatRate(fraction)).toBe(text);
+  });
+
+  it.each([
+    [0, 'none'],
+    [1.4, '1.4/day'],
+    [1, '1/day'],
+    [0.5, '3.5/week'],
+    [1 / 7, '1/week'],
+    [1 / 30, '1/month'],
+    [0.1, '3/month'],
+  ])('frequency %s a day → %s', (perDay, text) => {
+    expect(formatFrequency(perDay)).toBe(text);
+  });
+
+  it('shortens commit SHAs', () => {
+    expect(shortSha('4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9')).toBe('4704266e');
+    expect(shortSha(null)).toBe('—');
+  });
+});
