@@ -7,7 +7,8 @@ export default defineConfig({
   plugins: [react()],
   // Shared types and functions straight from libs/dora's sources.
   resolve: { conditions: ['@dora/source', ...defaultClientConditions] },
-  build: { outDir: 'dist', emptyOutDir: true },
+  // The manifest lets tools/bench/dashboard weigh what a route loads.
+  build: { outDir: 'dist', emptyOutDir: true, manifest: true },
   server: { proxy: { '/api': 'http://localhost:3000' } },
   test: {
     environment: 'jsdom',

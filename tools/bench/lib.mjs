@@ -38,8 +38,11 @@ export function freePort() {
   });
 }
 
-/** Builds the API if needed (tsc -b is incremental), then starts it and waits until it listens. */
-export async function startApi(env) {
+/**
+ * Builds the API if needed (tsc -b is incremental), then starts it and waits until it listens. With
+ * `firstStart`, waits for the first-start text too and answers its admin password and ingest token.
+ */
+export async function startApi(env, { firstStart = false } = {}) {
   await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'apps/api/tsconfig.app.json']);
   const port = await freePort();
   // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/prof" profiles the API while it is measured.
@@ -58,9 +61,13 @@ export async function startApi(env) {
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('exit', (code) => reject(new Error(`API exited with ${code}:\n${output}`)));
   });
+  if (firstStart && !output.includes('ingest token:')) throw new Error(`no first-start text:\n${output}`);
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
+    firstStart: firstStart
+      ? { token: /ingest token: +(ffp_\w+)/.exec(output)[1], password: /admin password: +(\S+)/.exec(output)[1] }
+      : undefined,
     /** Peak resident set size so far, from the kernel's high-water mark. */
     peakRssMiB() {
       const kib = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]);

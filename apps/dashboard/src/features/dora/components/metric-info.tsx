@@ -6,7 +6,7 @@ export function MetricInfo({ metric, metrics }: { metric: MetricView; metrics: D
   const excluded = metric.exclusions(metrics);
   return (
     <details className="info">
-      <summary aria-label={`How ${metric.title.toLowerCase()} is computed`}>ⓘ</summary>
+      <summary aria-label={`How ${metric.title.toLowerCase()} is computed`}>i</summary>
       <div className="info-body">
         <p>{metric.definition}</p>
         {excluded.length > 0 && (
