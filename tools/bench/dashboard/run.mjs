@@ -1,3 +1,4 @@
+/* global document */ // used inside the page, in Chromium
 // The dashboard route's weight and speed: the JavaScript a first visit to /{slug}/_admin/dora loads
 // (gzipped, from Vite's manifest), and the time until the page is fully rendered with data in
 // Chromium on localhost (navigation start → five cards with values and their sparklines), 10 loads.
