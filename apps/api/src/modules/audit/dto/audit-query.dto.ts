@@ -1,8 +1,8 @@
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ToNumber } from '../../../common/query-params.js';
+import { IsOptional, Matches } from 'class-validator';
+import { PageQuery } from '../../../common/page-query.js';
 import { IsTimestamp } from '../../../common/timestamps.js';
 
-export class AuditQueryDto {
+export class AuditQueryDto extends PageQuery {
   /** e.g. api.dora.deployments.ingested */
   @Matches(/^[a-z0-9_.]{1,100}$/, { message: 'must be an action name such as api.dora.deployments.ingested' })
   @IsOptional()
@@ -17,16 +17,4 @@ export class AuditQueryDto {
   @IsTimestamp()
   @IsOptional()
   to?: string;
-
-  @Max(200)
-  @Min(1)
-  @IsInt({ message: 'must be a whole number from 1 to 200' })
-  @ToNumber()
-  @IsOptional()
-  limit: number = 50;
-
-  @MaxLength(1000)
-  @IsString()
-  @IsOptional()
-  cursor?: string;
 }

@@ -1,5 +1,6 @@
 import { REPO_SORT_KEYS, WINDOW_DAYS } from '@dora/domain';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../../../common/page-query.js';
 import { ToBoolean, ToNumber } from '../../../common/query-params.js';
 import { IsTimestamp } from '../../../common/timestamps.js';
 
@@ -42,7 +43,7 @@ export class SeriesQueryDto extends ScopeQuery {
 
 const SORTS = REPO_SORT_KEYS.flatMap((key) => [key, `-${key}`]);
 
-export class ReposQueryDto {
+export class ReposQueryDto extends PageQuery {
   @IsIn(WINDOW_DAYS, { message: `must be one of ${WINDOW_DAYS.join(', ')}` })
   @ToNumber()
   @IsOptional()
@@ -60,21 +61,9 @@ export class ReposQueryDto {
   @IsIn(SORTS, { message: `must be one of ${REPO_SORT_KEYS.join(', ')}, optionally with a leading "-"` })
   @IsOptional()
   sort: string = 'repo_full_name';
-
-  @Max(200)
-  @Min(1)
-  @IsInt({ message: 'must be a whole number from 1 to 200' })
-  @ToNumber()
-  @IsOptional()
-  limit: number = 50;
-
-  @MaxLength(1000)
-  @IsString()
-  @IsOptional()
-  cursor?: string;
 }
 
-export class DeploymentsQueryDto {
+export class DeploymentsQueryDto extends PageQuery {
   /** Inclusive, on deployed_at. */
   @IsTimestamp()
   @IsOptional()
@@ -103,16 +92,4 @@ export class DeploymentsQueryDto {
   @ToBoolean()
   @IsOptional()
   is_rework?: boolean;
-
-  @Max(200)
-  @Min(1)
-  @IsInt({ message: 'must be a whole number from 1 to 200' })
-  @ToNumber()
-  @IsOptional()
-  limit: number = 50;
-
-  @MaxLength(1000)
-  @IsString()
-  @IsOptional()
-  cursor?: string;
 }

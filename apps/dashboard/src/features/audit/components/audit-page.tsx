@@ -1,4 +1,6 @@
-import { useParams, useSearchParams } from 'react-router';
+import { LoadMore } from '../../../components/load-more';
+import { useParams } from 'react-router';
+import { useSearchParam } from '../../../lib/use-search-param';
 import { formatDateTime } from '../../../lib/format';
 import { useAudit } from '../api/audit';
 
@@ -20,14 +22,7 @@ const toIso = (local: string | null) => (local ? new Date(local).toISOString() :
 /** `/{slug}/_admin/audit`: who did what, newest first. */
 export function AuditPage() {
   const { slug = '' } = useParams();
-  const [params, setParams] = useSearchParams();
-  const set = (name: string, value: string) =>
-    setParams((current) => {
-      const next = new URLSearchParams(current);
-      if (value) next.set(name, value);
-      else next.delete(name);
-      return next;
-    });
+  const [params, set] = useSearchParam();
   const audit = useAudit(slug, { action: params.get('action') || undefined, from: toIso(params.get('from')), to: toIso(params.get('to')) });
   const items = audit.data?.pages.flatMap((page) => page.items) ?? [];
   return (
@@ -95,11 +90,7 @@ export function AuditPage() {
           </table>
         </div>
       )}
-      {audit.hasNextPage && (
-        <button type="button" onClick={() => void audit.fetchNextPage()} disabled={audit.isFetchingNextPage}>
-          {audit.isFetchingNextPage ? 'Loading…' : 'Older events'}
-        </button>
-      )}
+      <LoadMore query={audit} label="Older events" />
     </main>
   );
 }

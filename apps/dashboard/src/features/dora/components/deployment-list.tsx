@@ -1,3 +1,4 @@
+import { LoadMore } from '../../../components/load-more';
 import type { DeploymentItem } from '@dora/domain';
 import { useState } from 'react';
 import { formatDateTime, shortSha } from '../../../lib/format';
@@ -41,11 +42,7 @@ export function DeploymentList({ slug, filter }: { slug: string; filter: Deploym
           </tbody>
         </table>
       </div>
-      {deployments.hasNextPage && (
-        <button type="button" onClick={() => void deployments.fetchNextPage()} disabled={deployments.isFetchingNextPage}>
-          {deployments.isFetchingNextPage ? 'Loading…' : 'Older deployments'}
-        </button>
-      )}
+      <LoadMore query={deployments} label="Older deployments" />
     </>
   );
 }

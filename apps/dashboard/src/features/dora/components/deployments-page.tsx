@@ -1,4 +1,5 @@
-import { useParams, useSearchParams } from 'react-router';
+import { useParams } from 'react-router';
+import { useSearchParam } from '../../../lib/use-search-param';
 import { useEnvironments } from '../api/deployments';
 import { DeploymentList } from './deployment-list';
 
@@ -8,15 +9,8 @@ const toBoolean = (value: string | null) => (value === 'true' ? true : value ===
 /** `/{slug}/_admin/dora/deployments`: every deployment, filtered by repository, environment, result, rework and time. */
 export function DeploymentsPage() {
   const { slug = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useSearchParam();
   const environments = useEnvironments(slug);
-  const set = (name: string, value: string) =>
-    setParams((current) => {
-      const next = new URLSearchParams(current);
-      if (value) next.set(name, value);
-      else next.delete(name);
-      return next;
-    });
   const environment = params.get('environment') || 'production';
   const filter = {
     environment,

@@ -1,3 +1,4 @@
+import { LoadMore } from '../../../components/load-more';
 import type { RepoMetrics } from '@dora/domain';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useRepos } from '../api/repos';
@@ -71,11 +72,7 @@ export function ReposPage() {
           </table>
         </div>
       )}
-      {repos.hasNextPage && (
-        <button type="button" onClick={() => void repos.fetchNextPage()} disabled={repos.isFetchingNextPage}>
-          {repos.isFetchingNextPage ? 'Loading…' : 'More repositories'}
-        </button>
-      )}
+      <LoadMore query={repos} label="More repositories" />
     </main>
   );
 }

@@ -1,3 +1,4 @@
+import { LoadMore } from '../../../components/load-more';
 import { useParams, useSearchParams } from 'react-router';
 import { formatDateTime } from '../../../lib/format';
 import { useDeliveries, useRetryDelivery } from '../api/deliveries';
@@ -76,11 +77,7 @@ export function WebhooksPage() {
           </table>
         </div>
       )}
-      {deliveries.hasNextPage && (
-        <button type="button" onClick={() => void deliveries.fetchNextPage()} disabled={deliveries.isFetchingNextPage}>
-          Older deliveries
-        </button>
-      )}
+      <LoadMore query={deliveries} label="Older deliveries" />
     </main>
   );
 }
