@@ -27,6 +27,7 @@ export async function createApp(
   app.disable('x-powered-by');
   app.use(assignRequestId);
   app.use('/api/v1/webhooks', rawBody(WEBHOOK_BODY_LIMIT_BYTES));
+  app.use('/api/v1/auth/token-exchange', rawBody(BODY_LIMIT_BYTES)); // parsed by the endpoint, so its errors stay OAuth's
   app.use('/api', jsonBody(BODY_LIMIT_BYTES));
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new ErrorFilter());

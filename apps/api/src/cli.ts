@@ -26,6 +26,11 @@ async function main(argv: string[]): Promise<number> {
         password: { type: 'string' },
         scope: { type: 'string', multiple: true },
         'expires-in': { type: 'string' },
+        issuer: { type: 'string' },
+        'jwks-uri': { type: 'string' },
+        audience: { type: 'string' },
+        claim: { type: 'string', multiple: true },
+        'max-ttl': { type: 'string' },
       },
     });
     json = values.json ?? false;

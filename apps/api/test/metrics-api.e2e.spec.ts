@@ -274,8 +274,8 @@ describe('the org read API: /api/v1/orgs/{slug}/...', () => {
   });
 
   describe('settings', () => {
-    it('reads the window and time zone', async () => {
-      expect((await get('dora/settings').expect(200)).body).toEqual({ window_days: 30, timezone: 'UTC' });
+    it('reads the window, the time zone and the token lifetime policy', async () => {
+      expect((await get('dora/settings').expect(200)).body).toEqual({ window_days: 30, timezone: 'UTC', max_token_lifetime_days: null });
     });
 
     it('changes them with dora:admin only, validates them, and audits the change', async () => {
@@ -285,13 +285,16 @@ describe('the org read API: /api/v1/orgs/{slug}/...', () => {
       expect((await put({ timezone: 'Mars/Olympus_Mons' }).expect(400)).body.error.details).toEqual([expect.objectContaining({ field: 'timezone' })]);
       expect((await put({}).expect(400)).body.error.code).toBe('validation_failed');
       expect((await put({ colour: 'red' }).expect(400)).body.error.details).toEqual([expect.objectContaining({ field: 'colour' })]);
-      expect((await get('dora/settings').expect(200)).body).toEqual({ window_days: 30, timezone: 'UTC' });
+      expect((await get('dora/settings').expect(200)).body).toEqual({ window_days: 30, timezone: 'UTC', max_token_lifetime_days: null });
 
-      expect((await put({ window_days: 7, timezone: 'Europe/Berlin' }).expect(200)).body).toEqual({ window_days: 7, timezone: 'Europe/Berlin' });
+      expect((await put({ window_days: 7, timezone: 'Europe/Berlin' }).expect(200)).body).toEqual({ window_days: 7, timezone: 'Europe/Berlin', max_token_lifetime_days: null });
       expect((await get('dora/summary').expect(200)).body.window.days).toBe(7);
       expect((await get('dora/series?days=1').expect(200)).body.timezone).toBe('Europe/Berlin');
       const [event] = (await get('audit?action=dora.settings.updated').expect(200)).body.items;
-      expect(event.metadata).toEqual({ before: { window_days: 30, timezone: 'UTC' }, after: { window_days: 7, timezone: 'Europe/Berlin' } });
+      expect(event.metadata).toEqual({
+        before: { window_days: 30, timezone: 'UTC', max_token_lifetime_days: null },
+        after: { window_days: 7, timezone: 'Europe/Berlin', max_token_lifetime_days: null },
+      });
     });
   });
 });

@@ -28,6 +28,8 @@ export interface ApiTokenItem {
   last_used_at: string | null;
   revoked_at: string | null;
   created_at: string;
+  /** It lives longer than the org's max_token_lifetime_days allows (minted before that policy). */
+  exceeds_policy: boolean;
 }
 
 export interface MintTokenRequest {
@@ -41,4 +43,38 @@ export interface MintTokenRequest {
 export interface MintedToken {
   token: ApiTokenItem;
   secret: string;
+}
+
+/** An issuer an org trusts for token exchange (RFC 8693). */
+export interface IdentityProviderItem {
+  id: string;
+  issuer: string;
+  jwks_uri: string | null;
+  /** Whether the keys are given inline instead of by URL. */
+  inline_jwks: boolean;
+  audience: string;
+  /** Claim name → exact value or glob pattern (`*`, `?`), all of which must match. */
+  required_claims: Record<string, string>;
+  allowed_scopes: string[];
+  max_ttl_seconds: number;
+  created_at: string;
+}
+
+export interface CreateIdentityProviderRequest {
+  issuer: string;
+  jwks_uri?: string;
+  jwks?: { keys: Record<string, unknown>[] };
+  audience: string;
+  required_claims?: Record<string, string>;
+  allowed_scopes?: string[];
+  max_ttl_seconds?: number;
+}
+
+/** The answer of `POST /api/v1/auth/token-exchange` (RFC 8693 §2.2.1). */
+export interface TokenExchangeResponse {
+  access_token: string;
+  issued_token_type: 'urn:ietf:params:oauth:token-type:access_token';
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
 }

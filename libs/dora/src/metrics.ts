@@ -159,4 +159,6 @@ export interface EnvironmentCount {
 export interface DoraSettings {
   window_days: WindowDays;
   timezone: string;
+  /** The longest an API token of the org may live; `null`: no limit. */
+  max_token_lifetime_days: number | null;
 }

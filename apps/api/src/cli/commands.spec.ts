@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { durationMs, UsageError } from './commands.js';
+import { durationMs, ttlSeconds, UsageError } from './commands.js';
 
 describe('durationMs', () => {
   it('reads days and hours', () => {
@@ -9,5 +9,18 @@ describe('durationMs', () => {
 
   it.each(['0d', '90', 'd', '1w', '-1d', '1.5d', '90 d'])('refuses %j', (value) => {
     expect(() => durationMs(value)).toThrow(UsageError);
+  });
+});
+
+describe('ttlSeconds', () => {
+  it('reads seconds, minutes and hours from 60 s to 1 h', () => {
+    expect(ttlSeconds('15m')).toBe(900);
+    expect(ttlSeconds('1h')).toBe(3600);
+    expect(ttlSeconds('60')).toBe(60);
+    expect(ttlSeconds('90s')).toBe(90);
+  });
+
+  it.each(['59s', '2h', '61m', 'forever', ''])('refuses %j', (value) => {
+    expect(() => ttlSeconds(value)).toThrow(UsageError);
   });
 });

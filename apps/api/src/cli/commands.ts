@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { isScope, type Scope } from '@dora/domain';
 import { DataSource } from 'typeorm';
 import { migrate } from '../database/migrate.js';
+import { IdentityProvidersService } from '../modules/auth/token-exchange/identity-providers.service.js';
 import { TokensService } from '../modules/auth/tokens.service.js';
 import { UsersService } from '../modules/auth/users.service.js';
 import { TenantsService } from '../modules/tenancy/tenants.service.js';
@@ -11,7 +12,19 @@ export class UsageError extends Error {}
 
 export interface ParsedArgs {
   positionals: string[];
-  values: { name?: string; org?: string; role?: string; password?: string; scope?: string[]; 'expires-in'?: string };
+  values: {
+    name?: string;
+    org?: string;
+    role?: string;
+    password?: string;
+    scope?: string[];
+    'expires-in'?: string;
+    issuer?: string;
+    'jwks-uri'?: string;
+    audience?: string;
+    claim?: string[];
+    'max-ttl'?: string;
+  };
 }
 
 /** What a command answers: the JSON for `--json`, and the lines for a person. */
@@ -30,6 +43,7 @@ export const USAGE = `Usage: npm run dora -- <command> [options] [--json]
   users:create <email> --org <slug> --role admin|viewer [--password <password>]
   tokens:create --org <slug> --name <name> --scope <scope> [--scope <scope>] [--expires-in 90d|12h]
   tokens:revoke <token-id>
+  idp:add --org <slug> --issuer <url> --jwks-uri <url> --audience <aud> [--claim name=value] [--scope <scope>] [--max-ttl 15m]
   db:migrate
 
 Scopes: findings:write (ingest), dora:read (read metrics), dora:admin (settings, tokens).
@@ -87,6 +101,37 @@ export const COMMANDS: Record<string, Command> = {
     return { json: { token: { id: revoked.id, name: revoked.name, revoked_at: revoked.revoked_at } }, text: [`revoked token "${revoked.name}" (${revoked.id})`] };
   },
 
+  'idp:add': async (app, args) => {
+    noPositionals(args);
+    const claims = Object.fromEntries(
+      (args.values.claim ?? []).map((claim) => {
+        const match = /^([^=]+)=(.+)$/.exec(claim);
+        if (!match) throw new UsageError(`--claim must be name=value (a value or a glob), not "${claim}"`);
+        return [match[1]!.trim(), match[2]!.trim()];
+      }),
+    );
+    const scopes = args.values.scope?.length ? args.values.scope : ['findings:write'];
+    for (const scope of scopes) if (!isScope(scope)) throw new UsageError(`unknown scope "${scope}"`);
+    const ttl = args.values['max-ttl'] === undefined ? 900 : ttlSeconds(args.values['max-ttl']);
+    const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
+    const provider = await app.get(IdentityProvidersService).add(
+      org.id,
+      {
+        issuer: required(args.values.issuer, '--issuer'),
+        jwks_uri: required(args.values['jwks-uri'], '--jwks-uri'),
+        audience: required(args.values.audience, '--audience'),
+        required_claims: claims,
+        allowed_scopes: scopes,
+        max_ttl_seconds: ttl,
+      },
+      actor,
+    );
+    return {
+      json: { identity_provider: provider, org: org.slug },
+      text: [`"${org.slug}" now trusts ${provider.issuer} (audience ${provider.audience}) for ${provider.allowed_scopes.join(', ')}, tokens of ${provider.max_ttl_seconds} s`],
+    };
+  },
+
   'db:migrate': async (app, args) => {
     noPositionals(args);
     const applied = await migrate(app.get(DataSource));
@@ -99,6 +144,14 @@ export function durationMs(value: string): number {
   const match = /^(\d{1,5})([dh])$/.exec(value);
   if (!match || Number(match[1]) === 0) throw new UsageError(`--expires-in must look like 90d or 12h, not "${value}"`);
   return Number(match[1]) * (match[2] === 'd' ? 86_400_000 : 3_600_000);
+}
+
+/** `15m`, `1h` or seconds, from 60 s to 1 h. */
+export function ttlSeconds(value: string): number {
+  const match = /^(\d{1,5})([smh]?)$/.exec(value);
+  const seconds = match ? Number(match[1]) * ({ s: 1, '': 1, m: 60, h: 3600 } as Record<string, number>)[match[2]!]! : NaN;
+  if (!(seconds >= 60 && seconds <= 3600)) throw new UsageError(`--max-ttl must be from 60s to 1h (e.g. 15m), not "${value}"`);
+  return seconds;
 }
 
 function onePositional(args: ParsedArgs, name: string): string {

@@ -11,7 +11,7 @@ const JSON_TYPE = /^application\/json\s*(;|$)/i;
 export function jsonBody(limitBytes: number): RequestHandler {
   const parse = express.json({ limit: limitBytes });
   return (request: Request, response: Response, next: NextFunction) => {
-    if (Buffer.isBuffer(request.body)) return next();
+    if (Buffer.isBuffer(request.body)) return next(); // already read as bytes (signed webhooks, the OAuth token endpoint)
     const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
     if (hasBody && !JSON_TYPE.test(request.headers['content-type'] ?? '')) {
       next(new DomainError('unsupported_media_type', 'Request body must be JSON (Content-Type: application/json)'));

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       ingestRateLimitPerMinute: 1200,
       publicUrl: undefined,
       sessionTtlMs: 12 * 3_600_000,
+      tokenExchange: { jwksTimeoutMs: 5_000, jwksCooldownMs: 1_000 },
       forgejo: {
         webhookSecret: undefined,
         url: undefined,
@@ -58,6 +59,7 @@ describe('loadConfig', () => {
       ingestRateLimitPerMinute: 0,
       publicUrl: 'https://dora.example.com',
       sessionTtlMs: 8 * 3_600_000,
+      tokenExchange: { jwksTimeoutMs: 5_000, jwksCooldownMs: 1_000 },
       forgejo: undefined,
     });
   });

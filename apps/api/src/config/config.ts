@@ -15,6 +15,7 @@ export interface AppConfig {
   /** Where users reach the service; an https URL makes session cookies Secure. */
   publicUrl: string | undefined;
   sessionTtlMs: number;
+  tokenExchange: { jwksTimeoutMs: number; jwksCooldownMs: number };
   forgejo: ForgejoConfig;
 }
 
@@ -56,6 +57,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     ingestRateLimitPerMinute: integer(env, 'INGEST_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     publicUrl: httpUrl(env, 'PUBLIC_URL'),
     sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30) * 3_600_000,
+    tokenExchange: {
+      jwksTimeoutMs: integer(env, 'JWKS_TIMEOUT_MS', 5_000, 100, 60_000),
+      // An unknown kid fetches the keys again (a rotation), but not more often than this.
+      jwksCooldownMs: integer(env, 'JWKS_COOLDOWN_MS', 1_000, 0, 600_000),
+    },
     forgejo: {
       webhookSecret: env.FORGEJO_WEBHOOK_SECRET || undefined,
       url: httpUrl(env, 'FORGEJO_URL'),

@@ -2,9 +2,15 @@ import type { DataSourceOptions } from 'typeorm';
 import { InitialSchema1795690000000 } from './migrations/1795690000000-initial-schema.js';
 import { MetricsDerivedColumns1795700000000 } from './migrations/1795700000000-metrics-derived-columns.js';
 import { WebhookDeliveries1795710000000 } from './migrations/1795710000000-webhook-deliveries.js';
+import { IdentityProviders1795720000000 } from './migrations/1795720000000-identity-providers.js';
 import type { OpenDatabase } from './open-database.js';
 
-export const migrations = [InitialSchema1795690000000, MetricsDerivedColumns1795700000000, WebhookDeliveries1795710000000];
+export const migrations = [
+  InitialSchema1795690000000,
+  MetricsDerivedColumns1795700000000,
+  WebhookDeliveries1795710000000,
+  IdentityProviders1795720000000,
+];
 
 export function dataSourceOptions(database: OpenDatabase): DataSourceOptions {
   return {

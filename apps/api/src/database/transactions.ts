@@ -16,7 +16,8 @@ export type CrossTenantPath =
   | 'operator cli'
   | 'first-start bootstrap'
   | 'service status'
-  | 'webhook inbox';
+  | 'webhook inbox'
+  | 'token exchange';
 
 /** One open transaction; repositories take it as their first argument so a change and its audit event share it. */
 export class Tx {

@@ -14,14 +14,17 @@ export type AuditAction =
   | 'webhook.delivery.retried'
   | 'auth.login'
   | 'auth.login.failed'
-  | 'auth.logout';
+  | 'auth.logout'
+  | 'auth.token.exchanged'
+  | 'identity_provider.added'
+  | 'identity_provider.removed';
 
 /** Who did it: an API token, a signed-in user, a webhook, or the service itself (operator CLI, first start). */
 export type AuditActor =
   | { type: 'token'; id: string }
   | { type: 'user'; id: string }
   | { type: 'webhook'; id: string }
-  | { type: 'system'; id: 'cli' | 'first-start' };
+  | { type: 'system'; id: 'cli' | 'first-start' | 'token-exchange' };
 
 export interface AuditEvent {
   tenantId: string;

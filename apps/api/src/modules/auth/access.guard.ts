@@ -63,7 +63,14 @@ export class AccessGuard implements CanActivate {
       throw new DomainError('forbidden', `Only an admin of "${slug}" can do this`);
     }
     if (!SAFE_METHODS.has(request.method)) this.sessions.checkCsrf(session, request.header('x-csrf-token'));
-    request.org = { id: membership.tenant_id, slug: membership.slug, name: membership.name, window_days: membership.window_days, timezone: membership.timezone };
+    request.org = {
+      id: membership.tenant_id,
+      slug: membership.slug,
+      name: membership.name,
+      window_days: membership.window_days,
+      timezone: membership.timezone,
+      max_token_lifetime_days: membership.max_token_lifetime_days,
+    };
     request.principal = session;
     return true;
   }

@@ -10,12 +10,31 @@ import { TokensRepository } from './tokens.repository.js';
 import { TokensService } from './tokens.service.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
+import { IdentityProvidersController } from './token-exchange/identity-providers.controller.js';
+import { IdentityProvidersRepository } from './token-exchange/identity-providers.repository.js';
+import { IdentityProvidersService } from './token-exchange/identity-providers.service.js';
+import { JwksKeys } from './token-exchange/jwks-keys.js';
+import { TokenExchangeController } from './token-exchange/token-exchange.controller.js';
+import { TokenExchangeService } from './token-exchange/token-exchange.service.js';
 
-/** Users, sign-in sessions and API tokens, and the access guard every API route uses. */
+/** Users, sign-in sessions, API tokens and their exchange for trusted JWTs, and the access guard every API route uses. */
 @Module({
   imports: [AuditLogModule, TenancyModule],
-  controllers: [AuthController, TokensController],
-  providers: [AccessGuard, SessionGuard, SessionsRepository, SessionsService, TokensRepository, TokensService, UsersRepository, UsersService],
-  exports: [AccessGuard, SessionsService, TokensService, UsersService, TenancyModule],
+  controllers: [AuthController, TokensController, TokenExchangeController, IdentityProvidersController],
+  providers: [
+    AccessGuard,
+    SessionGuard,
+    SessionsRepository,
+    SessionsService,
+    TokensRepository,
+    TokensService,
+    UsersRepository,
+    UsersService,
+    IdentityProvidersRepository,
+    IdentityProvidersService,
+    JwksKeys,
+    TokenExchangeService,
+  ],
+  exports: [AccessGuard, SessionsService, TokensService, UsersService, IdentityProvidersService, TenancyModule],
 })
 export class AuthModule {}

@@ -17,6 +17,7 @@ export interface Membership {
   role: Role;
   window_days: 7 | 30 | 90;
   timezone: string;
+  max_token_lifetime_days: number | null;
 }
 
 /** Sessions belong to users, not orgs: every method here runs on the owner paths "session lookup" and "login". */
@@ -46,7 +47,7 @@ export class SessionsRepository {
   async memberships(tx: Tx, userId: string): Promise<Membership[]> {
     return tx.query<Membership>(
       /* sql */ `
-      SELECT m.tenant_id, t.slug, t.name, m.role, t.window_days, t.timezone
+      SELECT m.tenant_id, t.slug, t.name, m.role, t.window_days, t.timezone, t.max_token_lifetime_days
         FROM memberships m JOIN tenants t ON t.id = m.tenant_id
        WHERE m.user_id = $1
        ORDER BY t.slug`,

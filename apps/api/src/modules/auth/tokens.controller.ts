@@ -38,7 +38,7 @@ export class TokensController {
       request,
     );
     const email = http.principal?.kind === 'user' ? http.principal.email : null;
-    const item = toTokenItem({ ...token, origin: 'minted', created_by: createdBy, created_by_email: email, issuer: null, subject: null, last_used_at: null });
+    const item = toTokenItem({ ...token, origin: 'minted', created_by: createdBy, created_by_email: email, issuer: null, subject: null, last_used_at: null, exceeds_policy: false });
     return { token: item, secret };
   }
 

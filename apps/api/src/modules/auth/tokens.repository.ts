@@ -20,6 +20,8 @@ export interface TokenListRow extends ApiToken {
   issuer: string | null;
   subject: string | null;
   last_used_at: Date | null;
+  /** Longer-lived than the org's max_token_lifetime_days allows (minted before the policy). */
+  exceeds_policy: boolean;
 }
 
 export interface NewApiToken {
@@ -31,6 +33,8 @@ export interface NewApiToken {
   scopes: Scope[];
   expiresAt: Date | null;
   createdBy: string | null;
+  /** For a token exchanged for an identity provider's JWT: its issuer and subject. */
+  exchangedFrom: { issuer: string; subject: string } | null;
 }
 
 const COLUMNS = `id, tenant_id, name, prefix, scopes, expires_at, revoked_at, created_at`;
@@ -40,12 +44,29 @@ export class TokensRepository {
   async insert(tx: Tx, token: NewApiToken): Promise<ApiToken> {
     const [row] = await tx.query<ApiToken>(
       /* sql */ `
-      INSERT INTO api_tokens (tenant_id, id, name, prefix, token_hash, scopes, expires_at, created_by)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      INSERT INTO api_tokens (tenant_id, id, name, prefix, token_hash, scopes, expires_at, created_by, origin, issuer, subject)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
       RETURNING ${COLUMNS}`,
-      [token.tenantId, token.id, token.name, token.prefix, token.hash, token.scopes, token.expiresAt, token.createdBy],
+      [
+        token.tenantId,
+        token.id,
+        token.name,
+        token.prefix,
+        token.hash,
+        token.scopes,
+        token.expiresAt,
+        token.createdBy,
+        token.exchangedFrom ? 'exchanged' : 'minted',
+        token.exchangedFrom?.issuer ?? null,
+        token.exchangedFrom?.subject ?? null,
+      ],
     );
     return row!;
+  }
+
+  async maxLifetimeDays(tx: Tx, tenantId: string): Promise<number | null> {
+    const [row] = await tx.query<{ max_token_lifetime_days: number | null }>(`SELECT max_token_lifetime_days FROM tenants WHERE id = $1`, [tenantId]);
+    return row?.max_token_lifetime_days ?? null;
   }
 
   /** An org's tokens, newest first, with who minted them. */
@@ -53,8 +74,12 @@ export class TokensRepository {
     return tx.query<TokenListRow>(
       /* sql */ `
       SELECT t.id, t.tenant_id, t.name, t.prefix, t.scopes, t.origin, t.created_by, u.email AS created_by_email, t.issuer, t.subject,
-             t.expires_at, t.last_used_at, t.revoked_at, t.created_at
-        FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
+             t.expires_at, t.last_used_at, t.revoked_at, t.created_at,
+             coalesce(o.max_token_lifetime_days IS NOT NULL AND t.revoked_at IS NULL
+                      AND (t.expires_at IS NULL OR t.expires_at > t.created_at + o.max_token_lifetime_days * interval '1 day'), false) AS exceeds_policy
+        FROM api_tokens t
+        JOIN tenants o ON o.id = t.tenant_id
+        LEFT JOIN users u ON u.id = t.created_by
        WHERE t.tenant_id = $1
        ORDER BY t.created_at DESC, t.id DESC`,
       [tenantId],

@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import { DomainError } from '../../common/errors.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { isUuid } from '../../common/uuid.js';
-import { Transactions } from '../../database/transactions.js';
+import { Transactions, type Tx } from '../../database/transactions.js';
 import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
 import { generateTokenSecret, prefixOf, secretMatchesHash } from './token-secret.js';
 import { type ApiToken, type TokenListRow, TokensRepository } from './tokens.repository.js';
@@ -24,6 +24,8 @@ export interface MintTokenInput {
   scopes: Scope[];
   expiresAt: Date | null;
   createdBy: string | null;
+  /** A token exchanged for a trusted JWT (RFC 8693): where it came from, audited as auth.token.exchanged. */
+  exchange?: { issuer: string; subject: string; claims: Record<string, unknown> };
 }
 
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -54,6 +56,7 @@ export class TokensService {
     }
     const { secret, prefix, hash } = generateTokenSecret();
     const token = await this.transactions.inTenant(input.tenantId, async (tx) => {
+      await this.checkLifetimePolicy(tx, input);
       const created = await this.tokens.insert(tx, {
         id: uuidv7(),
         tenantId: input.tenantId,
@@ -63,18 +66,31 @@ export class TokensService {
         scopes: [...new Set(input.scopes)],
         expiresAt: input.expiresAt,
         createdBy: input.createdBy,
+        exchangedFrom: input.exchange ? { issuer: input.exchange.issuer, subject: input.exchange.subject } : null,
       });
+      const described = { name: created.name, prefix: created.prefix, scopes: created.scopes, expires_at: created.expires_at };
       await this.audit.record(tx, {
         tenantId: input.tenantId,
-        action: 'auth.token.created',
+        action: input.exchange ? 'auth.token.exchanged' : 'auth.token.created',
         actor,
         subject: { type: 'api_token', id: created.id },
         request,
-        metadata: { name: created.name, prefix: created.prefix, scopes: created.scopes, expires_at: created.expires_at },
+        metadata: input.exchange ? { ...described, issuer: input.exchange.issuer, subject: input.exchange.subject, claims: input.exchange.claims } : described,
       });
       return created;
     });
     return { token, secret };
+  }
+
+  /** The org's max_token_lifetime_days, if set, bounds every token's expiry (exchanged ones last an hour at most). */
+  private async checkLifetimePolicy(tx: Tx, input: MintTokenInput): Promise<void> {
+    const maxDays = await this.tokens.maxLifetimeDays(tx, input.tenantId);
+    if (maxDays === null) return;
+    const latest = Date.now() + maxDays * 86_400_000;
+    if (input.expiresAt === null || input.expiresAt.getTime() > latest + 60_000) {
+      const message = `This org's tokens may live at most ${maxDays} days (max_token_lifetime_days): give an expiry within that`;
+      throw new DomainError('validation_failed', message, [{ field: 'expires_in_days', message: `must be at most ${maxDays}` }]);
+    }
   }
 
   /** Verifies a presented secret; every failure is `unauthenticated` with a message that says why. */
@@ -157,5 +173,6 @@ export function toTokenItem(row: TokenListRow): ApiTokenItem {
     last_used_at: row.last_used_at?.toISOString() ?? null,
     revoked_at: row.revoked_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
+    exceeds_policy: row.exceeds_policy,
   };
 }

@@ -15,7 +15,7 @@ export class SettingsController {
   @Get()
   @RequiresScope('dora:read')
   get(@CurrentOrg() org: Org): DoraSettings {
-    return { window_days: org.window_days, timezone: org.timezone };
+    return { window_days: org.window_days, timezone: org.timezone, max_token_lifetime_days: org.max_token_lifetime_days };
   }
 
   @Put()

@@ -11,7 +11,7 @@ export interface Tenant {
 /** An org as the org-scoped endpoints see it: with its DORA settings. */
 export type Org = Tenant & DoraSettings;
 
-const ORG_COLUMNS = `id, slug, name, window_days, timezone`;
+const ORG_COLUMNS = `id, slug, name, window_days, timezone, max_token_lifetime_days`;
 
 @Injectable()
 export class TenantsRepository {
@@ -35,7 +35,12 @@ export class TenantsRepository {
   }
 
   async updateSettings(tx: Tx, tenantId: string, settings: DoraSettings): Promise<void> {
-    await tx.query(`UPDATE tenants SET window_days = $2, timezone = $3 WHERE id = $1`, [tenantId, settings.window_days, settings.timezone]);
+    await tx.query(`UPDATE tenants SET window_days = $2, timezone = $3, max_token_lifetime_days = $4 WHERE id = $1`, [
+      tenantId,
+      settings.window_days,
+      settings.timezone,
+      settings.max_token_lifetime_days,
+    ]);
   }
 
   async isTimezone(tx: Tx, name: string): Promise<boolean> {

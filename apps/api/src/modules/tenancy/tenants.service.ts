@@ -55,13 +55,14 @@ export class TenantsService {
   }
 
   async updateSettings(org: Org, change: UpdateSettingsDto, actor: AuditActor, request: RequestContext): Promise<DoraSettings> {
-    if (change.window_days === undefined && change.timezone === undefined) {
-      throw new DomainError('validation_failed', 'Give window_days or timezone (or both)');
+    if (change.window_days === undefined && change.timezone === undefined && change.max_token_lifetime_days === undefined) {
+      throw new DomainError('validation_failed', 'Give window_days, timezone or max_token_lifetime_days');
     }
-    const before: DoraSettings = { window_days: org.window_days, timezone: org.timezone };
+    const before: DoraSettings = { window_days: org.window_days, timezone: org.timezone, max_token_lifetime_days: org.max_token_lifetime_days };
     const after: DoraSettings = {
       window_days: (change.window_days as WindowDays | undefined) ?? before.window_days,
       timezone: change.timezone ?? before.timezone,
+      max_token_lifetime_days: change.max_token_lifetime_days === undefined ? before.max_token_lifetime_days : change.max_token_lifetime_days,
     };
     return this.transactions.inTenant(org.id, async (tx) => {
       if (!(await this.tenants.isTimezone(tx, after.timezone))) {

@@ -6,7 +6,7 @@ import { useSettings, useUpdateSettings } from '../api/settings';
 
 const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
 
-/** `/{slug}/_admin/dora/settings`: the default window and the time zone the days are cut in (admins change them). */
+/** `/{slug}/_admin/dora/settings`: the default window, the time zone the days are cut in, and the token lifetime policy (admins change them). */
 export function SettingsPage() {
   const { slug = '' } = useParams();
   const settings = useSettings(slug);
@@ -29,9 +29,10 @@ function SettingsForm({ slug, current, editable }: { slug: string; current: Dora
   const update = useUpdateSettings(slug);
   const [windowDays, setWindowDays] = useState<number>(current.window_days);
   const [timezone, setTimezone] = useState(current.timezone);
+  const [maxDays, setMaxDays] = useState(current.max_token_lifetime_days === null ? '' : String(current.max_token_lifetime_days));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate({ window_days: windowDays as DoraSettings['window_days'], timezone });
+    update.mutate({ window_days: windowDays as DoraSettings['window_days'], timezone, max_token_lifetime_days: maxDays === '' ? null : Number(maxDays) });
   };
   return (
     <form onSubmit={submit} className="stack">
@@ -54,6 +55,10 @@ function SettingsForm({ slug, current, editable }: { slug: string; current: Dora
             <option key={zone} value={zone} />
           ))}
         </datalist>
+      </label>
+      <label>
+        Longest API token lifetime, in days (empty: no limit)
+        <input type="number" min={1} max={3650} value={maxDays} onChange={(e) => setMaxDays(e.target.value)} disabled={!editable} />
       </label>
       {update.isError && (
         <p role="alert" className="error">

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useParams } from 'react-router';
 import { formatDateTime } from '../../../lib/format';
 import { useMintToken, useRevokeToken, useTokens } from '../api/tokens';
+import { IdentityProviders } from './identity-providers';
 
 /** `/{slug}/_admin/tokens`: the org's API tokens; mint one (its secret is shown once) or revoke one. */
 export function TokensPage() {
@@ -23,6 +24,7 @@ export function TokensPage() {
       )}
       {tokens.isSuccess && tokens.data.items.length === 0 && <p>No tokens yet.</p>}
       {tokens.isSuccess && tokens.data.items.length > 0 && <TokenTable slug={slug} tokens={tokens.data.items} />}
+      <IdentityProviders slug={slug} />
     </main>
   );
 }
@@ -142,7 +144,10 @@ function TokenTable({ slug, tokens }: { slug: string; tokens: ApiTokenItem[] }) 
               <td>{token.scopes.join(', ')}</td>
               <td>{token.origin === 'exchanged' ? `exchanged from ${token.issuer}` : token.created_by ? `minted by ${token.created_by.email ?? 'a former member'}` : 'minted by the operator or a token'}</td>
               <td>{formatDateTime(token.last_used_at)}</td>
-              <td>{token.expires_at ? formatDateTime(token.expires_at) : 'never'}</td>
+              <td>
+                {token.expires_at ? formatDateTime(token.expires_at) : 'never'}
+                {token.exceeds_policy && <span className="badge badge-low">beyond the lifetime policy</span>}
+              </td>
               <td>
                 {token.revoked_at ? (
                   `revoked ${formatDateTime(token.revoked_at)}`

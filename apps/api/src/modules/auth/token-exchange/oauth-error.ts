@@ -1,0 +1,39 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '../../../common/errors.js';
+
+export type OAuthErrorCode = 'invalid_request' | 'invalid_grant' | 'invalid_scope' | 'invalid_target' | 'unsupported_grant_type' | 'temporarily_unavailable' | 'server_error';
+
+/** An error of the token endpoint, in OAuth's terms (RFC 6749 §5.2, RFC 8693 §2.2.2). */
+export class OAuthError extends Error {
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+    readonly status = 400,
+  ) {
+    super(description);
+  }
+}
+
+/** The token endpoint answers errors as `{ error, error_description }`, not with the service's error body. */
+@Catch()
+export class OAuthErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('TokenExchange');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const error = this.toOAuth(exception);
+    response.setHeader('Cache-Control', 'no-store');
+    response.status(error.status).json({ error: error.error, error_description: error.description });
+  }
+
+  private toOAuth(exception: unknown): OAuthError {
+    if (exception instanceof OAuthError) return exception;
+    // Malformed bodies (not JSON or form, too large, missing fields) are invalid requests.
+    if (exception instanceof DomainError && exception.code !== 'internal' && exception.code !== 'database_unavailable') {
+      return new OAuthError('invalid_request', exception.message);
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return new OAuthError('server_error', 'The token could not be issued; try again', 500);
+  }
+}

@@ -1,0 +1,36 @@
+import { Controller, Header, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
+import type { TokenExchangeResponse } from '@dora/domain';
+import type { Request } from 'express';
+import { type RequestContext, RequestMeta } from '../../../common/request-context.js';
+import { OAuthError, OAuthErrorFilter } from './oauth-error.js';
+import { TokenExchangeService } from './token-exchange.service.js';
+
+/** RFC 8693 token exchange; form-encoded (as OAuth clients send) or JSON. */
+@Controller('api/v1/auth/token-exchange')
+@UseFilters(OAuthErrorFilter)
+export class TokenExchangeController {
+  constructor(private readonly exchange: TokenExchangeService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  issue(@Req() http: Request, @RequestMeta() request: RequestContext): Promise<TokenExchangeResponse> {
+    return this.exchange.exchange(parameters(http.headers['content-type'] ?? '', http.body as Buffer), request);
+  }
+}
+
+/** The request's parameters, from a form (what OAuth clients send) or a JSON object. */
+export function parameters(contentType: string, body: Buffer): Record<string, unknown> {
+  if (/^application\/x-www-form-urlencoded/i.test(contentType)) return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+  if (/^application\/json/i.test(contentType)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new OAuthError('invalid_request', 'the body is not valid JSON');
+    }
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    throw new OAuthError('invalid_request', 'the body must be a JSON object');
+  }
+  throw new OAuthError('invalid_request', 'send the parameters as application/x-www-form-urlencoded (or JSON)');
+}
