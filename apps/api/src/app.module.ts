@@ -10,6 +10,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IngestModule } from './modules/ingest/ingest.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
+import { ObservabilityModule } from './modules/observability/observability.module.js';
 import { TenancyModule } from './modules/tenancy/tenancy.module.js';
 import { WebhookModule } from './modules/webhook/webhook.module.js';
 
@@ -24,6 +25,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
+        ObservabilityModule,
         AuditModule,
         TenancyModule,
         AuthModule,
@@ -32,7 +34,7 @@ export class AppModule {
         HealthModule,
         WebhookModule,
         ...(existsSync(DASHBOARD_DIR)
-          ? [ServeStaticModule.forRoot({ rootPath: DASHBOARD_DIR, exclude: ['/api/{*path}', '/healthz', '/readyz'] })]
+          ? [ServeStaticModule.forRoot({ rootPath: DASHBOARD_DIR, exclude: ['/api/{*path}', '/healthz', '/readyz', '/metrics'] })]
           : []),
       ],
     };

@@ -1,35 +1,52 @@
 import 'reflect-metadata';
-import { type LogLevel } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
 import { ErrorFilter } from './common/error.filter.js';
+import { httpLogger } from './common/logging.js';
 import { jsonBody, rawBody } from './common/request-body.js';
 import { assignRequestId } from './common/request-context.js';
 import { RequestValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import type { OpenDatabase } from './database/open-database.js';
+import { Telemetry } from './modules/observability/telemetry.js';
+import { serveApiDocs } from './openapi/document.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 /** Forgejo release payloads carry the release notes and the whole repository: room for long notes. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** The HTTP application, the same for the server and the tests. */
+/** The HTTP application, the same for the server and the tests (which log nothing). */
 export async function createApp(
   config: AppConfig,
   database: OpenDatabase,
-  logger: LogLevel[] | false = ['log', 'warn', 'error'],
+  logging?: { logger: LoggerService; root: Logger },
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
     bodyParser: false,
-    logger,
+    logger: logging?.logger ?? false,
   });
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.use(assignRequestId);
+  if (logging) app.use(httpLogger(logging.root));
+  app.use(app.get(Telemetry).httpMiddleware());
+  app.use(
+    helmet({
+      // The SPA is this origin's own scripts; recharts and the API docs need inline styles.
+      contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+      hsts: config.publicUrl?.startsWith('https:') ?? false,
+    }),
+  );
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
   app.use('/api/v1/webhooks', rawBody(WEBHOOK_BODY_LIMIT_BYTES));
   app.use('/api/v1/auth/token-exchange', rawBody(BODY_LIMIT_BYTES)); // parsed by the endpoint, so its errors stay OAuth's
   app.use('/api', jsonBody(BODY_LIMIT_BYTES));
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
+  serveApiDocs(app);
   return app;
 }

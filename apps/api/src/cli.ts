@@ -31,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
         audience: { type: 'string' },
         claim: { type: 'string', multiple: true },
         'max-ttl': { type: 'string' },
+        days: { type: 'string' },
+        force: { type: 'boolean' },
       },
     });
     json = values.json ?? false;

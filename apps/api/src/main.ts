@@ -1,31 +1,43 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApp } from './app.js';
+import { JsonLogger, createRootLogger } from './common/logging.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { assertOwnerBypassesRowSecurity, migrate } from './database/migrate.js';
-import { DataDirBusyError, openDatabase } from './database/open-database.js';
+import { DataDirBusyError, openDatabase, type OpenDatabase } from './database/open-database.js';
+import { isConnectionFailure } from './database/postgres-errors.js';
 import { createDemoOrgOnFirstStart } from './first-start.js';
 
 const logger = new Logger('Main');
 
+/** The server: validated configuration, the database (migrated), HTTP, the first start, and a bounded stop. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    Logger.overrideLogger(new JsonLogger(createRootLogger('info')));
+    throw error;
+  }
+  Logger.overrideLogger(new JsonLogger(createRootLogger(config.logLevel)));
+  const root = createRootLogger(config.logLevel);
   const database = await openDatabase(config, 'server');
   logger.log(`database: ${database.description}`);
-  const app = await createApp(config, database);
+  let app;
   try {
+    app = await createApp(config, database, { logger: new JsonLogger(root), root });
     await assertOwnerBypassesRowSecurity(app.get(DataSource));
     const applied = await migrate(app.get(DataSource));
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
     await app.listen(config.port, config.host);
   } catch (error) {
-    await app.close().catch(() => undefined);
+    await app?.close().catch(() => undefined);
     await database.close();
-    throw error;
+    throw startupError(error, database);
   }
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://${['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host}:${address.port}`;
-  const firstStart = await createDemoOrgOnFirstStart(app, baseUrl);
+  const firstStart = await createDemoOrgOnFirstStart(app, baseUrl, database.kind === 'embedded');
   if (firstStart) console.log(firstStart);
   logger.log(`listening on ${baseUrl} (dashboard and API)`);
 
@@ -34,8 +46,15 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: stopping`);
-    await app.close(); // stops accepting, then closes the pool
-    await database.close(); // then the embedded database, if it is ours
+    const deadline = setTimeout(() => {
+      logger.error(`did not stop within ${config.shutdownTimeoutMs} ms: exiting anyway`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    // Stops accepting, lets in-flight requests and deliveries finish, closes the pool …
+    await app.close();
+    // … then the embedded database, if it is ours.
+    await database.close();
+    clearTimeout(deadline);
     logger.log('stopped');
     process.exit(0);
   };
@@ -49,8 +68,19 @@ async function main(): Promise<void> {
   }
 }
 
+/** Says plainly why the service could not start. */
+function startupError(error: unknown, database: OpenDatabase): Error {
+  if (isConnectionFailure(error)) {
+    return new Error(`cannot reach the database (${database.description}): ${(error as Error).message}`);
+  }
+  const migration = /Migration "?(\w+)"? failed|error during migration/i.test(String(error));
+  return migration ? new Error(`a migration failed, nothing of it was applied: ${(error as Error).message}`) : (error as Error);
+}
+
 main().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof DataDirBusyError;
-  logger.error(known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exit(1);
+  logger.error(known || error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error));
+  process.exitCode = 1;
+  // Let the log line out before leaving.
+  setTimeout(() => process.exit(1), 100);
 });

@@ -53,6 +53,28 @@ describe('the server and the CLI on the embedded database', () => {
     expect(await orgSlugs(server)).toEqual(['demo']);
   });
 
+  it('fills the demo org with 90 days of sample history, which its printed admin sees on signing in', async () => {
+    const password = /admin password: +(\S+)/.exec(server.output())![1]!;
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@demo.local', password }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the shapes are the OpenAPI test's concern
+    const get = async (path: string) => (await fetch(`${server.url}/api/v1/orgs/demo/${path}`, { headers: { Cookie: cookie } })).json() as Promise<any>;
+    const summary = await get('dora/summary?window=90');
+    expect(summary.deployment_frequency.successes).toBeGreaterThan(90);
+    expect(summary.lead_time.sample).toBeGreaterThan(50);
+    expect(summary.change_failure_rate.failed).toBeGreaterThan(0);
+    expect(summary.time_to_restore.restored).toBeGreaterThan(0);
+    expect(summary.rework_rate.rework).toBeGreaterThan(0);
+    expect((await get('dora/repos?window=90')).items.length).toBeGreaterThanOrEqual(4);
+    expect((await get('dora/environments')).items.map((e: { environment: string }) => e.environment).sort()).toEqual(['production', 'staging']);
+    expect(server.output()).toContain(`sign in at ${server.url}/demo/_admin/dora`);
+  });
+
   it('accepts a deployment with the printed token, as the printed curl command sends it', async () => {
     const curlBody = /-d '(\{.*\})'/.exec(server.output())![1]!;
     expect((await ingest(server, demoToken, JSON.parse(curlBody))).status).toBe(201);
@@ -154,6 +176,44 @@ describe('the operator CLI', () => {
     expect(result.code).toBe(code);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe('');
+  });
+
+  it('demo:seed fills an empty org through the ingest path, and refuses one with deployments unless forced', async () => {
+    const slug = uniqueSlug('seed');
+    expect((await runCli(['orgs:create', slug, '--name', 'Seeded'], env)).code).toBe(0);
+    const seeded = await runCli(['demo:seed', '--org', slug, '--days', '14', '--json'], env);
+    expect(seeded.code).toBe(0);
+    const { deployments } = JSON.parse(seeded.stdout) as { deployments: number };
+    expect(deployments).toBeGreaterThan(14);
+
+    const again = await runCli(['demo:seed', '--org', slug, '--days', '14'], env);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toContain(`"${slug}" already has deployments`);
+    expect((await runCli(['demo:seed', '--org', slug, '--days', '14', '--force'], env)).code).toBe(0);
+
+    const reader = JSON.parse((await runCli(['tokens:create', '--org', slug, '--name', 'r', '--scope', 'dora:read', '--json'], env)).stdout) as { secret: string };
+    const server = await startServer(env);
+    try {
+      const get = async (path: string) =>
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the shapes are the OpenAPI test's concern
+        (await fetch(`${server.url}/api/v1/orgs/${slug}/${path}`, { headers: { Authorization: `Bearer ${reader.secret}` } })).json() as Promise<any>;
+      const all = await get('dora/deployments?environment=production&limit=200');
+      const staging = await get('dora/deployments?environment=staging&limit=200');
+      expect(all.items.length + staging.items.length).toBeGreaterThan(deployments); // two runs' worth
+      const audit = await get('audit?action=api.dora.deployments.ingested&limit=5');
+      expect(audit.items[0]).toMatchObject({ actor: { type: 'token' }, metadata: { token_name: 'demo seed' }, request_id: expect.stringMatching(/^demo-seed-/) });
+      const tokens = await runCli(['tokens:create', '--org', slug, '--name', 'probe', '--scope', 'dora:admin', '--json'], env);
+      const admin = (JSON.parse(tokens.stdout) as { secret: string }).secret;
+      const list = (await (await fetch(`${server.url}/api/v1/orgs/${slug}/tokens`, { headers: { Authorization: `Bearer ${admin}` } })).json()) as { items: { name: string; revoked_at: string | null }[] };
+      expect(list.items.filter((token) => token.name === 'demo seed').map((token) => token.revoked_at !== null)).toEqual([true, true]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('demo:seed refuses a bad --days and an unknown org', async () => {
+    expect(await runCli(['demo:seed', '--org', 'x', '--days', '0'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('--days must be a whole number from 1 to 365') });
+    expect(await runCli(['demo:seed', '--org', 'no-such-org'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('No org with the slug "no-such-org"') });
   });
 
   it('refuses a duplicate org, and with --json prints only the JSON error', async () => {

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { isScope, type Scope } from '@dora/domain';
 import { DataSource } from 'typeorm';
 import { migrate } from '../database/migrate.js';
+import { seedDemo } from '../demo/seed-demo.js';
 import { IdentityProvidersService } from '../modules/auth/token-exchange/identity-providers.service.js';
 import { TokensService } from '../modules/auth/tokens.service.js';
 import { UsersService } from '../modules/auth/users.service.js';
@@ -24,6 +25,8 @@ export interface ParsedArgs {
     audience?: string;
     claim?: string[];
     'max-ttl'?: string;
+    days?: string;
+    force?: boolean;
   };
 }
 
@@ -43,6 +46,7 @@ export const USAGE = `Usage: npm run dora -- <command> [options] [--json]
   users:create <email> --org <slug> --role admin|viewer [--password <password>]
   tokens:create --org <slug> --name <name> --scope <scope> [--scope <scope>] [--expires-in 90d|12h]
   tokens:revoke <token-id>
+  demo:seed --org <slug> [--days 90] [--force]
   idp:add --org <slug> --issuer <url> --jwks-uri <url> --audience <aud> [--claim name=value] [--scope <scope>] [--max-ttl 15m]
   db:migrate
 
@@ -130,6 +134,15 @@ export const COMMANDS: Record<string, Command> = {
       json: { identity_provider: provider, org: org.slug },
       text: [`"${org.slug}" now trusts ${provider.issuer} (audience ${provider.audience}) for ${provider.allowed_scopes.join(', ')}, tokens of ${provider.max_ttl_seconds} s`],
     };
+  },
+
+  'demo:seed': async (app, args) => {
+    noPositionals(args);
+    const days = Number(args.values.days ?? 90);
+    if (!Number.isInteger(days) || days < 1 || days > 365) throw new UsageError(`--days must be a whole number from 1 to 365, not "${args.values.days}"`);
+    const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
+    const stored = await seedDemo(app, org, { days, force: args.values.force ?? false });
+    return { json: { org: org.slug, days, deployments: stored }, text: [`stored ${stored} sample deployments of the last ${days} days in "${org.slug}"`] };
   },
 
   'db:migrate': async (app, args) => {

@@ -13,6 +13,11 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       sessionTtlMs: 12 * 3_600_000,
       tokenExchange: { jwksTimeoutMs: 5_000, jwksCooldownMs: 1_000 },
+      logLevel: 'info',
+      corsOrigins: [],
+      trustProxy: false,
+      metricsToken: undefined,
+      shutdownTimeoutMs: 10_000,
       forgejo: {
         webhookSecret: undefined,
         url: undefined,
@@ -46,6 +51,11 @@ describe('loadConfig', () => {
         WEBHOOK_RETRY_FOR_HOURS: '2',
         PUBLIC_URL: 'https://dora.example.com',
         SESSION_TTL_HOURS: '8',
+        LOG_LEVEL: 'warn',
+        CORS_ORIGINS: 'https://a.example, http://b.example:8080',
+        TRUST_PROXY: '1',
+        METRICS_TOKEN: 'scrape',
+        SHUTDOWN_TIMEOUT_MS: '5000',
       },
       '/ignored',
     );
@@ -60,6 +70,11 @@ describe('loadConfig', () => {
       publicUrl: 'https://dora.example.com',
       sessionTtlMs: 8 * 3_600_000,
       tokenExchange: { jwksTimeoutMs: 5_000, jwksCooldownMs: 1_000 },
+      logLevel: 'warn',
+      corsOrigins: ['https://a.example', 'http://b.example:8080'],
+      trustProxy: 1,
+      metricsToken: 'scrape',
+      shutdownTimeoutMs: 5_000,
       forgejo: undefined,
     });
   });
@@ -73,6 +88,9 @@ describe('loadConfig', () => {
     ['INGEST_RATE_LIMIT_PER_MINUTE', '1.5'],
     ['FORGEJO_URL', 'forge.example.com'],
     ['WEBHOOK_RETRY_FOR_HOURS', '0'],
+    ['LOG_LEVEL', 'verbose'],
+    ['CORS_ORIGINS', 'https://a.example/path'],
+    ['TRUST_PROXY', 'yes please!'],
   ])('stops on %s=%s, naming the variable and what is allowed', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}=.* is not valid: .+`));

@@ -17,6 +17,15 @@ export interface AppConfig {
   sessionTtlMs: number;
   tokenExchange: { jwksTimeoutMs: number; jwksCooldownMs: number };
   forgejo: ForgejoConfig;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Origins allowed to call the API from a browser; none (no CORS) by default. */
+  corsOrigins: string[];
+  /** Express' `trust proxy` (hops or subnets) behind a reverse proxy: client addresses from X-Forwarded-For. */
+  trustProxy: string | number | false;
+  /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
+  metricsToken: string | undefined;
+  /** How long a stop may take (in-flight requests and deliveries) before the process exits anyway. */
+  shutdownTimeoutMs: number;
 }
 
 export interface ForgejoConfig {
@@ -62,6 +71,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       // An unknown kid fetches the keys again (a rotation), but not more often than this.
       jwksCooldownMs: integer(env, 'JWKS_COOLDOWN_MS', 1_000, 0, 600_000),
     },
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const, 'info'),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
+    trustProxy: trustProxy(env),
+    metricsToken: env.METRICS_TOKEN?.trim() || undefined,
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     forgejo: {
       webhookSecret: env.FORGEJO_WEBHOOK_SECRET || undefined,
       url: httpUrl(env, 'FORGEJO_URL'),
@@ -73,6 +87,29 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 2_000, 50, 600_000),
     },
   };
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = env[name]?.trim();
+  if (!value) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(name, `one of ${allowed.join(', ')}`, value);
+  return value as T;
+}
+
+function origins(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) throw new ConfigError(name, 'a comma-separated list of origins such as https://dashboards.example.com', origin);
+  }
+  return list;
+}
+
+function trustProxy(env: Env): string | number | false {
+  const value = env.TRUST_PROXY?.trim();
+  if (!value) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (/^[\w.:/,\s-]+$/.test(value)) return value; // loopback, uniquelocal, subnets…
+  throw new ConfigError('TRUST_PROXY', 'a number of proxy hops, or addresses/subnets such as loopback or 10.0.0.0/8', value);
 }
 
 function httpUrl(env: Env, name: string): string | undefined {

@@ -23,7 +23,7 @@ export interface TestApp {
 /** The real HTTP application on the run's database. `env` is all the environment it sees. */
 export async function startTestApp(env: Record<string, string> = {}, database: OpenDatabase = testDatabase()): Promise<TestApp> {
   const config = loadConfig(env);
-  const app = await createApp(config, database, false);
+  const app = await createApp(config, database);
   await app.init();
   const dataSource = app.get(DataSource);
   return {

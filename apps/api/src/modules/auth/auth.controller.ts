@@ -7,7 +7,10 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { CurrentSession, SessionGuard } from './access.guard.js';
 import { LoginDto } from './dto/login.dto.js';
 import { SESSION_COOKIE, type SessionPrincipal, SessionsService } from './sessions.service.js';
+import { ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiErrors } from '../../openapi/decorators.js';
 
+@ApiTags('Auth')
 @Controller('api/v1/auth')
 export class AuthController {
   constructor(
@@ -18,6 +21,9 @@ export class AuthController {
   /** Signs in: the session is an HttpOnly cookie; the answer names the user, their orgs and the CSRF token. */
   @Post('login')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in: sets the HttpOnly session cookie; answers the user, their orgs and the CSRF token' })
+  @ApiAnswer(200, 'Me')
+  @ApiErrors(400, 401, 415, 429)
   async login(@Body() body: LoginDto, @RequestMeta() request: RequestContext, @Res({ passthrough: true }) response: Response): Promise<Me> {
     const { secret, me } = await this.sessions.login(body.email, body.password, request);
     response.cookie(SESSION_COOKIE, secret, {
@@ -32,6 +38,10 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out (needs X-CSRF-Token)' })
+  @ApiCookieAuth('session')
+  @ApiResponse({ status: 204, description: 'Signed out; the cookie is cleared' })
+  @ApiErrors(401, 403)
   @UseGuards(SessionGuard)
   async logout(@CurrentSession() session: SessionPrincipal, @RequestMeta() request: RequestContext, @Res({ passthrough: true }) response: Response): Promise<void> {
     await this.sessions.logout(session, request);
@@ -39,6 +49,10 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'The signed-in user, their orgs and roles, and the CSRF token' })
+  @ApiCookieAuth('session')
+  @ApiAnswer(200, 'Me')
+  @ApiErrors(401)
   @UseGuards(SessionGuard)
   me(@CurrentSession() session: SessionPrincipal): Me {
     return this.sessions.me(session);

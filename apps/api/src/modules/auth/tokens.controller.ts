@@ -7,8 +7,11 @@ import type { Org } from '../tenancy/tenants.repository.js';
 import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from './access.guard.js';
 import { MintTokenDto } from './dto/mint-token.dto.js';
 import { toTokenItem, TokensService } from './tokens.service.js';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiErrors, ApiOrgRoute } from '../../openapi/decorators.js';
 
 /** An org's API tokens, for its admins (DESIGN §7). */
+@ApiTags('Tokens')
 @Controller('api/v1/orgs/:slug/tokens')
 @UseGuards(AccessGuard)
 export class TokensController {
@@ -16,6 +19,8 @@ export class TokensController {
 
   @Get()
   @RequiresScope('dora:admin')
+  @ApiOrgRoute('The org’s API tokens (never their secrets)', 'dora:admin')
+  @ApiAnswer(200, 'ApiTokenList')
   list(@CurrentOrg() org: Org): Promise<{ items: ApiTokenItem[] }> {
     return this.tokens.list(org.id).then((items) => ({ items }));
   }
@@ -23,6 +28,9 @@ export class TokensController {
   /** 201 with the secret, shown this once. */
   @Post()
   @RequiresScope('dora:admin')
+  @ApiOrgRoute('Mint a token (audited); the secret is in the answer once', 'dora:admin')
+  @ApiAnswer(201, 'MintedToken', 'Minted')
+  @ApiErrors(400, 415)
   async mint(
     @CurrentOrg() org: Org,
     @Body() body: MintTokenDto,
@@ -44,6 +52,9 @@ export class TokensController {
 
   @Delete(':id')
   @RequiresScope('dora:admin')
+  @ApiOrgRoute('Revoke a token (audited)', 'dora:admin')
+  @ApiAnswer(200, 'RevokedToken')
+  @ApiErrors(409)
   async revoke(@CurrentOrg() org: Org, @Param('id') id: string, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<{ id: string; revoked_at: string }> {
     const revoked = await this.tokens.revokeInOrg(org.id, id, actor, request);
     return { id: revoked.id, revoked_at: revoked.revoked_at!.toISOString() };

@@ -6,7 +6,10 @@ import { DatabaseHealth } from '../../database/database-health.js';
 import { OPEN_DATABASE } from '../../database/database-tokens.js';
 import type { OpenDatabase } from '../../database/open-database.js';
 import { TenantsService } from '../tenancy/tenants.service.js';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiErrors } from '../../openapi/decorators.js';
 
+@ApiTags('Operations')
 @Controller()
 export class HealthController {
   constructor(
@@ -17,12 +20,17 @@ export class HealthController {
 
   /** The process is up. */
   @Get('healthz')
+  @ApiOperation({ summary: 'The process is up' })
+  @ApiAnswer(200, 'Health')
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** The process can serve: its database answers. */
   @Get('readyz')
+  @ApiOperation({ summary: 'The process can serve: its database answers' })
+  @ApiAnswer(200, 'Health')
+  @ApiErrors(503)
   async readyz(): Promise<{ status: 'ready' }> {
     if (!(await this.database.isReachable(2000))) {
       throw new DomainError('database_unavailable', 'The database does not answer');
@@ -32,6 +40,8 @@ export class HealthController {
 
   /** What the landing page shows: the service is up, on which database, and which orgs exist. */
   @Get('api/v1/status')
+  @ApiOperation({ summary: 'What the landing page shows: version, database kind, orgs' })
+  @ApiAnswer(200, 'ServiceStatus')
   async status(): Promise<ServiceStatus> {
     const orgs = await this.tenants.list();
     return {

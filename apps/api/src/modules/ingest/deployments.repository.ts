@@ -113,4 +113,9 @@ export class DeploymentsRepository {
     );
     return row;
   }
+
+  async exists(tx: Tx, tenantId: string): Promise<boolean> {
+    const [row] = await tx.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM dora_deployments WHERE tenant_id = $1) AS found`, [tenantId]);
+    return row!.found;
+  }
 }

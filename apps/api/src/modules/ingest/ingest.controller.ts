@@ -7,7 +7,10 @@ import type { TokenPrincipal } from '../auth/tokens.service.js';
 import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
 import { IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
 import { IngestService } from './ingest.service.js';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiErrors } from '../../openapi/decorators.js';
 
+@ApiTags('Ingest')
 @Controller('api/v1/dora/deployments')
 export class IngestController {
   constructor(private readonly ingestService: IngestService) {}
@@ -15,6 +18,11 @@ export class IngestController {
   /** 201 for a new deployment, 200 with `deduped: true` for a replay of its external_ref. */
   @Post()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Report one deployment', description: 'Needs an API token with `findings:write`. Idempotent on (repo_full_name, environment, external_ref): a replay answers 200 with the existing row.' })
+  @ApiBearerAuth('token')
+  @ApiAnswer(201, 'IngestedDeployment', 'Stored')
+  @ApiAnswer(200, 'IngestedDeployment', 'A replay: the existing row, deduped: true')
+  @ApiErrors(400, 401, 403, 413, 415, 429)
   @RequiresScope('findings:write')
   @UseGuards(AccessGuard, IngestRateLimitGuard)
   async ingest(

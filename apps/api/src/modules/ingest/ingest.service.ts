@@ -5,6 +5,7 @@ import type { RequestContext } from '../../common/request-context.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { TokenPrincipal } from '../auth/tokens.service.js';
+import { Telemetry } from '../observability/telemetry.js';
 import { DeploymentsRepository, type NewForgejoDeployment, type StoredDeployment } from './deployments.repository.js';
 
 @Injectable()
@@ -13,6 +14,7 @@ export class IngestService {
     private readonly transactions: Transactions,
     private readonly deployments: DeploymentsRepository,
     private readonly audit: AuditRepository,
+    private readonly telemetry: Telemetry,
   ) {}
 
   /**
@@ -20,6 +22,12 @@ export class IngestService {
    * a replay answers the row that exists, even if its other fields differ, and writes nothing.
    */
   async ingest(token: TokenPrincipal, input: DeploymentInput, request: RequestContext): Promise<IngestedDeployment> {
+    const result = await this.record(token, input, request);
+    (result.deduped ? this.telemetry.dedupeHits : this.telemetry.deploymentsIngested).inc({ source: 'api' });
+    return result;
+  }
+
+  private record(token: TokenPrincipal, input: DeploymentInput, request: RequestContext): Promise<IngestedDeployment> {
     const tenantId = token.tenantId;
     return this.transactions.inTenant(tenantId, async (tx) => {
       const inserted = await this.deployments.insertIfNew(tx, {
@@ -63,6 +71,12 @@ export class IngestService {
    * the one its release or tag already has. Answers the deployment's id and whether this call made it.
    */
   async recordForgejoDeployment(input: ForgejoDeploymentInput): Promise<{ id: string; created: boolean }> {
+    const result = await this.recordForgejo(input);
+    (result.created ? this.telemetry.deploymentsIngested : this.telemetry.dedupeHits).inc({ source: 'forgejo' });
+    return result;
+  }
+
+  private recordForgejo(input: ForgejoDeploymentInput): Promise<{ id: string; created: boolean }> {
     return this.transactions.inTenant(input.tenantId, async (tx) => {
       const inserted = await this.deployments.insertForgejoIfNew(tx, { id: uuidv7(), ...input });
       if (inserted) {

@@ -6,7 +6,10 @@ import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../auth/ac
 import { UpdateSettingsDto } from '../tenancy/dto/update-settings.dto.js';
 import type { Org } from '../tenancy/tenants.repository.js';
 import { TenantsService } from '../tenancy/tenants.service.js';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiErrors, ApiOrgRoute } from '../../openapi/decorators.js';
 
+@ApiTags('DORA metrics')
 @Controller('api/v1/orgs/:slug/dora/settings')
 @UseGuards(AccessGuard)
 export class SettingsController {
@@ -14,12 +17,17 @@ export class SettingsController {
 
   @Get()
   @RequiresScope('dora:read')
+  @ApiOrgRoute('The default window, the time zone and the token lifetime policy', 'dora:read')
+  @ApiAnswer(200, 'DoraSettings')
   get(@CurrentOrg() org: Org): DoraSettings {
     return { window_days: org.window_days, timezone: org.timezone, max_token_lifetime_days: org.max_token_lifetime_days };
   }
 
   @Put()
   @RequiresScope('dora:admin')
+  @ApiOrgRoute('Change the settings (audited)', 'dora:admin')
+  @ApiAnswer(200, 'DoraSettings')
+  @ApiErrors(400, 415)
   update(
     @CurrentOrg() org: Org,
     @Body() body: UpdateSettingsDto,

@@ -6,8 +6,11 @@ import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../auth/ac
 import type { Org } from '../tenancy/tenants.repository.js';
 import { DeliveriesQueryDto } from './dto/deliveries-query.dto.js';
 import { WebhookService } from './webhook.service.js';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiErrors, ApiOrgRoute } from '../../openapi/decorators.js';
 
 /** An org's Forgejo deliveries, for its admins. */
+@ApiTags('Forgejo webhook')
 @Controller('api/v1/orgs/:slug/webhooks/deliveries')
 @UseGuards(AccessGuard)
 export class DeliveriesController {
@@ -15,6 +18,9 @@ export class DeliveriesController {
 
   @Get()
   @RequiresScope('dora:admin')
+  @ApiOrgRoute('The org’s Forgejo deliveries, newest first', 'dora:admin')
+  @ApiAnswer(200, 'DeliveryPage')
+  @ApiErrors(400)
   list(@CurrentOrg() org: Org, @Query() query: DeliveriesQueryDto): Promise<Page<DeliveryItem>> {
     return this.webhook.list(org.id, query);
   }
@@ -23,6 +29,8 @@ export class DeliveriesController {
   @Post(':id/retry')
   @HttpCode(202)
   @RequiresScope('dora:admin')
+  @ApiOrgRoute('Re-queue a failed delivery (audited)', 'dora:admin')
+  @ApiAnswer(202, 'Delivery', 'Queued again')
   retry(
     @CurrentOrg() org: Org,
     @Param('id') id: string,

@@ -7,6 +7,7 @@ import { TenantsService } from '../tenancy/tenants.service.js';
 import { type Delivery, DeliveriesRepository, type DeliveryStatus } from './deliveries.repository.js';
 import { ForgejoClient, ForgejoRefusedError, ForgejoUnavailableError, type ResolvedCommit } from './forgejo-client.js';
 import { type DeliveryPlan, planDelivery } from './forgejo-payload.js';
+import { Telemetry } from '../observability/telemetry.js';
 import { WebhookService } from './webhook.service.js';
 
 /** Deliveries worked on at once per process: a slow Forgejo answer never holds up the others. */
@@ -38,6 +39,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
     private readonly tenants: TenantsService,
     private readonly ingest: IngestService,
     private readonly forgejo: ForgejoClient,
+    private readonly telemetry: Telemetry,
     webhook: WebhookService,
   ) {
     webhook.onPending = () => this.wake();
@@ -93,6 +95,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
     const outcome = await this.attempt(delivery);
     try {
       const recorded = await this.transactions.acrossTenants('webhook inbox', (tx) => this.deliveries.finish(tx, delivery, outcome));
+      if (outcome.status === 'pending') this.telemetry.webhookRetries.inc();
+      else this.telemetry.webhookDeliveries.inc({ status: outcome.status });
       const what = outcome.status === 'pending' ? `retry at ${outcome.retryAt!.toISOString()}` : outcome.status;
       this.logger.log(
         `delivery ${delivery.id} attempt ${delivery.attempts}: ${what}${outcome.lastError ? ` (${outcome.lastError})` : ''}${recorded ? '' : ' — claimed elsewhere since, not recorded'}`,

@@ -11,6 +11,7 @@ import { AuditRepository, type AuditActor } from '../audit/audit.repository.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { type Delivery, DeliveriesRepository, type DeliveryStatus } from './deliveries.repository.js';
 import { planDelivery } from './forgejo-payload.js';
+import { Telemetry } from '../observability/telemetry.js';
 import { type Headers, header, signedPayload, verifySignature } from './webhook-signature.js';
 
 
@@ -26,6 +27,7 @@ export class WebhookService {
     private readonly transactions: Transactions,
     private readonly deliveries: DeliveriesRepository,
     private readonly audit: AuditRepository,
+    private readonly telemetry: Telemetry,
   ) {}
 
   /**
@@ -41,6 +43,7 @@ export class WebhookService {
     try {
       verifySignature(secret, signed, headers);
     } catch (error) {
+      this.telemetry.webhookDeliveries.inc({ status: 'rejected' });
       this.logger.warn(`rejected delivery ${header(headers, 'x-forgejo-delivery') ?? header(headers, 'x-gitea-delivery') ?? '(no id)'}: ${(error as Error).message}`);
       throw error;
     }
@@ -71,6 +74,8 @@ export class WebhookService {
     });
     const { delivery, duplicate } = stored;
     this.logger.log(`received delivery ${delivery.id} (${deliveryId ?? 'no id'}): ${event}${action ? `/${action}` : ''} → ${duplicate ? 'already stored' : delivery.status}`);
+    if (!duplicate) this.telemetry.webhookDeliveries.inc({ status: 'received' });
+    if (!duplicate && delivery.status === 'skipped') this.telemetry.webhookDeliveries.inc({ status: 'skipped' });
     if (!duplicate && delivery.status === 'pending') this.onPending();
     return { id: delivery.id, status: delivery.status, duplicate };
   }

@@ -6,8 +6,11 @@ import type { Org } from '../../tenancy/tenants.repository.js';
 import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../access.guard.js';
 import { CreateIdentityProviderDto } from './dto/create-identity-provider.dto.js';
 import { IdentityProvidersService } from './identity-providers.service.js';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiErrors, ApiOrgRoute } from '../../../openapi/decorators.js';
 
 /** The issuers an org trusts for token exchange, for its admins. */
+@ApiTags('Tokens')
 @Controller('api/v1/orgs/:slug/identity-providers')
 @UseGuards(AccessGuard)
 export class IdentityProvidersController {
@@ -15,12 +18,17 @@ export class IdentityProvidersController {
 
   @Get()
   @RequiresScope('dora:admin')
+  @ApiOrgRoute('The issuers the org trusts for token exchange', 'dora:admin')
+  @ApiAnswer(200, 'IdentityProviderList')
   list(@CurrentOrg() org: Org): Promise<{ items: IdentityProviderItem[] }> {
     return this.providers.list(org.id).then((items) => ({ items }));
   }
 
   @Post()
   @RequiresScope('dora:admin')
+  @ApiOrgRoute('Trust an issuer (audited)', 'dora:admin')
+  @ApiAnswer(201, 'IdentityProvider', 'Trusted')
+  @ApiErrors(400, 409, 415)
   add(@CurrentOrg() org: Org, @Body() body: CreateIdentityProviderDto, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<IdentityProviderItem> {
     return this.providers.add(org.id, body, actor, request);
   }
@@ -28,6 +36,8 @@ export class IdentityProvidersController {
   @Delete(':id')
   @HttpCode(204)
   @RequiresScope('dora:admin')
+  @ApiOrgRoute('Stop trusting an issuer (audited)', 'dora:admin')
+  @ApiResponse({ status: 204, description: 'Removed' })
   remove(@CurrentOrg() org: Org, @Param('id') id: string, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<void> {
     return this.providers.remove(org.id, id, actor, request);
   }

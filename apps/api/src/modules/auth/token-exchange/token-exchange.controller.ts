@@ -4,8 +4,11 @@ import type { Request } from 'express';
 import { type RequestContext, RequestMeta } from '../../../common/request-context.js';
 import { OAuthError, OAuthErrorFilter } from './oauth-error.js';
 import { TokenExchangeService } from './token-exchange.service.js';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer } from '../../../openapi/decorators.js';
 
 /** RFC 8693 token exchange; form-encoded (as OAuth clients send) or JSON. */
+@ApiTags('Auth')
 @Controller('api/v1/auth/token-exchange')
 @UseFilters(OAuthErrorFilter)
 export class TokenExchangeController {
@@ -13,6 +16,15 @@ export class TokenExchangeController {
 
   @Post()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'RFC 8693 token exchange: a trusted JWT for a short-lived org token',
+    description: 'Form-encoded (or JSON): grant_type=urn:ietf:params:oauth:grant-type:token-exchange, subject_token=<JWT>, subject_token_type=urn:ietf:params:oauth:token-type:jwt (or id_token), scope=findings:write, audience=<org slug> (optional when one org trusts the issuer). Errors are OAuth’s.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ schema: { type: 'object', required: ['grant_type', 'subject_token', 'subject_token_type'], properties: { grant_type: { type: 'string' }, subject_token: { type: 'string' }, subject_token_type: { type: 'string' }, scope: { type: 'string' }, audience: { type: 'string' } } } })
+  @ApiAnswer(200, 'TokenExchangeResponse')
+  @ApiResponse({ status: 400, description: 'OAuth error', schema: { $ref: '#/components/schemas/OAuthError' } })
+  @ApiResponse({ status: 503, description: 'The issuer’s keys could not be fetched', schema: { $ref: '#/components/schemas/OAuthError' } })
   @Header('Cache-Control', 'no-store')
   issue(@Req() http: Request, @RequestMeta() request: RequestContext): Promise<TokenExchangeResponse> {
     return this.exchange.exchange(parameters(http.headers['content-type'] ?? '', http.body as Buffer), request);

@@ -1,5 +1,5 @@
 import { WINDOW_DAYS } from '@dora/domain';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class UpdateSettingsDto {
   @IsIn(WINDOW_DAYS, { message: `must be one of ${WINDOW_DAYS.join(', ')}` })
@@ -16,6 +16,6 @@ export class UpdateSettingsDto {
   @Max(3650)
   @Min(1)
   @IsInt({ message: 'must be a whole number of days, or null for no limit' })
-  @ValidateIf((body: UpdateSettingsDto) => body.max_token_lifetime_days !== null && body.max_token_lifetime_days !== undefined)
+  @IsOptional()
   max_token_lifetime_days?: number | null;
 }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { demoHistory } from './demo-history.js';
+
+const now = Date.parse('2026-11-26T10:00:00Z');
+
+describe('demoHistory', () => {
+  const history = demoHistory('acme', { days: 90, now });
+
+  it('spans the window, in time order, before now', () => {
+    const times = history.map((d) => Date.parse(d.deployed_at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(now - 90 * 86_400_000);
+    expect(Math.max(...times)).toBeLessThan(now);
+    expect(history.length).toBeGreaterThan(200);
+  });
+
+  it('has several repos and environments, failures with fixes after them, rework, and missing commits', () => {
+    expect(new Set(history.map((d) => d.repo_full_name)).size).toBe(5);
+    expect(new Set(history.map((d) => d.environment))).toEqual(new Set(['production', 'staging']));
+    const failures = history.filter((d) => d.success === false);
+    expect(failures.length).toBeGreaterThan(5);
+    for (const failure of failures) {
+      const fixed = history.some((d) => d.repo_full_name === failure.repo_full_name && d.environment === 'production' && d.success !== false && d.deployed_at > failure.deployed_at);
+      expect(fixed || Date.parse(failure.deployed_at) > now - 86_400_000).toBe(true);
+    }
+    expect(history.some((d) => d.is_rework)).toBe(true);
+    expect(history.some((d) => d.commit_sha === undefined)).toBe(true);
+    const leads = history.filter((d) => d.committed_at).map((d) => Date.parse(d.deployed_at) - Date.parse(d.committed_at!));
+    expect(Math.min(...leads)).toBeGreaterThan(0);
+    expect(Math.max(...leads) / Math.min(...leads)).toBeGreaterThan(20); // varied
+  });
+
+  it('is the same for the same seed, with unique external refs', () => {
+    expect(demoHistory('acme', { days: 90, now })).toEqual(history);
+    expect(new Set(history.map((d) => d.external_ref)).size).toBe(history.length);
+  });
+});

@@ -1,0 +1,81 @@
+import type { DeploymentInput } from '@dora/domain';
+
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+
+/** Repositories of a plausible org: how often each deploys to production, and whether it goes through staging. */
+const REPOS = [
+  { name: 'web', perDay: 2, staging: true },
+  { name: 'api', perDay: 1.2, staging: true },
+  { name: 'worker', perDay: 0.5, staging: true },
+  { name: 'mobile-bff', perDay: 0.3, staging: false },
+  { name: 'infra', perDay: 0.15, staging: false },
+];
+
+/**
+ * A realistic deployment history for an org over the last `days` days before `now`: several repos and
+ * environments, failures followed by fixes after realistic delays, rework, commits with varied lead
+ * times and some without commit data. Deterministic for a given seed, in time order.
+ */
+export function demoHistory(org: string, options: { days: number; now: number; seed?: number }): DeploymentInput[] {
+  const random = mulberry32(options.seed ?? 7);
+  const logNormal = (median: number, sigma: number) => median * Math.exp(sigma * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+  const deployments: (DeploymentInput & { at: number })[] = [];
+  const start = options.now - options.days * DAY;
+  let n = 0;
+  const add = (repo: string, environment: string, at: number, fields: Partial<DeploymentInput>) => {
+    if (at >= options.now || at < start) return;
+    const hasCommit = random() > 0.08;
+    const lead = logNormal(5 * 60 * MINUTE, 1.2);
+    deployments.push({
+      at,
+      repo_full_name: `${org}/${repo}`,
+      environment,
+      deployed_at: new Date(at).toISOString(),
+      ...(hasCommit ? { commit_sha: hex(random, 40), committed_at: new Date(at - lead).toISOString() } : {}),
+      success: true,
+      is_rework: false,
+      external_ref: `demo-${n++}`,
+      ...fields,
+    });
+  };
+
+  for (let day = 0; day < options.days; day++) {
+    const dayStart = start + day * DAY;
+    const weekend = [0, 6].includes(new Date(dayStart).getUTCDay());
+    for (const repo of REPOS) {
+      let count = poisson(random, repo.perDay * (weekend ? 0.2 : 1.1));
+      while (count-- > 0) {
+        const at = dayStart + (8 + random() * 10) * 60 * MINUTE; // working hours, UTC
+        if (repo.staging) add(repo.name, 'staging', at - (30 + random() * 60) * MINUTE, {});
+        const failed = random() < 0.07;
+        add(repo.name, 'production', at, { success: !failed, is_rework: !failed && random() < 0.04 });
+        if (failed) add(repo.name, 'production', at + logNormal(60 * MINUTE, 1.1), { is_rework: true });
+      }
+    }
+  }
+  return deployments.sort((a, b) => a.at - b.at).map(({ at: _at, ...deployment }) => deployment);
+}
+
+function poisson(random: () => number, mean: number): number {
+  let k = 0;
+  for (let p = random(); p > Math.exp(-mean); p *= random()) k++;
+  return k;
+}
+
+function hex(random: () => number, length: number): string {
+  let out = '';
+  while (out.length < length) out += Math.floor(random() * 16).toString(16);
+  return out;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
