@@ -9,13 +9,12 @@ export const DEMO_ORG = 'demo';
 export const DEMO_ADMIN_EMAIL = 'admin@demo.local';
 
 /**
- * On the very first start with an empty database: a `demo` org, its admin and an ingest token, so that
- * a newcomer can send a deployment within a minute — and, on the embedded database (trying it out),
- * 90 days of sample deployments so that the dashboard they open is alive. Answers the text to print
- * once, or `undefined`. Several instances starting together race on the org's unique slug; only the
- * winner goes on.
+ * On the very first start of the embedded database (someone trying it out at a terminal): a `demo` org
+ * with 90 days of sample deployments, its admin and an ingest token, so that the dashboard a newcomer
+ * opens is alive and they can send a deployment within a minute. Answers the text to print once, or
+ * `undefined`. Several starts racing on the org's unique slug: only the winner goes on.
  */
-export async function createDemoOrgOnFirstStart(app: INestApplicationContext, baseUrl: string, withSampleData: boolean): Promise<string | undefined> {
+export async function createDemoOrgOnFirstStart(app: INestApplicationContext, baseUrl: string): Promise<string | undefined> {
   const tenants = app.get(TenantsService);
   if (!(await tenants.isEmpty())) return undefined;
   const actor = { type: 'system', id: 'first-start' } as const;
@@ -31,7 +30,7 @@ export async function createDemoOrgOnFirstStart(app: INestApplicationContext, ba
     { tenantId: org.id, name: 'first-start ingest', scopes: ['findings:write'], expiresAt: null, createdBy: null },
     actor,
   );
-  const sampled = withSampleData ? await seedDemo(app, org, { days: 90, force: false }) : 0;
+  const sampled = await seedDemo(app, org, { days: 90, force: false });
   const now = new Date();
   const body = JSON.stringify({
     repo_full_name: 'demo/web',
@@ -46,7 +45,7 @@ export async function createDemoOrgOnFirstStart(app: INestApplicationContext, ba
     '',
     'First start: created the org "demo" with an admin and an ingest token.',
     'They are shown this once; only their hashes are stored.',
-    ...(sampled ? [`It holds ${sampled} sample deployments of the last 90 days: sign in at ${baseUrl}/${DEMO_ORG}/_admin/dora`] : []),
+    `It holds ${sampled} sample deployments of the last 90 days: sign in at ${baseUrl}/${DEMO_ORG}/_admin/dora`,
     '',
     `  admin email:     ${admin.user.email}`,
     `  admin password:  ${admin.generatedPassword}`,

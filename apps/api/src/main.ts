@@ -7,6 +7,7 @@ import { assertOwnerBypassesRowSecurity, migrate } from './database/migrate.js';
 import { DataDirBusyError, openDatabase, type OpenDatabase } from './database/open-database.js';
 import { isConnectionFailure } from './database/postgres-errors.js';
 import { createDemoOrgOnFirstStart } from './first-start.js';
+import { TenantsService } from './modules/tenancy/tenants.service.js';
 
 const logger = new Logger('Main');
 
@@ -37,8 +38,13 @@ async function main(): Promise<void> {
   }
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://${['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host}:${address.port}`;
-  const firstStart = await createDemoOrgOnFirstStart(app, baseUrl, database.kind === 'embedded');
-  if (firstStart) console.log(firstStart);
+  if (database.kind === 'embedded') {
+    const firstStart = await createDemoOrgOnFirstStart(app, baseUrl);
+    if (firstStart) console.log(firstStart);
+  } else if (await app.get(TenantsService).isEmpty()) {
+    // An operated installation: its output goes to a log pipeline, where no password or token belongs.
+    logger.log('no org yet: create one with the operator CLI (dora orgs:create <slug> --name <name>, then dora users:create <email> --org <slug> --role admin)');
+  }
   logger.log(`listening on ${baseUrl} (dashboard and API)`);
 
   let stopping = false;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
 import { FakeForgejo, fixture } from './support/fake-forgejo.js';
+import { sample } from './support/prometheus.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 
 const SECRET = 's3cr3t-forgejo-hook';
@@ -68,6 +69,7 @@ describe('Forgejo webhook', () => {
 
   // As a string: superagent would serialise a Buffer sent as application/json. The fixtures are UTF-8.
   const post = (body: Buffer, headers: Record<string, string>, app = t) => app.http().post(URL).set(headers).send(body.toString('utf8'));
+  const scrape = async () => (await t.http().get('/metrics').expect(200)).text;
   const deliver = async (body: Buffer, event = 'release', deliveryId?: string) => {
     const res = await post(body, forgejoHeaders(body, event, deliveryId));
     expect(res.status).toBe(202);
@@ -280,6 +282,7 @@ describe('Forgejo webhook', () => {
       ['refuses connections', () => fake.stop(), () => fake.start(), /unreachable \(ECONNREFUSED\)/],
     ])('retries with back-off while it %s, and ingests once it is back', async (_case, breakIt, mend, reason) => {
       const org = await createOrg(t.app, 'down');
+      const before = await scrape();
       await breakIt();
       const id = await deliver(payloadFor('release-published.json', org.slug));
       let row: DeliveryRow | undefined;
@@ -293,6 +296,12 @@ describe('Forgejo webhook', () => {
       await mend();
       expect(await settled(id)).toMatchObject({ status: 'processed', last_error: null });
       expect(await deploymentsOf(org)).toHaveLength(1);
+      const after = await scrape();
+      const delta = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
+      expect(delta('dora_webhook_deliveries_total', { status: 'received' })).toBe(1);
+      expect(delta('dora_webhook_retries_total')).toBe((await delivery(id))!.attempts - 1);
+      expect(delta('dora_webhook_deliveries_total', { status: 'processed' })).toBe(1);
+      expect(delta('dora_deployments_ingested_total', { source: 'forgejo' })).toBe(1);
     });
 
     it('fails at once on a 404 for the ref, says why, and an admin can retry it', async () => {
