@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
-import { fixture } from './support/fake-forgejo.js';
+import { fixture, sign } from './support/fake-forgejo.js';
 import { runCli, type ServerProcess, startServer } from './support/processes.js';
 import { sample } from './support/prometheus.js';
 import { createOrg, createToken, startTestApp, type TestApp, uniqueSlug } from './support/test-app.js';
@@ -142,7 +141,7 @@ describe('structured logs', () => {
     const wrong = await post('/api/v1/auth/login', JSON.stringify({ email: `admin@${slug}.test`, password: `${password}!` }), {});
     expect(wrong.status).toBe(401);
     const payload = fixture('release-published.json');
-    signature = createHmac('sha256', 'webhook-secret-for-logs').update(payload).digest('hex');
+    signature = sign(payload, 'webhook-secret-for-logs');
     const hook = await post('/api/v1/webhooks/forgejo', payload.toString('utf8'), { 'X-Forgejo-Event': 'release', 'X-Forgejo-Delivery': uniqueSlug('d'), 'X-Forgejo-Signature': signature });
     expect(hook.status).toBe(202);
     const refused = await post('/api/v1/webhooks/forgejo', payload.toString('utf8'), { 'X-Forgejo-Event': 'release', 'X-Forgejo-Delivery': uniqueSlug('d'), 'X-Forgejo-Signature': '00'.repeat(32) });

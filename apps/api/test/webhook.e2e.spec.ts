@@ -1,47 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
-import { FakeForgejo, fixture } from './support/fake-forgejo.js';
+import { FakeForgejo, fixture, forgejoEnv, forgejoHeaders, payloadFor, sign } from './support/fake-forgejo.js';
 import { sample } from './support/prometheus.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 
-const SECRET = 's3cr3t-forgejo-hook';
 const URL = '/api/v1/webhooks/forgejo';
-
-const sign = (body: Buffer, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
-
-/** A fixture's exact bytes, moved to another owner (and repository name): the rest unchanged. */
-function payloadFor(name: string, owner: string, repo = 'webshop'): Buffer {
-  return Buffer.from(
-    fixture(name).toString('utf8').replaceAll('"login": "acme"', `"login": "${owner}"`).replaceAll('acme/webshop', `${owner}/${repo}`).replaceAll('"name": "webshop"', `"name": "${repo}"`),
-    'utf8',
-  );
-}
-
-function forgejoHeaders(body: Buffer, event: string, deliveryId: string = randomUUID()): Record<string, string> {
-  const signature = sign(body);
-  return {
-    'Content-Type': 'application/json',
-    'X-Forgejo-Delivery': deliveryId,
-    'X-Forgejo-Event': event,
-    'X-Forgejo-Event-Type': event,
-    'X-Forgejo-Signature': signature,
-    'X-Gitea-Delivery': deliveryId,
-    'X-Gitea-Event': event,
-    'X-Gitea-Signature': signature,
-    'X-Hub-Signature-256': `sha256=${signature}`,
-  };
-}
-
-const forgejoEnv = (fake: FakeForgejo) => ({
-  FORGEJO_WEBHOOK_SECRET: SECRET,
-  FORGEJO_URL: fake.url,
-  FORGEJO_TOKEN: 'fake-pat',
-  FORGEJO_API_TIMEOUT_MS: '500',
-  WEBHOOK_RETRY_BASE_MS: '200',
-  WEBHOOK_RETRY_MAX_MS: '1000',
-  WEBHOOK_POLL_INTERVAL_MS: '100',
-});
 
 interface DeliveryRow {
   id: string;

@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -86,3 +87,40 @@ export class FakeForgejo {
     response.end(`${JSON.stringify(body)}\n`);
   }
 }
+
+export const SECRET = 's3cr3t-forgejo-hook';
+export const sign = (body: Buffer, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
+
+/** A fixture's exact bytes, moved to another owner (and repository name): the rest unchanged. */
+export function payloadFor(name: string, owner: string, repo = 'webshop'): Buffer {
+  return Buffer.from(
+    fixture(name).toString('utf8').replaceAll('"login": "acme"', `"login": "${owner}"`).replaceAll('acme/webshop', `${owner}/${repo}`).replaceAll('"name": "webshop"', `"name": "${repo}"`),
+    'utf8',
+  );
+}
+
+export function forgejoHeaders(body: Buffer, event: string, deliveryId: string = randomUUID()): Record<string, string> {
+  const signature = sign(body);
+  return {
+    'Content-Type': 'application/json',
+    'X-Forgejo-Delivery': deliveryId,
+    'X-Forgejo-Event': event,
+    'X-Forgejo-Event-Type': event,
+    'X-Forgejo-Signature': signature,
+    'X-Gitea-Delivery': deliveryId,
+    'X-Gitea-Event': event,
+    'X-Gitea-Signature': signature,
+    'X-Hub-Signature-256': `sha256=${signature}`,
+  };
+}
+
+/** What a service needs to take deliveries and ask the fake Forgejo about their commits; retries fast. */
+export const forgejoEnv = (fake: FakeForgejo) => ({
+  FORGEJO_WEBHOOK_SECRET: SECRET,
+  FORGEJO_URL: fake.url,
+  FORGEJO_TOKEN: 'fake-pat',
+  FORGEJO_API_TIMEOUT_MS: '500',
+  WEBHOOK_RETRY_BASE_MS: '200',
+  WEBHOOK_RETRY_MAX_MS: '1000',
+  WEBHOOK_POLL_INTERVAL_MS: '100',
+});

@@ -31,6 +31,10 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
+    setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not say "listening on" within 60 s:\n${output}`));
+    }, 60_000).unref();
   });
 }
 
