@@ -12,7 +12,7 @@ COPY apps/dashboard-e2e/package.json apps/dashboard-e2e/
 COPY libs/dora/package.json libs/dora/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build --projects=api,dashboard,domain \
+RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build --projects=api,dashboard,dora \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:20-slim

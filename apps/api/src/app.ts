@@ -28,6 +28,8 @@ export async function createApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
     bodyParser: false,
     logger: logging?.logger ?? false,
+    // Failures reach the caller, which says plainly what went wrong (Nest would exit on its own).
+    abortOnError: false,
   });
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);

@@ -5,7 +5,7 @@ import { JsonLogger, createRootLogger } from './common/logging.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { assertOwnerBypassesRowSecurity, migrate } from './database/migrate.js';
 import { DataDirBusyError, openDatabase, type OpenDatabase } from './database/open-database.js';
-import { isConnectionFailure } from './database/postgres-errors.js';
+import { isConnectionFailure, sqlState } from './database/postgres-errors.js';
 import { createDemoOrgOnFirstStart } from './first-start.js';
 import { TenantsService } from './modules/tenancy/tenants.service.js';
 
@@ -74,17 +74,24 @@ async function main(): Promise<void> {
   }
 }
 
+/** A reason not to start that the operator can act on: its message says it all, no stack needed. */
+class StartupError extends Error {}
+
 /** Says plainly why the service could not start. */
 function startupError(error: unknown, database: OpenDatabase): Error {
   if (isConnectionFailure(error)) {
-    return new Error(`cannot reach the database (${database.description}): ${(error as Error).message}`);
+    return new StartupError(`cannot reach the database (${database.description}): ${(error as Error).message}`);
+  }
+  // 28xxx: the login was refused; 3D000: no such database.
+  if (/^28|^3D000$/.test(sqlState(error) ?? '')) {
+    return new StartupError(`cannot connect to the database (${database.description}): ${(error as Error).message}`);
   }
   const migration = /Migration "?(\w+)"? failed|error during migration/i.test(String(error));
-  return migration ? new Error(`a migration failed, nothing of it was applied: ${(error as Error).message}`) : (error as Error);
+  return migration ? new StartupError(`a migration failed, nothing of it was applied: ${(error as Error).message}`) : (error as Error);
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof DataDirBusyError;
+  const known = error instanceof ConfigError || error instanceof DataDirBusyError || error instanceof StartupError;
   logger.error(known || error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error));
   process.exitCode = 1;
   // Let the log line out before leaving.

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+/** The command the Docker image runs. */
+export const DOCKER_START = fileURLToPath(new URL('../../../../docker/start.sh', import.meta.url));
 
 /** A real server process, started from the build exactly as `npm start` starts it. */
 export interface ServerProcess {
@@ -11,8 +13,9 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [`${DIST}main.js`], {
+export function startServer(env: Record<string, string>, command: string[] = [process.execPath, `${DIST}main.js`]): Promise<ServerProcess> {
+  const [executable, ...args] = command as [string, ...string[]];
+  const child = spawn(executable, args, {
     env: { PATH: process.env.PATH, NO_COLOR: '1', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,17 +53,17 @@ function server(child: ChildProcess, url: string, output: () => string, exited: 
 }
 
 /** Runs a server that is expected to refuse to start; answers its exit code and output. */
-export function runServerToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return runNode(`${DIST}main.js`, [], { PORT: '0', HOST: '127.0.0.1', ...env }).then(({ code, stdout, stderr }) => ({ code, output: stdout + stderr }));
+export function runServerToExit(env: Record<string, string>, command: string[] = [process.execPath, `${DIST}main.js`]): Promise<{ code: number | null; output: string }> {
+  return run(command, { PORT: '0', HOST: '127.0.0.1', ...env }).then(({ code, stdout, stderr }) => ({ code, output: stdout + stderr }));
 }
 
 /** The operator CLI, as `npm run dora -- <args>` runs it. */
 export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runNode(`${DIST}cli.js`, args, env);
+  return run([process.execPath, `${DIST}cli.js`, ...args], env);
 }
 
-function runNode(script: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...env } });
+function run([executable, ...args]: string[], env: Record<string, string>) {
+  const child = spawn(executable!, args, { env: { PATH: process.env.PATH, NO_COLOR: '1', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
