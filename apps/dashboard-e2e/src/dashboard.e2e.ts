@@ -135,7 +135,7 @@ describe('the dashboard in a browser', () => {
 
   it('mints a token (the secret shown once) and revokes it', async () => {
     await page.getByRole('link', { name: 'Tokens' }).click();
-    await page.getByLabel('Name').fill('e2e-token');
+    await page.getByLabel('Name', { exact: true }).fill('e2e-token');
     await page.getByRole('button', { name: 'Mint token' }).click();
     const secret = await page.getByTestId('token-secret').textContent();
     expect(secret).toMatch(/^ffp_[0-9A-Za-z]{40}$/);
