@@ -53,12 +53,18 @@ export async function startApi(env, { firstStart = false } = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let listening = false;
   await new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('listening on')) resolve();
+      // Once it listens, keep only the tail: a growing copy of every request's log line would cost
+      // this process CPU that the measured one competes for.
+      output = listening ? (output + chunk).slice(-8192) : output + chunk;
+      if (!listening && output.includes('listening on')) {
+        listening = true;
+        resolve();
+      }
     });
-    child.stderr.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-65536)));
     child.on('exit', (code) => reject(new Error(`API exited with ${code}:\n${output}`)));
   });
   if (firstStart && !output.includes('ingest token:')) throw new Error(`no first-start text:\n${output}`);

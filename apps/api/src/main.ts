@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApp } from './app.js';
-import { JsonLogger, createRootLogger } from './common/logging.js';
+import { JsonLogger, createRootLogger, flushLogs } from './common/logging.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { assertOwnerBypassesRowSecurity, migrate } from './database/migrate.js';
 import { DataDirBusyError, openDatabase, type OpenDatabase } from './database/open-database.js';
@@ -13,6 +13,7 @@ const logger = new Logger('Main');
 
 /** The server: validated configuration, the database (migrated), HTTP, the first start, and a bounded stop. */
 async function main(): Promise<void> {
+  process.once('exit', flushLogs);
   let config;
   try {
     config = loadConfig();
@@ -20,8 +21,8 @@ async function main(): Promise<void> {
     Logger.overrideLogger(new JsonLogger(createRootLogger('info')));
     throw error;
   }
-  Logger.overrideLogger(new JsonLogger(createRootLogger(config.logLevel)));
   const root = createRootLogger(config.logLevel);
+  Logger.overrideLogger(new JsonLogger(root));
   const database = await openDatabase(config, 'server');
   logger.log(`database: ${database.description}`);
   let app;
@@ -40,7 +41,10 @@ async function main(): Promise<void> {
   const baseUrl = `http://${['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host}:${address.port}`;
   if (database.kind === 'embedded') {
     const firstStart = await createDemoOrgOnFirstStart(app, baseUrl);
-    if (firstStart) console.log(firstStart);
+    if (firstStart) {
+      flushLogs(); // the banner is plain text on the same stdout: after what was logged before it
+      console.log(firstStart);
+    }
   } else if (await app.get(TenantsService).isEmpty()) {
     // An operated installation: its output goes to a log pipeline, where no password or token belongs.
     logger.log('no org yet: create one with the operator CLI (dora orgs:create <slug> --name <name>, then dora users:create <email> --org <slug> --role admin)');

@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import type { RequestHandler } from 'express';
 import pino, { type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 
 /** The request a line of log belongs to, wherever in the request's async work it is written. */
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
@@ -23,34 +22,60 @@ const REDACTED = [
   'token',
 ];
 
-/** JSON lines on stdout, one object per event, with the request id when there is a request. */
-export function createRootLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: 'dora' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACTED, censor: '[redacted]' },
-    formatters: { level: (label) => ({ level: label }) },
-    mixin: () => {
-      const context = requestContext.getStore();
-      return context ? { request_id: context.requestId } : {};
-    },
-  });
+/**
+ * Stdout, written asynchronously: with synchronous writes a slow log reader (a full pipe) would stall
+ * every request. What is still buffered at exit goes out in flushLogs().
+ */
+let stdout: ReturnType<typeof pino.destination> | undefined;
+
+/** Writes out what is still buffered; call before process.exit. */
+export function flushLogs(): void {
+  try {
+    stdout?.flushSync();
+  } catch {
+    // Nothing buffered, or stdout is gone: nothing more to do.
+  }
 }
 
-/** One line per finished request (not for health checks and scrapes), without headers or bodies. */
-export function httpLogger(root: Logger): RequestHandler {
-  return pinoHttp({
-    logger: root,
-    genReqId: (request) => (request as { requestId?: string }).requestId ?? 'unknown',
-    autoLogging: { ignore: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url ?? '') },
-    serializers: {
-      req: (request: { method: string; url: string; remoteAddress?: string }) => ({ method: request.method, url: request.url, remote_address: request.remoteAddress }),
-      res: (response: { statusCode: number }) => ({ status: response.statusCode }),
+/** JSON lines on stdout, one object per event, with the request id when there is a request. */
+export function createRootLogger(level: string): Logger {
+  stdout ??= pino.destination({ dest: 1, sync: false });
+  return pino(
+    {
+      level,
+      base: { service: 'dora' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const context = requestContext.getStore();
+        return context ? { request_id: context.requestId } : {};
+      },
     },
-    customSuccessMessage: (request, response, ms) => `${request.method} ${request.url} ${response.statusCode} ${Math.round(ms)} ms`,
-    customErrorMessage: (request, response) => `${request.method} ${request.url} ${response.statusCode}`,
-  }) as unknown as RequestHandler;
+    stdout,
+  );
+}
+
+const UNLOGGED = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** One line per finished (or aborted) request, not for health checks and scrapes, without headers or bodies. */
+export function httpLogger(root: Logger): RequestHandler {
+  return (request, response, next) => {
+    if (UNLOGGED.has(request.path)) return next();
+    const started = process.hrtime.bigint();
+    const url = request.originalUrl;
+    const done = (aborted: boolean) => {
+      const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+      const status = response.statusCode;
+      const line = { req: { method: request.method, url, remote_address: request.ip }, res: { status }, response_time_ms: ms };
+      if (aborted) root.warn(line, `${request.method} ${url} aborted by the client after ${ms} ms`);
+      else if (status >= 500) root.error(line, `${request.method} ${url} ${status} ${ms} ms`);
+      else root.info(line, `${request.method} ${url} ${status} ${ms} ms`);
+    };
+    response.once('finish', () => done(false));
+    response.once('close', () => response.writableFinished || done(true));
+    next();
+  };
 }
 
 /** Nest's logger interface over pino, so that Nest's own lines and ours are JSON too. */
