@@ -78,12 +78,16 @@ export function httpLogger(root: Logger): RequestHandler {
   };
 }
 
+/** Nest's line per module and per route at every start: detail for debugging, not news. */
+const BOOT_DETAIL = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
 /** Nest's logger interface over pino, so that Nest's own lines and ours are JSON too. */
 export class JsonLogger implements LoggerService {
   constructor(private readonly root: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.root.info(fields(context), text(message));
+    if (context !== undefined && BOOT_DETAIL.has(context)) this.root.debug(fields(context), text(message));
+    else this.root.info(fields(context), text(message));
   }
   error(message: unknown, ...rest: unknown[]): void {
     const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
