@@ -38,12 +38,17 @@ export function freePort() {
   });
 }
 
+/** Builds the API if needed (tsc -b is incremental). */
+export function buildApi() {
+  return run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'apps/api/tsconfig.app.json']);
+}
+
 /**
- * Builds the API if needed (tsc -b is incremental), then starts it and waits until it listens. With
+ * Builds the API if needed, then starts it and waits until it listens. With
  * `firstStart`, waits for the first-start text too and answers its admin password and ingest token.
  */
 export async function startApi(env, { firstStart = false } = {}) {
-  await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'apps/api/tsconfig.app.json']);
+  await buildApi();
   const port = await freePort();
   // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/prof" profiles the API while it is measured.
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);

@@ -9,7 +9,11 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { uuidv7 } from 'uuidv7';
-import { cli, createBenchDatabase, percentile, ROOT, startApi } from '../lib.mjs';
+import { buildApi, cli, createBenchDatabase, percentile, ROOT, startApi } from '../lib.mjs';
+
+await buildApi();
+// The demo data's generators, so that both make histories the same way.
+const { seededRandom, logNormal } = await import(`${ROOT}apps/api/dist/demo/demo-history.js`);
 
 const BIG = Number(process.env.BENCH_BIG ?? 1_000_000);
 const RUNS = 20;
@@ -104,26 +108,8 @@ function round(x, digits = 1) {
   return Number(x.toFixed(digits));
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Log-normal with the given median (ms) and spread. */
-function logNormal(rng, medianMs, sigma) {
-  const gaussian = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-  return medianMs * Math.exp(sigma * gaussian);
-}
-
 function* rows({ tenantId, total, repos, seed }) {
-  const rng = random(seed);
+  const rng = seededRandom(seed);
   const weights = Array.from({ length: repos }, (_, r) => 1 / (r + 1) ** 1.1);
   const cumulative = [];
   weights.reduce((sum, w, i) => (cumulative[i] = sum + w), 0);

@@ -1,5 +1,6 @@
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ToNumber } from './query-params.js';
+import { IsTimestamp } from './timestamps.js';
 
 /** `limit` and `cursor` of every keyset-paginated list. */
 export class PageQuery {
@@ -15,4 +16,15 @@ export class PageQuery {
   @IsString()
   @IsOptional()
   cursor?: string;
+}
+
+/** A page of a list filtered on a time range: `from` inclusive, `to` exclusive. */
+export class TimeRangePageQuery extends PageQuery {
+  @IsTimestamp()
+  @IsOptional()
+  from?: string;
+
+  @IsTimestamp()
+  @IsOptional()
+  to?: string;
 }

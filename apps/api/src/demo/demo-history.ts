@@ -18,15 +18,14 @@ const REPOS = [
  * times and some without commit data. Deterministic for a given seed, in time order.
  */
 export function demoHistory(org: string, options: { days: number; now: number; seed?: number }): DeploymentInput[] {
-  const random = mulberry32(options.seed ?? 7);
-  const logNormal = (median: number, sigma: number) => median * Math.exp(sigma * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+  const random = seededRandom(options.seed ?? 7);
   const deployments: (DeploymentInput & { at: number })[] = [];
   const start = options.now - options.days * DAY;
   let n = 0;
   const add = (repo: string, environment: string, at: number, fields: Partial<DeploymentInput>) => {
     if (at >= options.now || at < start) return;
     const hasCommit = random() > 0.08;
-    const lead = logNormal(5 * 60 * MINUTE, 1.2);
+    const lead = logNormal(random, 5 * 60 * MINUTE, 1.2);
     deployments.push({
       at,
       repo_full_name: `${org}/${repo}`,
@@ -50,7 +49,7 @@ export function demoHistory(org: string, options: { days: number; now: number; s
         if (repo.staging) add(repo.name, 'staging', at - (30 + random() * 60) * MINUTE, {});
         const failed = random() < 0.07;
         add(repo.name, 'production', at, { success: !failed, is_rework: !failed && random() < 0.04 });
-        if (failed) add(repo.name, 'production', at + logNormal(60 * MINUTE, 1.1), { is_rework: true });
+        if (failed) add(repo.name, 'production', at + logNormal(random, 60 * MINUTE, 1.1), { is_rework: true });
       }
     }
   }
@@ -69,7 +68,8 @@ function hex(random: () => number, length: number): string {
   return out;
 }
 
-function mulberry32(seed: number): () => number {
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32): the same seed, the same history. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -78,4 +78,9 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A log-normal sample with the given median and spread (Box-Muller): durations with a long tail. */
+export function logNormal(random: () => number, median: number, sigma: number): number {
+  return median * Math.exp(sigma * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
 }

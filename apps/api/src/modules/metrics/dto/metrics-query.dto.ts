@@ -1,6 +1,6 @@
 import { REPO_SORT_KEYS, WINDOW_DAYS } from '@dora/domain';
 import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
-import { PageQuery } from '../../../common/page-query.js';
+import { PageQuery, TimeRangePageQuery } from '../../../common/page-query.js';
 import { ToBoolean, ToNumber } from '../../../common/query-params.js';
 import { IsTimestamp } from '../../../common/timestamps.js';
 
@@ -63,17 +63,8 @@ export class ReposQueryDto extends PageQuery {
   sort: string = 'repo_full_name';
 }
 
-export class DeploymentsQueryDto extends PageQuery {
-  /** Inclusive, on deployed_at. */
-  @IsTimestamp()
-  @IsOptional()
-  from?: string;
-
-  /** Exclusive, on deployed_at. */
-  @IsTimestamp()
-  @IsOptional()
-  to?: string;
-
+/** The deployments on `deployed_at`. */
+export class DeploymentsQueryDto extends TimeRangePageQuery {
   @Matches(REPO, { message: 'must be owner/name' })
   @MaxLength(255)
   @IsOptional()

@@ -3,6 +3,8 @@ import { useParams } from 'react-router';
 import { useSearchParam } from '../../../lib/use-search-param';
 import { formatDateTime } from '../../../lib/format';
 import { useAudit } from '../api/audit';
+import { ErrorMessage } from '../../../components/error-message';
+import { TimeRangeFilter, timeRangeOf } from '../../../components/time-range-filter';
 
 const ACTIONS = [
   'api.dora.deployments.ingested',
@@ -17,13 +19,12 @@ const ACTIONS = [
   'webhook.delivery.retried',
 ];
 
-const toIso = (local: string | null) => (local ? new Date(local).toISOString() : undefined);
 
 /** `/{slug}/_admin/audit`: who did what, newest first. */
 export function AuditPage() {
   const { slug = '' } = useParams();
   const [params, set] = useSearchParam();
-  const audit = useAudit(slug, { action: params.get('action') || undefined, from: toIso(params.get('from')), to: toIso(params.get('to')) });
+  const audit = useAudit(slug, { action: params.get('action') || undefined, ...timeRangeOf(params) });
   const items = audit.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <main className="page">
@@ -38,21 +39,10 @@ export function AuditPage() {
             ))}
           </select>
         </label>
-        <label>
-          From
-          <input type="datetime-local" value={params.get('from') ?? ''} onChange={(e) => set('from', e.target.value)} />
-        </label>
-        <label>
-          To
-          <input type="datetime-local" value={params.get('to') ?? ''} onChange={(e) => set('to', e.target.value)} />
-        </label>
+        <TimeRangeFilter params={params} set={set} />
       </form>
       {audit.isPending && <p role="status">Loading…</p>}
-      {audit.isError && (
-        <p role="alert" className="error">
-          {audit.error.message}
-        </p>
-      )}
+      <ErrorMessage error={audit.error} />
       {audit.isSuccess && items.length === 0 && <p>No events match.</p>}
       {items.length > 0 && (
         <div className="table-scroll">

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useLogin } from '../api/login';
+import { ErrorMessage } from '../../../components/error-message';
 
 /** Where a successful sign-in goes: the page asked for (same site only), else the first org's dashboard. */
 export function safeNext(next: string | null, firstOrg: string | undefined): string {
@@ -32,11 +33,7 @@ export function LoginPage() {
           Password
           <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
-        {login.isError && (
-          <p role="alert" className="error">
-            {login.error.message}
-          </p>
-        )}
+        <ErrorMessage error={login.error} />
         <button type="submit" disabled={login.isPending}>
           {login.isPending ? 'Signing in…' : 'Sign in'}
         </button>

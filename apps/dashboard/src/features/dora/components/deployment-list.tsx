@@ -3,19 +3,14 @@ import type { DeploymentItem } from '@dora/domain';
 import { useState } from 'react';
 import { formatDateTime, shortSha } from '../../../lib/format';
 import { type DeploymentFilter, useDeployment, useDeployments } from '../api/deployments';
+import { ErrorMessage } from '../../../components/error-message';
 
 /** Deployments newest first, each with its lineage: who reported it, with which reference, when it arrived, and its audit event. */
 export function DeploymentList({ slug, filter }: { slug: string; filter: DeploymentFilter }) {
   const deployments = useDeployments(slug, filter);
   const [open, setOpen] = useState<string | undefined>();
   if (deployments.isPending) return <p role="status">Loading deployments…</p>;
-  if (deployments.isError) {
-    return (
-      <p role="alert" className="error">
-        Could not load the deployments: {deployments.error.message}
-      </p>
-    );
-  }
+  if (deployments.isError) return <ErrorMessage error={deployments.error} prefix="Could not load the deployments: " />;
   const items = deployments.data.pages.flatMap((page) => page.items);
   if (items.length === 0) return <p>No deployments match.</p>;
   return (

@@ -2,8 +2,8 @@ import { useParams } from 'react-router';
 import { useSearchParam } from '../../../lib/use-search-param';
 import { useEnvironments } from '../api/deployments';
 import { DeploymentList } from './deployment-list';
+import { TimeRangeFilter, timeRangeOf } from '../../../components/time-range-filter';
 
-const toIso = (local: string | null) => (local ? new Date(local).toISOString() : undefined);
 const toBoolean = (value: string | null) => (value === 'true' ? true : value === 'false' ? false : undefined);
 
 /** `/{slug}/_admin/dora/deployments`: every deployment, filtered by repository, environment, result, rework and time. */
@@ -17,8 +17,7 @@ export function DeploymentsPage() {
     repo: params.get('repo') || undefined,
     success: toBoolean(params.get('success')),
     is_rework: toBoolean(params.get('is_rework')),
-    from: toIso(params.get('from')),
-    to: toIso(params.get('to')),
+    ...timeRangeOf(params),
   };
   return (
     <main className="page">
@@ -52,14 +51,7 @@ export function DeploymentsPage() {
             <option value="false">no rework</option>
           </select>
         </label>
-        <label>
-          From
-          <input type="datetime-local" value={params.get('from') ?? ''} onChange={(e) => set('from', e.target.value)} />
-        </label>
-        <label>
-          To
-          <input type="datetime-local" value={params.get('to') ?? ''} onChange={(e) => set('to', e.target.value)} />
-        </label>
+        <TimeRangeFilter params={params} set={set} />
       </form>
       <DeploymentList slug={slug} filter={filter} />
     </main>

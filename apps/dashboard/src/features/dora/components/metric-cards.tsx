@@ -2,19 +2,14 @@ import { useSeries } from '../api/series';
 import { useSummary } from '../api/summary';
 import { METRICS } from '../utils/metrics';
 import { MetricCard } from './metric-card';
+import { ErrorMessage } from '../../../components/error-message';
 
 /** The five cards of an org, or of one repo. */
 export function MetricCards(props: { slug: string; environment: string; window?: number; repo?: string; reposHref?: (metricKey: string) => string }) {
   const summary = useSummary(props);
   const series = useSeries(props);
   if (summary.isPending) return <p role="status">Loading the metrics…</p>;
-  if (summary.isError) {
-    return (
-      <p role="alert" className="error">
-        Could not load the metrics: {summary.error.message}
-      </p>
-    );
-  }
+  if (summary.isError) return <ErrorMessage error={summary.error} prefix="Could not load the metrics: " />;
   const { previous, window } = summary.data;
   return (
     <>

@@ -7,6 +7,7 @@ import { METRICS, type MetricView } from '../utils/metrics';
 import { useScopeParams } from '../utils/scope-params';
 import { BandBadge } from './band-badge';
 import { ScopeControls } from './scope-controls';
+import { ErrorMessage } from '../../../components/error-message';
 
 const COLUMNS: { key: string; title: string; metric?: MetricView }[] = [
   { key: 'repo_full_name', title: 'Repository' },
@@ -43,11 +44,7 @@ export function ReposPage() {
         />
       </div>
       {repos.isPending && <p role="status">Loading…</p>}
-      {repos.isError && (
-        <p role="alert" className="error">
-          Could not load the repositories: {repos.error.message}
-        </p>
-      )}
+      <ErrorMessage error={repos.error} prefix="Could not load the repositories: " />
       {repos.isSuccess && items.length === 0 && <p>No repository has deployments in this window and environment.</p>}
       {items.length > 0 && (
         <div className="table-scroll">

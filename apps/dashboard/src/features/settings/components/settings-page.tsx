@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useParams } from 'react-router';
 import { useMe } from '../../auth/api/me';
 import { useSettings, useUpdateSettings } from '../api/settings';
+import { ErrorMessage } from '../../../components/error-message';
 
 const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
 
@@ -15,11 +16,7 @@ export function SettingsPage() {
     <main className="page narrow">
       <h1>Settings</h1>
       {settings.isPending && <p role="status">Loading…</p>}
-      {settings.isError && (
-        <p role="alert" className="error">
-          {settings.error.message}
-        </p>
-      )}
+      <ErrorMessage error={settings.error} />
       {settings.isSuccess && <SettingsForm slug={slug} current={settings.data} editable={isAdmin} />}
     </main>
   );
@@ -60,11 +57,7 @@ function SettingsForm({ slug, current, editable }: { slug: string; current: Dora
         Longest API token lifetime, in days (empty: no limit)
         <input type="number" min={1} max={3650} value={maxDays} onChange={(e) => setMaxDays(e.target.value)} disabled={!editable} />
       </label>
-      {update.isError && (
-        <p role="alert" className="error">
-          {update.error.message}
-        </p>
-      )}
+      <ErrorMessage error={update.error} />
       {update.isSuccess && <p role="status" className="ok">Saved.</p>}
       {editable && (
         <button type="submit" disabled={update.isPending}>

@@ -1,4 +1,5 @@
 import { useStatus } from '../api/get-status';
+import { ErrorMessage } from '../../../components/error-message';
 
 /** The landing page until sign-in exists: is the service up, on which database, and which orgs exist. */
 export function StatusPage() {
@@ -7,11 +8,7 @@ export function StatusPage() {
     <main className="page">
       <h1>DORA metrics</h1>
       {status.isPending && <p role="status">Checking the service…</p>}
-      {status.isError && (
-        <p role="alert" className="error">
-          The service does not answer: {status.error.message}
-        </p>
-      )}
+      <ErrorMessage error={status.error} prefix="The service does not answer: " />
       {status.data && (
         <>
           <p role="status" className="ok">

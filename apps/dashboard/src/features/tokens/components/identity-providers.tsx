@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useAddIdentityProvider, useIdentityProviders, useRemoveIdentityProvider } from '../api/identity-providers';
+import { ErrorMessage } from '../../../components/error-message';
 
 /** `name=value` lines (a value may be a glob) → the required claims of an issuer. */
 export function parseClaims(text: string): Record<string, string> {
@@ -25,11 +26,7 @@ export function IdentityProviders({ slug }: { slug: string }) {
       <p>
         A CI job that holds an OIDC token from a trusted issuer trades it for a token that lives minutes: <code>POST /api/v1/auth/token-exchange</code>.
       </p>
-      {providers.isError && (
-        <p role="alert" className="error">
-          {providers.error.message}
-        </p>
-      )}
+      <ErrorMessage error={providers.error} />
       {providers.isSuccess && providers.data.items.length > 0 && (
         <div className="table-scroll">
           <table>
@@ -104,11 +101,7 @@ function AddProvider({ slug }: { slug: string }) {
         Token lifetime (minutes, at most 60)
         <input type="number" min={1} max={60} value={minutes} onChange={(e) => setMinutes(e.target.value)} />
       </label>
-      {add.isError && (
-        <p role="alert" className="error">
-          {add.error.message}
-        </p>
-      )}
+      <ErrorMessage error={add.error} />
       <button type="submit" disabled={add.isPending}>
         Trust this issuer
       </button>

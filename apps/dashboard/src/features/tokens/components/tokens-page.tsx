@@ -4,6 +4,7 @@ import { useParams } from 'react-router';
 import { formatDateTime } from '../../../lib/format';
 import { useMintToken, useRevokeToken, useTokens } from '../api/tokens';
 import { IdentityProviders } from './identity-providers';
+import { ErrorMessage } from '../../../components/error-message';
 
 /** `/{slug}/_admin/tokens`: the org's API tokens; mint one (its secret is shown once) or revoke one. */
 export function TokensPage() {
@@ -17,11 +18,7 @@ export function TokensPage() {
       {minted && <SecretOnce minted={minted} onDone={() => setMinted(undefined)} />}
       <h2>Tokens</h2>
       {tokens.isPending && <p role="status">Loading…</p>}
-      {tokens.isError && (
-        <p role="alert" className="error">
-          {tokens.error.message}
-        </p>
-      )}
+      <ErrorMessage error={tokens.error} />
       {tokens.isSuccess && tokens.data.items.length === 0 && <p>No tokens yet.</p>}
       {tokens.isSuccess && tokens.data.items.length > 0 && <TokenTable slug={slug} tokens={tokens.data.items} />}
       <IdentityProviders slug={slug} />
@@ -74,11 +71,7 @@ function MintForm({ slug, onMinted }: { slug: string; onMinted: (minted: MintedT
           <option value="never">never</option>
         </select>
       </label>
-      {mint.isError && (
-        <p role="alert" className="error">
-          {mint.error.message}
-        </p>
-      )}
+      <ErrorMessage error={mint.error} />
       <button type="submit" disabled={mint.isPending || scopes.length === 0}>
         Mint token
       </button>
@@ -117,11 +110,7 @@ function TokenTable({ slug, tokens }: { slug: string; tokens: ApiTokenItem[] }) 
   const revoke = useRevokeToken(slug);
   return (
     <div className="table-scroll">
-      {revoke.isError && (
-        <p role="alert" className="error">
-          {revoke.error.message}
-        </p>
-      )}
+      <ErrorMessage error={revoke.error} />
       <table>
         <thead>
           <tr>

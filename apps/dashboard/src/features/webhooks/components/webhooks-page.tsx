@@ -2,6 +2,7 @@ import { LoadMore } from '../../../components/load-more';
 import { useParams, useSearchParams } from 'react-router';
 import { formatDateTime } from '../../../lib/format';
 import { useDeliveries, useRetryDelivery } from '../api/deliveries';
+import { ErrorMessage } from '../../../components/error-message';
 
 /** `/{slug}/_admin/webhooks`: the org's Forgejo deliveries, and a retry for the failed ones. */
 export function WebhooksPage() {
@@ -25,16 +26,8 @@ export function WebhooksPage() {
         </select>
       </label>
       {deliveries.isPending && <p role="status">Loading…</p>}
-      {deliveries.isError && (
-        <p role="alert" className="error">
-          {deliveries.error.message}
-        </p>
-      )}
-      {retry.isError && (
-        <p role="alert" className="error">
-          {retry.error.message}
-        </p>
-      )}
+      <ErrorMessage error={deliveries.error} />
+      <ErrorMessage error={retry.error} />
       {deliveries.isSuccess && items.length === 0 && <p>No deliveries for this organisation{status ? ` with status ${status}` : ''}.</p>}
       {items.length > 0 && (
         <div className="table-scroll">
