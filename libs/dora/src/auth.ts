@@ -28,8 +28,14 @@ export interface ApiTokenItem {
   last_used_at: string | null;
   revoked_at: string | null;
   created_at: string;
-  /** It lives longer than the org's max_token_lifetime_days allows (minted before that policy). */
+  /** Its expiry is later than the org's max_token_lifetime_days allows: the policy stops it earlier, at `stops_at`. */
   exceeds_policy: boolean;
+  /** When it stops working: the earlier of its expiry and the lifetime policy's cap; `null` for never. */
+  stops_at: string | null;
+  /** It is live and stops working within 14 days: replace (rotate) it before it breaks a pipeline. */
+  expires_soon: boolean;
+  /** The token that replaced it by rotation, if any (it then works until the end of the grace period). */
+  replaced_by: string | null;
 }
 
 export interface MintTokenRequest {
@@ -45,6 +51,17 @@ export interface MintedToken {
   secret: string;
 }
 
+/** `POST /api/v1/orgs/{slug}/tokens/{id}/rotate`: a new secret under the same name, scopes and lifetime rule. */
+export interface RotateTokenRequest {
+  /** How long the old secret keeps working, in hours (0–720); default 24. */
+  grace_hours?: number;
+}
+
+/** The answer of a rotation: the new token (its secret once) and the old one, now ending with the grace period. */
+export interface RotatedToken extends MintedToken {
+  previous: ApiTokenItem;
+}
+
 /** An issuer an org trusts for token exchange (RFC 8693). */
 export interface IdentityProviderItem {
   id: string;
@@ -57,6 +74,8 @@ export interface IdentityProviderItem {
   required_claims: Record<string, string>;
   allowed_scopes: string[];
   max_ttl_seconds: number;
+  /** Trusted without any required claim: every workload of the issuer may report into the org. */
+  allow_any_subject: boolean;
   created_at: string;
 }
 
@@ -68,6 +87,8 @@ export interface CreateIdentityProviderRequest {
   required_claims?: Record<string, string>;
   allowed_scopes?: string[];
   max_ttl_seconds?: number;
+  /** Required to trust an issuer with no required claims (every subject of the issuer). */
+  allow_any_subject?: boolean;
 }
 
 /** The answer of `POST /api/v1/auth/token-exchange` (RFC 8693 §2.2.1). */

@@ -3,5 +3,6 @@ export interface ServiceStatus {
   status: 'ok';
   version: string;
   database: 'postgresql' | 'embedded';
-  orgs: { slug: string; name: string }[];
+  /** The orgs, only when the operator made the directory public (`PUBLIC_ORG_DIRECTORY=true`). */
+  orgs?: { slug: string; name: string }[];
 }
