@@ -1,7 +1,9 @@
+import { useEffect } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../lib/api-client';
 import { useMe } from '../features/auth/api/me';
 import { useLogout } from '../features/auth/api/logout';
+import { rememberOrg } from '../lib/last-org';
 
 /** Signed-in pages of one org: the header with its navigation, or the way to sign in. */
 export function AdminLayout() {
@@ -10,6 +12,12 @@ export function AdminLayout() {
   const navigate = useNavigate();
   const me = useMe();
   const logout = useLogout();
+  const opened = me.data?.orgs.some((o) => o.slug === slug) ?? false;
+
+  // The landing page no longer lists the orgs: it offers the one opened last.
+  useEffect(() => {
+    if (opened) rememberOrg(slug);
+  }, [opened, slug]);
 
   if (me.isPending) return <p className="page" role="status">Loading…</p>;
   if (me.isError) {

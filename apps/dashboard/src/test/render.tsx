@@ -1,7 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
-import type { ReactElement } from 'react';
-import { createMemoryRouter, RouterProvider } from 'react-router';
+import { createMemoryRouter, type RouteObject, RouterProvider } from 'react-router';
 import { vi } from 'vitest';
 
 /** Answers fetch by path (without the query string) from a table; anything else is a 404. Records the requests. */
@@ -25,7 +24,7 @@ export function mockApi(routes: Record<string, Route>) {
 }
 
 /** Renders routes at a URL with a fresh query client (no retries). */
-export function renderAt(url: string, routes: { path: string; element: ReactElement }[]) {
+export function renderAt(url: string, routes: RouteObject[]) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const router = createMemoryRouter(routes, { initialEntries: [url] });
   render(

@@ -1,7 +1,10 @@
+import type { ServiceStatus } from '@dora/domain';
+import { Link } from 'react-router';
 import { useStatus } from '../api/get-status';
 import { ErrorMessage } from '../../../components/error-message';
+import { OrgForm } from './org-form';
 
-/** The landing page until sign-in exists: is the service up, on which database, and which orgs exist. */
+/** The landing page: is the service up and on which database, the way to an org's sign-in, and how to report a deployment. */
 export function StatusPage() {
   const status = useStatus();
   return (
@@ -20,18 +23,12 @@ export function StatusPage() {
               ? 'embedded PostgreSQL — for trying and development; set DATABASE_URL for production.'
               : 'PostgreSQL.'}
           </p>
-          <h2>Organisations</h2>
-          {status.data.orgs.length === 0 ? (
-            <p>No organisation yet. Create one with <code>npm run dora -- orgs:create &lt;slug&gt; --name "&lt;name&gt;"</code>.</p>
-          ) : (
-            <ul aria-label="Organisations">
-              {status.data.orgs.map((org) => (
-                <li key={org.slug}>
-                  <strong>{org.name}</strong> <code>{org.slug}</code>
-                </li>
-              ))}
-            </ul>
-          )}
+        </>
+      )}
+      <OrgForm />
+      {status.data?.orgs && <OrgDirectory orgs={status.data.orgs} />}
+      {status.data && (
+        <>
           <h2>Report a deployment</h2>
           <pre>{`curl -X POST ${window.location.origin}/api/v1/dora/deployments \\
   -H "Authorization: Bearer <token with findings:write>" \\
@@ -40,5 +37,29 @@ export function StatusPage() {
         </>
       )}
     </main>
+  );
+}
+
+/** Every org, only when the operator made the directory public (PUBLIC_ORG_DIRECTORY=true). */
+function OrgDirectory({ orgs }: { orgs: NonNullable<ServiceStatus['orgs']> }) {
+  return (
+    <>
+      <h2>Organisations</h2>
+      {orgs.length === 0 ? (
+        <p>
+          No organisation yet. Create one with <code>npm run dora -- orgs:create &lt;slug&gt; --name "&lt;name&gt;"</code>.
+        </p>
+      ) : (
+        <ul aria-label="Organisations">
+          {orgs.map((org) => (
+            <li key={org.slug}>
+              <Link to={`/${org.slug}/_admin/dora`}>
+                <strong>{org.name}</strong> <code>{org.slug}</code>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }

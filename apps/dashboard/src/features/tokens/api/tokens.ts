@@ -1,4 +1,4 @@
-import type { ApiTokenItem, MintedToken, MintTokenRequest } from '@dora/domain';
+import type { ApiTokenItem, MintedToken, MintTokenRequest, RotatedToken, RotateTokenRequest } from '@dora/domain';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, orgPath, sendJson } from '../../../lib/api-client';
 import { useCsrfToken } from '../../auth/api/me';
@@ -24,6 +24,16 @@ export function useRevokeToken(slug: string) {
   const csrf = useCsrfToken();
   return useMutation({
     mutationFn: (id: string) => sendJson<{ id: string; revoked_at: string }>('DELETE', orgPath(slug, `tokens/${id}`), undefined, csrf),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensQuery(slug).queryKey }),
+  });
+}
+
+/** A new secret under the same name and scopes; the old one keeps working for the grace period. */
+export function useRotateToken(slug: string) {
+  const queryClient = useQueryClient();
+  const csrf = useCsrfToken();
+  return useMutation({
+    mutationFn: ({ id, ...request }: RotateTokenRequest & { id: string }) => sendJson<RotatedToken>('POST', orgPath(slug, `tokens/${id}/rotate`), request, csrf),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensQuery(slug).queryKey }),
   });
 }

@@ -48,6 +48,11 @@ export function IdentityProviders({ slug }: { slug: string }) {
                     {Object.entries(provider.required_claims)
                       .map(([name, value]) => `${name} = ${value}`)
                       .join(', ') || '—'}
+                    {provider.allow_any_subject && (
+                      <p className="warning">
+                        <strong>Warning:</strong> Any subject of this issuer can report deployments into this org — add required claims.
+                      </p>
+                    )}
                   </td>
                   <td>
                     {provider.allowed_scopes.join(', ')} for {Math.round(provider.max_ttl_seconds / 60)} min
@@ -75,9 +80,17 @@ function AddProvider({ slug }: { slug: string }) {
   const [audience, setAudience] = useState('');
   const [claims, setClaims] = useState(`repository_owner=${slug}`);
   const [minutes, setMinutes] = useState('15');
+  const [anySubject, setAnySubject] = useState(false);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    add.mutate({ issuer, jwks_uri: jwksUri, audience, required_claims: parseClaims(claims), max_ttl_seconds: Number(minutes) * 60 });
+    add.mutate({
+      issuer,
+      jwks_uri: jwksUri,
+      audience,
+      required_claims: parseClaims(claims),
+      max_ttl_seconds: Number(minutes) * 60,
+      ...(anySubject ? { allow_any_subject: true } : {}),
+    });
   };
   return (
     <form onSubmit={submit} className="stack" aria-label="Trust an issuer">
@@ -97,6 +110,16 @@ function AddProvider({ slug }: { slug: string }) {
         Required claims, one name=value per line (values may use * and ?)
         <textarea value={claims} onChange={(e) => setClaims(e.target.value)} rows={3} />
       </label>
+      <div>
+        <label className="inline">
+          <input type="checkbox" checked={anySubject} onChange={(e) => setAnySubject(e.target.checked)} aria-describedby="any-subject-hint" /> Allow any subject of this
+          issuer (no required claims)
+        </label>
+        <p id="any-subject-hint" className="hint">
+          Without required claims every workload of the issuer could report deployments into this org — for GitHub’s issuer, every GitHub repository in the
+          world. The API refuses a provider with no required claims unless this is ticked.
+        </p>
+      </div>
       <label>
         Token lifetime (minutes, at most 60)
         <input type="number" min={1} max={60} value={minutes} onChange={(e) => setMinutes(e.target.value)} />

@@ -4,13 +4,16 @@ import { useParams } from 'react-router';
 import { formatDateTime } from '../../../lib/format';
 import { useMintToken, useRevokeToken, useTokens } from '../api/tokens';
 import { IdentityProviders } from './identity-providers';
+import { RotateToken } from './rotate-token';
+import { SecretOnce } from './secret-once';
 import { ErrorMessage } from '../../../components/error-message';
 
-/** `/{slug}/_admin/tokens`: the org's API tokens; mint one (its secret is shown once) or revoke one. */
+/** `/{slug}/_admin/tokens`: the org's API tokens; mint one (its secret is shown once), rotate or revoke one. */
 export function TokensPage() {
   const { slug = '' } = useParams();
   const tokens = useTokens(slug);
   const [minted, setMinted] = useState<MintedToken | undefined>();
+  const [rotating, setRotating] = useState<ApiTokenItem | undefined>();
   return (
     <main className="page">
       <h1>API tokens</h1>
@@ -20,7 +23,8 @@ export function TokensPage() {
       {tokens.isPending && <p role="status">Loading…</p>}
       <ErrorMessage error={tokens.error} />
       {tokens.isSuccess && tokens.data.items.length === 0 && <p>No tokens yet.</p>}
-      {tokens.isSuccess && tokens.data.items.length > 0 && <TokenTable slug={slug} tokens={tokens.data.items} />}
+      {rotating && <RotateToken key={rotating.id} slug={slug} token={rotating} onClose={() => setRotating(undefined)} />}
+      {tokens.isSuccess && tokens.data.items.length > 0 && <TokenTable slug={slug} tokens={tokens.data.items} onRotate={rotating ? undefined : setRotating} />}
       <IdentityProviders slug={slug} />
     </main>
   );
@@ -79,35 +83,18 @@ function MintForm({ slug, onMinted }: { slug: string; onMinted: (minted: MintedT
   );
 }
 
-function SecretOnce({ minted, onDone }: { minted: MintedToken; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
-  const curl = `curl -X POST ${window.location.origin}/api/v1/dora/deployments \\
-  -H "Authorization: Bearer ${minted.secret}" -H "Content-Type: application/json" \\
-  -d '{"repo_full_name":"owner/repo","environment":"production","deployed_at":"${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}"}'`;
-  const copy = async () => {
-    await navigator.clipboard.writeText(minted.secret);
-    setCopied(true);
-  };
-  return (
-    <section className="secret" aria-label="New token">
-      <h2>Token “{minted.token.name}”</h2>
-      <p>Copy it now: it is shown this once, and only its hash is kept.</p>
-      <p>
-        <code data-testid="token-secret">{minted.secret}</code>{' '}
-        <button type="button" onClick={() => void copy()}>
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-      </p>
-      {minted.token.scopes.includes('findings:write') && <pre>{curl}</pre>}
-      <button type="button" onClick={onDone}>
-        Done
-      </button>
-    </section>
-  );
+/** Whether a token still works at `now`, and what it can still be asked to do. */
+export function tokenState(token: ApiTokenItem, now: number): 'revoked' | 'expired' | 'rotated' | 'live' {
+  if (token.revoked_at) return 'revoked';
+  if (token.stops_at && Date.parse(token.stops_at) <= now) return 'expired';
+  return token.replaced_by ? 'rotated' : 'live';
 }
 
-function TokenTable({ slug, tokens }: { slug: string; tokens: ApiTokenItem[] }) {
+/** `onRotate` is absent while a rotation is under way: its new secret must not be lost to another. */
+function TokenTable({ slug, tokens, onRotate }: { slug: string; tokens: ApiTokenItem[]; onRotate: ((token: ApiTokenItem) => void) | undefined }) {
   const revoke = useRevokeToken(slug);
+  const now = Date.now();
+  const confirmRevoke = (token: ApiTokenItem) => window.confirm(`Revoke the token “${token.name}”? Whatever uses it stops working.`) && revoke.mutate(token.id);
   return (
     <div className="table-scroll">
       <ErrorMessage error={revoke.error} />
@@ -119,41 +106,77 @@ function TokenTable({ slug, tokens }: { slug: string; tokens: ApiTokenItem[] }) 
             <th scope="col">Scopes</th>
             <th scope="col">Origin</th>
             <th scope="col">Last used</th>
-            <th scope="col">Expires</th>
+            <th scope="col">Stops working</th>
             <th scope="col">State</th>
           </tr>
         </thead>
         <tbody>
-          {tokens.map((token) => (
-            <tr key={token.id}>
-              <th scope="row">{token.name}</th>
-              <td>
-                <code>{token.prefix}…</code>
-              </td>
-              <td>{token.scopes.join(', ')}</td>
-              <td>{token.origin === 'exchanged' ? `exchanged from ${token.issuer}` : token.created_by ? `minted by ${token.created_by.email ?? 'a former member'}` : 'minted by the operator or a token'}</td>
-              <td>{formatDateTime(token.last_used_at)}</td>
-              <td>
-                {token.expires_at ? formatDateTime(token.expires_at) : 'never'}
-                {token.exceeds_policy && <span className="badge badge-low">beyond the lifetime policy</span>}
-              </td>
-              <td>
-                {token.revoked_at ? (
-                  `revoked ${formatDateTime(token.revoked_at)}`
-                ) : (
-                  <button
-                    type="button"
-                    onClick={() => window.confirm(`Revoke the token “${token.name}”? Whatever uses it stops working.`) && revoke.mutate(token.id)}
-                    disabled={revoke.isPending}
-                  >
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
+          {tokens.map((token) => {
+            const state = tokenState(token, now);
+            return (
+              <tr key={token.id}>
+                <th scope="row">{token.name}</th>
+                <td>
+                  <code>{token.prefix}…</code>
+                </td>
+                <td>{token.scopes.join(', ')}</td>
+                <td>{token.origin === 'exchanged' ? `exchanged from ${token.issuer}` : token.created_by ? `minted by ${token.created_by.email ?? 'a former member'}` : 'minted by the operator or a token'}</td>
+                <td>{formatDateTime(token.last_used_at)}</td>
+                <td>
+                  {token.stops_at ? formatDateTime(token.stops_at) : 'never'}
+                  {token.expires_soon && state === 'live' && (
+                    <>
+                      {' '}
+                      <span className="badge badge-medium">expires soon — rotate it</span>
+                    </>
+                  )}
+                  {token.exceeds_policy && (
+                    <span className="hint token-note">
+                      cut short by the org’s lifetime policy ({token.expires_at ? `its own expiry: ${formatDateTime(token.expires_at)}` : 'it has no expiry of its own'})
+                    </span>
+                  )}
+                </td>
+                <td>
+                  <TokenActions token={token} state={state} onRotate={onRotate && (() => onRotate(token))} onRevoke={() => confirmRevoke(token)} busy={revoke.isPending} />
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>
   );
+}
+
+function TokenActions({ token, state, onRotate, onRevoke, busy }: { token: ApiTokenItem; state: ReturnType<typeof tokenState>; onRotate: (() => void) | undefined; onRevoke: () => void; busy: boolean }) {
+  const revokeButton = (
+    <button type="button" onClick={onRevoke} disabled={busy}>
+      Revoke
+    </button>
+  );
+  switch (state) {
+    case 'revoked':
+      return <>revoked {formatDateTime(token.revoked_at)}</>;
+    case 'expired':
+      return <>{token.replaced_by ? 'rotated; ' : ''}expired</>;
+    case 'rotated':
+      return (
+        <>
+          rotated; works until {formatDateTime(token.stops_at)} {revokeButton}
+        </>
+      );
+    case 'live':
+      return (
+        <>
+          {token.origin === 'minted' && (
+            <>
+              <button type="button" onClick={onRotate} disabled={!onRotate}>
+                Rotate
+              </button>{' '}
+            </>
+          )}
+          {revokeButton}
+        </>
+      );
+  }
 }

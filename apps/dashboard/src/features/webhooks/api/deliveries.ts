@@ -3,9 +3,12 @@ import { infiniteQueryOptions, useInfiniteQuery, useMutation, useQueryClient } f
 import { getJson, orgPath, sendJson } from '../../../lib/api-client';
 import { useCsrfToken } from '../../auth/api/me';
 
+/** The key of every status filter's deliveries, to invalidate them all. */
+export const deliveriesKey = (slug: string) => ['orgs', slug, 'deliveries'] as const;
+
 export const deliveriesQuery = (slug: string, status: string | undefined) =>
   infiniteQueryOptions({
-    queryKey: ['orgs', slug, 'deliveries', status ?? null],
+    queryKey: [...deliveriesKey(slug), status ?? null],
     queryFn: ({ pageParam }) => getJson<Page<DeliveryItem>>(orgPath(slug, 'webhooks/deliveries', { status, cursor: pageParam })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
@@ -20,6 +23,6 @@ export function useRetryDelivery(slug: string) {
   const csrf = useCsrfToken();
   return useMutation({
     mutationFn: (id: string) => sendJson<DeliveryItem>('POST', orgPath(slug, `webhooks/deliveries/${id}/retry`), undefined, csrf),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['orgs', slug, 'deliveries'] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: deliveriesKey(slug) }),
   });
 }

@@ -3,8 +3,9 @@ import { useParams, useSearchParams } from 'react-router';
 import { formatDateTime } from '../../../lib/format';
 import { useDeliveries, useRetryDelivery } from '../api/deliveries';
 import { ErrorMessage } from '../../../components/error-message';
+import { ForgejoOwners } from './forgejo-owners';
 
-/** `/{slug}/_admin/webhooks`: the org's Forgejo deliveries, and a retry for the failed ones. */
+/** `/{slug}/_admin/webhooks`: which Forgejo owners' releases belong to the org, its Forgejo deliveries, and a retry for the failed ones. */
 export function WebhooksPage() {
   const { slug = '' } = useParams();
   const [params, setParams] = useSearchParams();
@@ -14,7 +15,9 @@ export function WebhooksPage() {
   const items = deliveries.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <main className="page">
-      <h1>Forgejo deliveries</h1>
+      <h1>Forgejo webhooks</h1>
+      <ForgejoOwners slug={slug} />
+      <h2>Deliveries</h2>
       <label>
         Status{' '}
         <select value={status ?? ''} onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {})}>
