@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { SERVICE_VERSION } from '../src/common/version.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { createOrg, startTestApp, type TestApp } from './support/test-app.js';
 import { testDatabase } from './support/test-database.js';
 
-/** A TCP proxy in front of the test database that can be made to drop every connection. */
+/** A TCP proxy in front of the test database (on TCP, or on a Unix socket: `?host=<dir>`) that can be made to drop every connection. */
 async function startDatabaseProxy(target: URL) {
   const sockets = new Set<Socket>();
   let down = false;
   const server: Server = createServer((client) => {
     if (down) return client.destroy();
-    const upstream = connect(Number(target.port || 5432), target.hostname);
+    const socketDir = target.searchParams.get('host');
+    const upstream = socketDir ? connect(join(socketDir, `.s.PGSQL.${target.port || 5432}`)) : connect(Number(target.port || 5432), target.hostname);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -23,6 +25,7 @@ async function startDatabaseProxy(target: URL) {
   const url = new URL(target);
   url.port = String(port);
   url.hostname = '127.0.0.1';
+  url.searchParams.delete('host');
   return {
     url: url.toString(),
     setDown(value: boolean) {
@@ -48,10 +51,21 @@ describe('health, readiness and status', () => {
     expect((await t.http().get('/readyz').expect(200)).body).toEqual({ status: 'ready' });
   });
 
-  it('GET /api/v1/status names the version, the database and the orgs', async () => {
+  it('GET /api/v1/status names the version and the database, and keeps the list of orgs to itself', async () => {
+    await createOrg(t.app, 'unlisted');
     const res = await t.http().get('/api/v1/status').expect(200);
-    expect(res.body).toMatchObject({ status: 'ok', version: SERVICE_VERSION, database: process.env.DORA_TEST_DATABASE_KIND });
-    expect(Array.isArray(res.body.orgs)).toBe(true);
+    expect(res.body).toEqual({ status: 'ok', version: SERVICE_VERSION, database: process.env.DORA_TEST_DATABASE_KIND });
+  });
+
+  it('GET /api/v1/status lists the orgs when the operator made the directory public', async () => {
+    const org = await createOrg(t.app, 'listed');
+    const open = await startTestApp({ PUBLIC_ORG_DIRECTORY: 'true' });
+    try {
+      const res = await open.http().get('/api/v1/status').expect(200);
+      expect(res.body.orgs).toContainEqual({ slug: org.slug, name: org.name });
+    } finally {
+      await open.close();
+    }
   });
 
   it('answers an unknown API path with the JSON error body, not the dashboard', async () => {

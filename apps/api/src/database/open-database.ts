@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import { DataDirLock, type LockHolder } from './embedded/data-dir-lock.js';
 import { startEmbeddedDatabase } from './embedded/embedded-database.js';
@@ -33,7 +32,8 @@ const CLI_LOCK_WAIT_MS = 15_000;
 /**
  * `DATABASE_URL` selects a real PostgreSQL; without it, the embedded default in `DORA_DATA_DIR`.
  * A server takes the embedded directory for itself; the CLI goes through the running server's socket
- * when there is one and opens the directory itself only when there is none.
+ * (a Unix socket in a 0700 directory, its URL recorded in the lock file) when there is one and opens
+ * the directory itself only when there is none.
  */
 export async function openDatabase(config: AppConfig, role: LockHolder['role']): Promise<OpenDatabase> {
   if (config.databaseUrl) {
@@ -68,14 +68,14 @@ export async function openDatabase(config: AppConfig, role: LockHolder['role']):
 
 async function startOwned(dataDir: string, lock: DataDirLock): Promise<OpenDatabase> {
   try {
-    const database = await startEmbeddedDatabase({ pgDataDir: join(dataDir, 'pgdata'), maxConnections: EMBEDDED_MAX_CONNECTIONS });
+    const database = await startEmbeddedDatabase({ dataDir, maxConnections: EMBEDDED_MAX_CONNECTIONS });
     await lock.publish(database.url);
     return {
       kind: 'embedded',
       url: database.url,
       poolSize: 1,
       owned: true,
-      description: `embedded PostgreSQL (PGlite) in ${dataDir} — for trying and development; set DATABASE_URL for production`,
+      description: `embedded PostgreSQL (PGlite) in ${dataDir} (private Unix socket in ${database.socketDir}) — for trying and development; set DATABASE_URL for production`,
       close: async () => {
         await database.stop();
         await lock.release();
@@ -87,12 +87,13 @@ async function startOwned(dataDir: string, lock: DataDirLock): Promise<OpenDatab
   }
 }
 
-/** host:port/database and user, never the password. */
+/** host:port/database and user, never the password; a `?host=` (a Unix socket directory) wins, as it does in `pg`. */
 function describeUrl(url: string): string {
   try {
     const parsed = new URL(url);
     const user = parsed.username ? `${decodeURIComponent(parsed.username)}@` : '';
-    return `${user}${parsed.host || 'localhost'}${parsed.pathname}`;
+    const socketDir = parsed.searchParams.get('host');
+    return `${user}${socketDir ? `${socketDir}:${parsed.port || '5432'}` : parsed.host || 'localhost'}${parsed.pathname}`;
   } catch {
     return '(unparseable URL)';
   }

@@ -8,6 +8,8 @@ export const DOCKER_START = fileURLToPath(new URL('../../../../docker/start.sh',
 /** A real server process, started from the build exactly as `npm start` starts it. */
 export interface ServerProcess {
   url: string;
+  /** The server's process id (node itself when started from the build). */
+  pid: number;
   output(): string;
   /** Sends a signal and answers the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -44,6 +46,7 @@ export function startServer(env: Record<string, string>, command: string[] = [pr
 function server(child: ChildProcess, url: string, output: () => string, exited: Promise<number | null>): ServerProcess {
   return {
     url,
+    pid: child.pid!,
     output,
     async stop(signal = 'SIGTERM') {
       child.kill(signal);

@@ -35,18 +35,18 @@ describe('DataDirLock', () => {
     expect((await stat(nested)).mode & 0o777).toBe(0o700);
     expect(JSON.parse(await readFile(join(nested, 'dora.lock'), 'utf8'))).toEqual({ pid: process.pid, role: 'server' });
 
-    await (lock as DataDirLock).publish('postgresql://postgres@127.0.0.1:5555/postgres');
+    await (lock as DataDirLock).publish('postgresql://postgres@localhost:5432/postgres?host=%2Ftmp%2Fdora-lock%2Frun');
     expect(JSON.parse(await readFile(join(nested, 'dora.lock'), 'utf8'))).toEqual({
       pid: process.pid,
       role: 'server',
-      url: 'postgresql://postgres@127.0.0.1:5555/postgres',
+      url: 'postgresql://postgres@localhost:5432/postgres?host=%2Ftmp%2Fdora-lock%2Frun',
     });
     await (lock as DataDirLock).release();
     await expect(stat(join(nested, 'dora.lock'))).rejects.toThrow(/ENOENT/);
   });
 
   it('answers the holder when a live process holds the directory', async () => {
-    const holder = { pid: liveProcess(), role: 'server', url: 'postgresql://postgres@127.0.0.1:1/postgres' };
+    const holder = { pid: liveProcess(), role: 'server', url: 'postgresql://postgres@localhost:5432/postgres?host=%2Ftmp%2Fdora-other%2Frun' };
     await writeFile(join(dir, 'dora.lock'), JSON.stringify(holder));
     expect(await DataDirLock.acquire(dir, 'cli')).toEqual(holder);
   });

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 export interface LockHolder {
   pid: number;
   role: 'server' | 'cli';
-  /** The embedded database's socket address, once it is listening. */
+  /** The embedded database's socket URL (`postgresql://…?host=<socket dir>`), once it is listening. */
   url?: string;
 }
 
 /**
  * Only one process may ever open the embedded database's directory: a second one "works" and its
- * writes are silently lost (DESIGN §3). The holder writes its pid (and later its socket address) into
+ * writes are silently lost (DESIGN §3). The holder writes its pid (and later its socket's URL) into
  * `dora.lock`; a lock whose process is gone is taken over, as PostgreSQL does with postmaster.pid.
  */
 export class DataDirLock {
@@ -47,7 +47,7 @@ export class DataDirLock {
     throw new Error(`Could not lock ${dir}: ${file} keeps reappearing`);
   }
 
-  /** Records the socket address so that the CLI can work through this process. */
+  /** Records the socket's URL so that the CLI can work through this process. */
   async publish(url: string): Promise<void> {
     this.holder.url = url;
     const temporary = `${this.file}.${process.pid}`;

@@ -5,21 +5,23 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
-/** @type {{ pgDataDir: string | undefined, maxConnections: number }} */
-const { pgDataDir, maxConnections } = workerData;
+/** @type {{ pgDataDir: string | undefined, socketPath: string, maxConnections: number }} */
+const { pgDataDir, socketPath, maxConnections } = workerData;
 
 try {
   const db = await PGlite.create(pgDataDir);
-  // The socket has no authentication: loopback only.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+  // The socket has no authentication (every client is superuser): it listens only on a Unix socket
+  // (with `path`, pglite-socket opens no TCP port at all), inside a directory of mode 0700 owned by
+  // the server's user, which the main thread has prepared (socket-dir.ts) — other OS users cannot reach it.
+  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections });
   await server.start();
   parentPort.on('message', async (message) => {
     if (message !== 'stop') return;
-    await server.stop();
+    await server.stop(); // closing the listening socket also unlinks its file
     await db.close();
     parentPort.postMessage({ type: 'stopped' });
   });
-  parentPort.postMessage({ type: 'ready', url: `postgresql://postgres@${server.getServerConn()}/postgres` });
+  parentPort.postMessage({ type: 'ready' });
 } catch (error) {
   parentPort.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
 }
