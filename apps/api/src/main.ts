@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { createApp } from './app.js';
 import { JsonLogger, createRootLogger, flushLogs } from './common/logging.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { assertOwnerBypassesRowSecurity, migrate } from './database/migrate.js';
+import { checkRuntimeRole, migrateAsOwner, RuntimeRoleError } from './database/migrate.js';
+import { SocketDirError } from './database/embedded/socket-dir.js';
 import { DataDirBusyError, openDatabase, type OpenDatabase } from './database/open-database.js';
 import { isConnectionFailure, sqlState } from './database/postgres-errors.js';
 import { createDemoOrgOnFirstStart } from './first-start.js';
@@ -27,10 +28,16 @@ async function main(): Promise<void> {
   logger.log(`database: ${database.description}`);
   let app;
   try {
-    app = await createApp(config, database, { logger: new JsonLogger(root), root });
-    await assertOwnerBypassesRowSecurity(app.get(DataSource));
-    const applied = await migrate(app.get(DataSource));
+    const applied = await migrateAsOwner(database, config.databaseMigrateUrl ?? database.url);
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
+    app = await createApp(config, database, { logger: new JsonLogger(root), root });
+    const role = await checkRuntimeRole(app.get(DataSource));
+    if (role.ownsSchema && database.kind === 'postgresql') {
+      logger.warn(
+        `the service runs as "${role.name}", which owns the schema: it could alter tables and the audit log. ` +
+          'Run it as a role that owns nothing, and migrations with DATABASE_MIGRATE_URL (README "Security").',
+      );
+    }
     await app.listen(config.port, config.host);
   } catch (error) {
     await app?.close().catch(() => undefined);
@@ -95,8 +102,9 @@ function startupError(error: unknown, database: OpenDatabase): Error {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof DataDirBusyError || error instanceof StartupError;
-  logger.error(known || error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error));
+  // A reason the operator can act on is said in its message alone; anything else with its stack.
+  const known = [ConfigError, DataDirBusyError, StartupError, RuntimeRoleError, SocketDirError].some((kind) => error instanceof kind);
+  logger.error(error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error));
   process.exitCode = 1;
   // Let the log line out before leaving.
   setTimeout(() => process.exit(1), 100);

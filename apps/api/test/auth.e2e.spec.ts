@@ -61,10 +61,15 @@ describe('sign-in, sessions and the tokens API', () => {
       expect((await t.http().post('/api/v1/auth/login').send({ email: adminEmail }).expect(400)).body.error.details).toEqual([expect.objectContaining({ field: 'password' })]);
     });
 
-    it('marks the cookie Secure when the service is served over https', async () => {
+    it('over https, names the cookie __Host- (Secure, Path=/, no Domain): the browser binds it to this very origin', async () => {
       const https = await startTestApp({ PUBLIC_URL: 'https://dora.example.com' });
       try {
-        expect((await signIn(viewerEmail, https)).setCookie).toMatch(/; Secure/);
+        const session = await signIn(viewerEmail, https);
+        expect(session.setCookie).toMatch(/^__Host-dora_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
+        await https.http().get('/api/v1/auth/me').set('Cookie', session.cookie).expect(200);
+        await https.http().get('/api/v1/auth/me').set('Cookie', session.cookie.replace('__Host-', '')).expect(401);
+        const out = await https.http().post('/api/v1/auth/logout').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrf).expect(204);
+        expect((out.headers['set-cookie'] as unknown as string[])[0]).toMatch(/^__Host-dora_session=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax$/);
       } finally {
         await https.close();
       }
@@ -170,16 +175,115 @@ describe('sign-in, sessions and the tokens API', () => {
     });
   });
 
+  describe('token lifetime policy and rotation', () => {
+    it('stops a token older than the org allows, naming the policy', async () => {
+      const policyOrg = await createOrg(t.app, 'cap');
+      const { secret: admin } = await createToken(t.app, policyOrg, ['dora:admin', 'dora:read']);
+      const old = await createToken(t.app, policyOrg, ['dora:read']);
+      const read = (secret: string) => t.http().get(`/api/v1/orgs/${policyOrg.slug}/dora/environments`).set('Authorization', `Bearer ${secret}`);
+      await read(old.secret).expect(200);
+      await t.ownerQuery(`UPDATE api_tokens SET created_at = now() - interval '31 days' WHERE id = $1`, [old.id]);
+      await read(old.secret).expect(200); // no policy yet
+      await t.http().put(`/api/v1/orgs/${policyOrg.slug}/dora/settings`).set('Authorization', `Bearer ${admin}`).send({ max_token_lifetime_days: 30 }).expect(200);
+      const refused = await read(old.secret).expect(401);
+      expect(refused.body.error.message).toMatch(/older than its org allows \(max_token_lifetime_days: 30\)/);
+      await read(admin).expect(200); // minted today: within the cap
+      const listed = (await t.http().get(`/api/v1/orgs/${policyOrg.slug}/tokens`).set('Authorization', `Bearer ${admin}`).expect(200)).body.items;
+      const item = listed.find((token: { id: string }) => token.id === old.id);
+      expect(Date.parse(item.stops_at)).toBeLessThan(Date.now());
+      expect(item).toMatchObject({ exceeds_policy: true, expires_soon: false });
+    });
+
+    it('rotates a token: a new secret under the same name, scopes and lifetime; the old one works through the grace period only', async () => {
+      const admin = await signIn(adminEmail);
+      const base = `/api/v1/orgs/${org.slug}/tokens`;
+      const send = (method: 'post' | 'get', path: string, body?: object) => {
+        const req = t.http()[method](`${base}${path}`).set('Cookie', admin.cookie).set('X-CSRF-Token', admin.csrf);
+        return body ? req.send(body) : req;
+      };
+      const minted = (await send('post', '', { name: 'deploy', scopes: ['findings:write'], expires_in_days: 10 }).expect(201)).body;
+      expect(minted.token).toMatchObject({ expires_soon: true, replaced_by: null }); // 10 days: within the 14-day warning
+      const ingest = (secret: string) =>
+        t.http().post('/api/v1/dora/deployments').set('Authorization', `Bearer ${secret}`).send({ repo_full_name: 'a/b', environment: 'production', deployed_at: '2026-01-01T00:00:00Z' });
+
+      const rotated = (await send('post', `/${minted.token.id}/rotate`, { grace_hours: 2 }).expect(201)).body;
+      expect(rotated.secret).toMatch(/^ffp_[0-9A-Za-z]{40}$/);
+      expect(rotated.token).toMatchObject({ name: 'deploy', scopes: ['findings:write'], origin: 'minted', replaced_by: null, created_by: { id: admin.me.user.id, email: adminEmail } });
+      expect(Math.abs(Date.parse(rotated.token.expires_at) - Date.now() - 10 * 86_400_000)).toBeLessThan(60_000);
+      expect(rotated.previous).toMatchObject({ id: minted.token.id, replaced_by: rotated.token.id, expires_soon: true });
+      expect(Math.abs(Date.parse(rotated.previous.expires_at) - Date.now() - 2 * 3_600_000)).toBeLessThan(60_000);
+      await ingest(rotated.secret).expect(201);
+      await ingest(minted.secret).expect(201); // within the grace period
+
+      expect((await send('post', `/${minted.token.id}/rotate`, {}).expect(409)).body.error.message).toMatch(/already rotated/);
+      await send('post', `/${rotated.token.id}/rotate`, { grace_hours: 721 }).expect(400);
+      await send('post', '/01a21786-830e-720f-b9d2-c201724675a3/rotate', {}).expect(404);
+
+      const again = (await send('post', `/${rotated.token.id}/rotate`, { grace_hours: 0 }).expect(201)).body;
+      expect((await ingest(rotated.secret).expect(401)).body.error.message).toMatch(/expired at/); // no grace
+      await ingest(again.secret).expect(201);
+      const [event] = await t.ownerQuery<{ metadata: Record<string, unknown>; actor_id: string }>(
+        `SELECT metadata, actor_id FROM audit_events WHERE tenant_id = $1 AND action = 'auth.token.rotated' AND subject_id = $2`,
+        [org.id, minted.token.id],
+      );
+      expect(event).toEqual({ actor_id: admin.me.user.id, metadata: expect.objectContaining({ new_token_id: rotated.token.id, grace_hours: 2, name: 'deploy' }) });
+    });
+
+    it('does not rotate a revoked token, nor another org’s, and needs dora:admin', async () => {
+      const { secret: reader } = await createToken(t.app, org, ['dora:read']);
+      const { secret: adminToken } = await createToken(t.app, org, ['dora:admin']);
+      const victim = await createToken(t.app, org, ['findings:write']);
+      const theirs = await createToken(t.app, other, ['findings:write']);
+      const rotate = (secret: string, id: string) => t.http().post(`/api/v1/orgs/${org.slug}/tokens/${id}/rotate`).set('Authorization', `Bearer ${secret}`).send({});
+      await rotate(reader, victim.id).expect(403);
+      await rotate(adminToken, theirs.id).expect(404);
+      await t.http().delete(`/api/v1/orgs/${org.slug}/tokens/${victim.id}`).set('Authorization', `Bearer ${adminToken}`).expect(200);
+      expect((await rotate(adminToken, victim.id).expect(409)).body.error.message).toMatch(/revoked/);
+    });
+  });
+
   describe('sign-in rate limits', () => {
-    it('refuses an account for a while after 10 failures, even with the right password; others still sign in', async () => {
-      const app = await startTestApp();
+    const login = (app: TestApp, email: string, password: string, from: string) =>
+      app.http().post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ email, password });
+
+    it('refuses an account from an address after its failures there, even with the right password; elsewhere the owner still signs in', async () => {
+      const app = await startTestApp({ TRUST_PROXY: 'loopback' });
       try {
-        for (let i = 0; i < 10; i++) {
-          await app.http().post('/api/v1/auth/login').send({ email: viewerEmail, password: `wrong ${i}` }).expect(401);
-        }
-        const limited = await app.http().post('/api/v1/auth/login').send({ email: viewerEmail, password: PASSWORD }).expect(429);
+        for (let i = 0; i < 10; i++) await login(app, viewerEmail, `wrong ${i}`, '198.51.100.7').expect(401);
+        const limited = await login(app, viewerEmail, PASSWORD, '198.51.100.7').expect(429);
         expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-        await app.http().post('/api/v1/auth/login').send({ email: adminEmail, password: PASSWORD }).expect(200);
+        await login(app, viewerEmail, PASSWORD, '203.0.113.20').expect(200); // the owner, from where nobody failed
+        await login(app, adminEmail, PASSWORD, '198.51.100.7').expect(200); // another account from there
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('has a ceiling per account over all addresses (a guessing attack spread over many)', async () => {
+      const app = await startTestApp({ TRUST_PROXY: 'loopback', SIGN_IN_FAILURES_PER_ADDRESS: '2', SIGN_IN_FAILURES_PER_ACCOUNT: '4' });
+      try {
+        for (let i = 0; i < 4; i++) await login(app, viewerEmail, `wrong ${i}`, `198.51.100.${10 + i}`).expect(401);
+        expect((await login(app, viewerEmail, PASSWORD, '203.0.113.30').expect(429)).body.error.code).toBe('rate_limited');
+        await login(app, adminEmail, PASSWORD, '203.0.113.30').expect(200);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('checks only a few passwords at once (128 MiB each): beyond its queue, 503 with Retry-After, never a 500', async () => {
+      const app = await startTestApp({ TRUST_PROXY: 'loopback', PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '1' });
+      try {
+        const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => login(app, `nobody-${i}@${org.slug}.test`, 'not the password', `198.51.100.${100 + i}`)));
+        const statuses = answers.map((res) => res.status).sort();
+        expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(2);
+        const busy = answers.filter((res) => res.status === 503);
+        expect(busy.length).toBeGreaterThanOrEqual(1);
+        expect(statuses.every((status) => status === 401 || status === 503)).toBe(true);
+        for (const res of busy) {
+          expect(res.body.error.code).toBe('overloaded');
+          expect(res.headers['retry-after']).toBe('1');
+        }
+        await login(app, adminEmail, PASSWORD, '203.0.113.40').expect(200); // the queue drains
       } finally {
         await app.close();
       }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DOCKER_START, runServerToExit, type ServerProcess, startServer } from './support/processes.js';
+import { ownerUrl, testDatabase } from './support/test-database.js';
 
 const DOCKER = fileURLToPath(new URL('../../../docker/', import.meta.url));
 const healthcheck = (port: string) => spawnSync(process.execPath, [join(DOCKER, 'healthcheck.mjs')], { env: { PORT: port }, timeout: 10_000 }).status;
@@ -30,16 +31,17 @@ describe('the Docker start script', () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
-    const url = process.env.DORA_TEST_DATABASE_URL!;
+    const url = ownerUrl();
     if (process.env.DORA_TEST_DATABASE_KIND === 'postgresql') {
       const database = `dora_start_${Date.now()}_${process.pid}`;
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
       await admin.query(`CREATE DATABASE ${database}`);
       await admin.end();
-      const fresh = new URL(url);
-      fresh.pathname = `/${database}`;
-      env = { DATABASE_URL: fresh.toString() };
+      // Two roles, as the README sets them up: the owner migrates, the service runs as a role that owns nothing.
+      const [owner, runtime] = [new URL(url), new URL(testDatabase().url)];
+      owner.pathname = runtime.pathname = `/${database}`;
+      env = { DATABASE_URL: runtime.toString(), DATABASE_MIGRATE_URL: owner.toString() };
       cleanUp = async () => {
         const dropper = new pg.Client({ connectionString: url });
         await dropper.connect();
@@ -57,9 +59,10 @@ describe('the Docker start script', () => {
     await cleanUp();
   });
 
-  it('migrates the empty database, then serves the dashboard, the API and its docs', async () => {
+  it('migrates the empty database (as the owner), then serves the dashboard, the API and its docs (as a role that owns nothing)', async () => {
     server = await startServer(env, [DOCKER_START]);
     expect(server.output()).toMatch(/applied migrations: InitialSchema\d+, /);
+    expect(server.output()).not.toMatch(/owns the schema/);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     const page = await fetch(`${server.url}/`);
     expect([page.status, await page.text()]).toEqual([200, expect.stringContaining('<div id="root">')]);
@@ -81,6 +84,25 @@ describe('the Docker start script', () => {
     expect(code).toBe(1);
     expect(output).toMatch(/"level":"error".*"msg":"cannot reach the database \(PostgreSQL at dora@127\.0\.0\.1:\d+\/dora\): connect ECONNREFUSED/);
   }, 60_000);
+
+  it('reports a malformed DATABASE_URL without its password', async () => {
+    const { code, output } = await runServerToExit({ DATABASE_URL: 'postgresql://dora:hunter2-secret@db:port-is-not-a-number/dora' }, [DOCKER_START]);
+    expect(code).toBe(1);
+    expect(output).toContain('DATABASE_URL=');
+    expect(output).toContain('dora:***@');
+    expect(output).not.toContain('hunter2');
+  });
+
+  if (process.env.DORA_TEST_DATABASE_KIND === 'postgresql') {
+    it('warns when the service itself runs as the schema owner (a single-role install)', async () => {
+      const single = await startServer({ DATABASE_URL: env.DATABASE_MIGRATE_URL! }, [DOCKER_START]);
+      try {
+        expect(single.output()).toMatch(/"level":"warn".*owns the schema.*DATABASE_MIGRATE_URL/);
+      } finally {
+        await single.stop();
+      }
+    });
+  }
 
   it('exits non-zero, naming the variable, on an invalid setting', async () => {
     const { code, output } = await runServerToExit({ ...env, SESSION_TTL_HOURS: 'forever' }, [DOCKER_START]);

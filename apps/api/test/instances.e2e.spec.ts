@@ -6,6 +6,8 @@ import { UsersService } from '../src/modules/auth/users.service.js';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
 import { FakeForgejo, forgejoEnv, forgejoHeaders, payloadFor } from './support/fake-forgejo.js';
 import { runCli, type ServerProcess, startServer } from './support/processes.js';
+import { ForgejoOwnersService } from '../src/modules/webhook/forgejo-owners.service.js';
+import { postgresServerEnv } from './support/test-database.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 
 const PASSWORD = 'two instances, one service';
@@ -26,10 +28,11 @@ function twoInstancesOnPostgres() {
     await fake.start();
     t = await startTestApp();
     org = await createOrg(t.app, 'replicas');
+    await t.app.get(ForgejoOwnersService).map(org.id, org.slug, { type: 'system', id: 'cli' });
     ({ secret: write } = await createToken(t.app, org, ['findings:write']));
     ({ secret: admin } = await createToken(t.app, org, ['dora:read', 'dora:admin']));
     await t.app.get(UsersService).addToOrg({ email: `admin@${org.slug}.test`, tenantId: org.id, role: 'admin', password: PASSWORD }, { type: 'system', id: 'cli' });
-    const env = { DATABASE_URL: process.env.DORA_TEST_DATABASE_URL!, DATABASE_POOL_SIZE: '4', ...forgejoEnv(fake) };
+    const env = { ...postgresServerEnv(), DATABASE_POOL_SIZE: '4', ...forgejoEnv(fake) };
     [a, b] = await Promise.all([startServer(env), startServer(env)]);
   });
   afterAll(async () => {
@@ -107,7 +110,7 @@ function serverAndCliOnEmbedded() {
     dataDir = await mkdtemp(join(tmpdir(), 'dora-instances-'));
     env = { DORA_DATA_DIR: dataDir };
     expect((await runCli(['orgs:create', 'busy', '--name', 'Busy'], env)).code).toBe(0); // no first start
-    server = await startServer(env);
+    server = await startServer({ ...env, PUBLIC_ORG_DIRECTORY: 'true' }); // its status lists the orgs the CLI made
   });
   afterAll(async () => {
     await server?.stop();

@@ -3,9 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
-import { fixture, sign } from './support/fake-forgejo.js';
+import { payloadFor, sign } from './support/fake-forgejo.js';
 import { runCli, type ServerProcess, startServer } from './support/processes.js';
 import { sample } from './support/prometheus.js';
+import { postgresServerEnv } from './support/test-database.js';
 import { createOrg, createToken, startTestApp, type TestApp, uniqueSlug } from './support/test-app.js';
 
 describe('GET /metrics', () => {
@@ -114,7 +115,7 @@ describe('structured logs', () => {
 
   beforeAll(async () => {
     if (process.env.DORA_TEST_DATABASE_KIND === 'postgresql') {
-      env = { DATABASE_URL: process.env.DORA_TEST_DATABASE_URL! };
+      env = postgresServerEnv();
     } else {
       scratch = await mkdtemp(join(tmpdir(), 'dora-logs-'));
       env = { DORA_DATA_DIR: scratch };
@@ -140,7 +141,7 @@ describe('structured logs', () => {
     expect((await fetch(`${server.url}/api/v1/auth/me`, { headers: { Cookie: sessionCookie } })).status).toBe(200);
     const wrong = await post('/api/v1/auth/login', JSON.stringify({ email: `admin@${slug}.test`, password: `${password}!` }), {});
     expect(wrong.status).toBe(401);
-    const payload = fixture('release-published.json');
+    const payload = payloadFor('release-published.json', slug); // bytes of its own: a replayed body would be a 200
     signature = sign(payload, 'webhook-secret-for-logs');
     const hook = await post('/api/v1/webhooks/forgejo', payload.toString('utf8'), { 'X-Forgejo-Event': 'release', 'X-Forgejo-Delivery': uniqueSlug('d'), 'X-Forgejo-Signature': signature });
     expect(hook.status).toBe(202);

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runServerToExit, type ServerProcess, startServer } from './support/processes.js';
+import { postgresServerEnv } from './support/test-database.js';
 import { uniqueSlug } from './support/test-app.js';
 
 const deployment = {
@@ -35,7 +36,7 @@ describe('the server and the CLI on the embedded database', () => {
 
   beforeAll(async () => {
     dataDir = join(await mkdtemp(join(tmpdir(), 'dora-process-')), 'data');
-    env = { DORA_DATA_DIR: dataDir };
+    env = { DORA_DATA_DIR: dataDir, PUBLIC_ORG_DIRECTORY: 'true' }; // the status lists the orgs: what the CLI made shows there
   });
   afterAll(async () => {
     await server?.stop('SIGKILL');
@@ -137,7 +138,7 @@ describe('the operator CLI', () => {
 
   beforeAll(async () => {
     if (process.env.DORA_TEST_DATABASE_KIND === 'postgresql') {
-      env = { DATABASE_URL: process.env.DORA_TEST_DATABASE_URL! };
+      env = postgresServerEnv();
     } else {
       scratch = await mkdtemp(join(tmpdir(), 'dora-cli-'));
       env = { DORA_DATA_DIR: scratch };
@@ -160,6 +161,26 @@ describe('the operator CLI', () => {
     expect(token.stdout).toMatch(/with findings:write, dora:read, expires \d{4}-/);
   });
 
+  it('rotates a token, maps a Forgejo owner, and trusts an issuer only when bound to claims or told any subject', async () => {
+    const slug = uniqueSlug('cli-trust');
+    expect((await runCli(['orgs:create', slug, '--name', 'CLI trust'], env)).code).toBe(0);
+    const minted = JSON.parse((await runCli(['tokens:create', '--org', slug, '--name', 'deploy', '--scope', 'findings:write', '--expires-in', '30d', '--json'], env)).stdout) as { token: { id: string } };
+    const rotated = await runCli(['tokens:rotate', minted.token.id, '--grace', '2h', '--json'], env);
+    expect(rotated.code).toBe(0);
+    const answer = JSON.parse(rotated.stdout) as { secret: string; token: { name: string; id: string }; previous: { id: string; replaced_by: string } };
+    expect(answer).toMatchObject({ secret: expect.stringMatching(/^ffp_/), token: { name: 'deploy' }, previous: { id: minted.token.id } });
+    expect(answer.previous.replaced_by).toBe(answer.token.id);
+    expect((await runCli(['tokens:rotate', minted.token.id], env)).stderr).toMatch(/already rotated/);
+
+    expect(await runCli(['forgejo:map', '--org', slug, '--owner', slug.toUpperCase()], env)).toMatchObject({ code: 0, stdout: expect.stringContaining(`owned by "${slug}" now belong to "${slug}"`) });
+    expect(await runCli(['forgejo:map', '--org', slug, '--owner', slug], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('already mapped') });
+    expect((await runCli(['forgejo:unmap', '--org', slug, '--owner', slug], env)).code).toBe(0);
+
+    const idp = ['idp:add', '--org', slug, '--issuer', 'https://ci.example', '--jwks-uri', 'https://ci.example/jwks', '--audience', 'dora'];
+    expect(await runCli(idp, env)).toMatchObject({ code: 1, stderr: expect.stringContaining('allow_any_subject') });
+    expect(await runCli([...idp, '--allow-any-subject'], env)).toMatchObject({ code: 0, stdout: expect.stringContaining('now trusts https://ci.example') });
+  }, 120_000); // a dozen CLI processes: on a busy machine several seconds each
+
   it.each([
     ['a bad slug', ['orgs:create', 'Not_Valid!', '--name', 'x'], 1, /not a valid org slug/],
     ['a reserved slug', ['orgs:create', 'healthz', '--name', 'x'], 1, /reserved/],
@@ -171,6 +192,8 @@ describe('the operator CLI', () => {
     ['a bad role', ['users:create', 'a@b.c', '--org', 'x', '--role', 'owner'], 2, /--role must be admin or viewer/],
     ['a bad expiry', ['tokens:create', '--org', 'x', '--name', 'ci', '--scope', 'dora:read', '--expires-in', 'forever'], 2, /--expires-in/],
     ['an unknown token id', ['tokens:revoke', '01a21786-830e-720f-b9d2-c201724675a3'], 1, /No API token with the id/],
+    ['a bad grace period', ['tokens:rotate', '01a21786-830e-720f-b9d2-c201724675a3', '--grace', '2w'], 2, /--grace must be hours/],
+    ['a bad Forgejo owner', ['forgejo:map', '--org', 'x', '--owner', 'not a login'], 1, /No org with the slug "x"|owner must be a Forgejo/],
   ])('exits non-zero with a clear message on %s', async (_case, args, code, message) => {
     const result = await runCli(args, env);
     expect(result.code).toBe(code);

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
 import { FakeForgejo, fixture, forgejoEnv, forgejoHeaders, payloadFor, sign } from './support/fake-forgejo.js';
 import { sample } from './support/prometheus.js';
+import { ForgejoOwnersService } from '../src/modules/webhook/forgejo-owners.service.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 
 const URL = '/api/v1/webhooks/forgejo';
 
 interface DeliveryRow {
   id: string;
+  owner: string | null;
+  awaiting_owner: boolean;
   status: string;
   attempts: number;
   last_error: string | null;
@@ -53,6 +56,12 @@ describe('Forgejo webhook', () => {
     t.ownerQuery<Record<string, unknown>>(`SELECT * FROM dora_deployments WHERE tenant_id = $1 ORDER BY created_at`, [tenant.id]);
   const storedWith = async (deliveryId: string) =>
     (await t.ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId]))[0]!.n;
+  /** An org whose slug is also the Forgejo owner mapped to it (owners are mapped explicitly). */
+  const mappedOrg = async (prefix: string) => {
+    const org = await createOrg(t.app, prefix);
+    await t.app.get(ForgejoOwnersService).map(org.id, org.slug, { type: 'system', id: 'cli' });
+    return org;
+  };
 
   describe('signatures', () => {
     it('accepts the worked example of the fixtures: the exact bytes with their exact headers', async () => {
@@ -64,13 +73,14 @@ describe('Forgejo webhook', () => {
       const sent = Object.fromEntries(Object.entries(headers).filter(([name]) => !['Content-Length', 'Accept-Encoding', 'User-Agent'].includes(name)));
 
       const first = await post(body, sent);
-      expect([200, 202]).toContain(first.status); // 200 if an earlier run on this database stored it
+      expect([200, 202]).toContain(first.status); // 200 if an earlier test or run on this database stored these bytes
       const again = await post(body, sent);
-      expect(again.status).toBe(200); // the same delivery id is stored once
+      expect(again.status).toBe(200); // the same delivery (and body) is stored once
       expect(again.body.id).toBe(first.body.id);
       const row = await delivery(first.body.id);
       expect(row).toMatchObject({ event: 'release', payload: JSON.parse(body.toString()) });
-      expect(await storedWith('49ad7cdc-0831-4109-811c-15905692a8b2')).toBe(1);
+      const [stored] = await t.ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE body_sha256 = $1`, [createHash('sha256').update(body).digest('hex')]);
+      expect(stored!.n).toBe(1);
     });
 
     type Headers = Record<string, string>;
@@ -97,7 +107,7 @@ describe('Forgejo webhook', () => {
     });
 
     it('accepts a Gitea delivery (no X-Forgejo headers) and a form-encoded one', async () => {
-      const org = await createOrg(t.app, 'gitea');
+      const org = await mappedOrg('gitea');
       const body = payloadFor('release-published.json', org.slug);
       const deliveryId = randomUUID();
       const gitea = { 'Content-Type': 'application/json', 'X-Gitea-Delivery': deliveryId, 'X-Gitea-Event': 'release', 'X-Gitea-Signature': sign(body) };
@@ -125,7 +135,7 @@ describe('Forgejo webhook', () => {
 
   describe('releases and tags become deployments', () => {
     it('a published release: one production deployment at its created_at, on the commit of its tag, with its audit event', async () => {
-      const org = await createOrg(t.app, 'hooked');
+      const org = await mappedOrg('hooked');
       fake.requests.length = 0;
       const id = await deliver(payloadFor('release-published.json', org.slug));
       const processed = await settled(id);
@@ -152,21 +162,21 @@ describe('Forgejo webhook', () => {
       expect(fake.requests[0]).toEqual({ path: expect.stringMatching(/\/commits\?sha=v1\.4\.0&limit=1&stat=false/), authorization: 'token fake-pat' });
     });
 
-    it('matches the owner to the org slug case-insensitively', async () => {
-      const org = await createOrg(t.app, 'upper');
+    it('matches the mapped owner case-insensitively', async () => {
+      const org = await mappedOrg('upper');
       const id = await deliver(payloadFor('release-published.json', org.slug.toUpperCase()));
       expect(await settled(id)).toMatchObject({ status: 'processed', tenant_id: org.id });
     });
 
     it('a prerelease counts; its branch target with a "/" is never needed once the tag resolves', async () => {
-      const org = await createOrg(t.app, 'pre');
+      const org = await mappedOrg('pre');
       const processed = await settled(await deliver(payloadFor('release-published-prerelease.json', org.slug)));
       expect(processed.status).toBe('processed');
       expect((await deploymentsOf(org))[0]).toMatchObject({ external_ref: 'release:123', commit_sha: '16892323b91df63f62efcd1b2b0f526ecae1920f', deployed_at: new Date('2025-06-24T08:02:47Z') }); // 10:02:47+02:00
     });
 
     it('falls back to target_commitish when the tag cannot be resolved', async () => {
-      const org = await createOrg(t.app, 'fallback');
+      const org = await mappedOrg('fallback');
       fake.missing.add('v1.5.0-rc.1');
       try {
         await settled(await deliver(payloadFor('release-published-prerelease.json', org.slug)));
@@ -177,13 +187,13 @@ describe('Forgejo webhook', () => {
       expect(fake.requests.map((r) => r.path)).toContain(`/api/v1/repos/${org.slug}/webshop/commits?sha=release%2F1.5&limit=1&stat=false&files=false&verification=false`);
     });
 
-    it('a draft is skipped; so are deleted releases, unknown orgs and other events', async () => {
-      const org = await createOrg(t.app, 'skips');
+    it('a draft is skipped; so are deleted releases, owners mapped to no org and other events', async () => {
+      const org = await mappedOrg('skips');
       const cases: [Buffer, string, string][] = [
         [payloadFor('release-published-draft.json', org.slug), 'release', 'a draft release is not a deployment'],
         [payloadFor('release-deleted.json', org.slug), 'release', 'release deleted'],
         [payloadFor('push-tag.json', org.slug), 'push', 'push events are not used'],
-        [payloadFor('release-published.json', 'no-such-org-anywhere'), 'release', 'no such org "no-such-org-anywhere"'],
+        [payloadFor('release-published.json', 'no-such-org-anywhere'), 'release', 'owner not mapped to an org'],
       ];
       for (const [body, event, reason] of cases) {
         const res = await post(body, forgejoHeaders(body, event)).expect(202);
@@ -193,28 +203,44 @@ describe('Forgejo webhook', () => {
     });
 
     it('a release published through "updated" is ingested once, however often it comes back', async () => {
-      const org = await createOrg(t.app, 'updated');
+      const org = await mappedOrg('updated');
       const first = await settled(await deliver(payloadFor('release-updated.json', org.slug)));
       const again = await settled(await deliver(payloadFor('release-published.json', org.slug)));
-      const third = await settled(await deliver(payloadFor('release-updated.json', org.slug)));
+      const edited = Buffer.from(payloadFor('release-updated.json', org.slug).toString().replace('"body": "', '"body": "Edited. '));
+      const third = await settled(await deliver(edited));
       expect([first.status, again.status, third.status]).toEqual(['processed', 'processed', 'processed']);
       const deployments = await deploymentsOf(org);
       expect(deployments).toHaveLength(1);
       expect(new Set([first.deployment_id, again.deployment_id, third.deployment_id])).toEqual(new Set([deployments[0]!.id]));
     });
 
-    it('a replay (same release, new delivery id) gives no second deployment', async () => {
-      const org = await createOrg(t.app, 'replay');
+    it('a replay of the same body with a fresh delivery id: 200, the delivery stored before, nothing new stored', async () => {
+      const org = await mappedOrg('replay');
       const body = payloadFor('release-published.json', org.slug);
-      await settled(await deliver(body));
-      await settled(await deliver(body));
+      const id = await deliver(body);
+      await settled(id);
+      const count = async () => (await t.ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE owner = $1`, [org.slug]))[0]!.n;
+      for (let i = 0; i < 5; i++) {
+        const replay = await post(body, forgejoHeaders(body, 'release')).expect(200);
+        expect(replay.body).toEqual({ id, status: 'processed' });
+      }
+      expect(await count()).toBe(1);
       expect(await deploymentsOf(org)).toHaveLength(1);
       const [events] = await t.ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND action = 'api.dora.deployments.ingested'`, [org.id]);
       expect(events!.n).toBe(1);
     });
 
+    it('a release dated more than 5 minutes in the future fails, as on ingest, saying why', async () => {
+      const org = await mappedOrg('future');
+      const future = new Date(Date.now() + 3_600_000).toISOString();
+      const body = Buffer.from(payloadFor('release-published.json', org.slug).toString().replace('"created_at": "2025-06-12T14:03:27+02:00"', `"created_at": "${future}"`));
+      expect(body.toString()).toContain(future);
+      expect(await settled(await deliver(body))).toMatchObject({ status: 'failed', last_error: expect.stringContaining('more than 5 minutes in the future') });
+      expect(await deploymentsOf(org)).toEqual([]);
+    });
+
     it('a pushed v* tag is a deployment at its tag date; its release afterwards is the same deployment', async () => {
-      const org = await createOrg(t.app, 'tagfirst');
+      const org = await mappedOrg('tagfirst');
       const tag = await settled(await deliver(payloadFor('create-tag.json', org.slug), 'create'));
       const release = await settled(await deliver(payloadFor('release-published-from-tag.json', org.slug)));
       const deployments = await deploymentsOf(org);
@@ -230,12 +256,84 @@ describe('Forgejo webhook', () => {
     });
 
     it('and the other way round: the release first, then the tag push', async () => {
-      const org = await createOrg(t.app, 'releasefirst');
+      const org = await mappedOrg('releasefirst');
       await settled(await deliver(payloadFor('release-published-from-tag.json', org.slug)));
       await settled(await deliver(payloadFor('create-tag.json', org.slug), 'create'));
       const deployments = await deploymentsOf(org);
       expect(deployments.map((d) => d.external_ref)).toEqual(['release:122']);
       expect(deployments[0]!.deployed_at).toEqual(new Date('2025-06-20T09:38:15Z'));
+    });
+  });
+
+  describe('Forgejo owners: releases land only in the org that owns the repository', () => {
+    const owners = (slug: string, token: string) => ({
+      list: () => t.http().get(`/api/v1/orgs/${slug}/forgejo-owners`).set('Authorization', `Bearer ${token}`),
+      map: (owner: string) => t.http().post(`/api/v1/orgs/${slug}/forgejo-owners`).set('Authorization', `Bearer ${token}`).send({ owner }),
+      unmap: (owner: string) => t.http().delete(`/api/v1/orgs/${slug}/forgejo-owners/${owner}`).set('Authorization', `Bearer ${token}`),
+    });
+
+    it('an org whose slug equals the owner login gets nothing until it maps the owner; then the kept release is processed', async () => {
+      const org = await createOrg(t.app, 'squat');
+      const { secret: admin } = await createToken(t.app, org, ['dora:admin', 'dora:read']);
+      const id = await deliver(payloadFor('release-published.json', org.slug));
+      expect(await settled(id)).toMatchObject({ status: 'skipped', tenant_id: null, last_error: 'owner not mapped to an org', owner: org.slug, awaiting_owner: true });
+      expect(await deploymentsOf(org)).toEqual([]);
+
+      expect((await owners(org.slug, admin).map(org.slug.toUpperCase()).expect(201)).body).toEqual({ owner: org.slug, created_at: expect.any(String) });
+      expect(await settled(id, 'processed')).toMatchObject({ tenant_id: org.id, awaiting_owner: false });
+      expect(await deploymentsOf(org)).toHaveLength(1);
+      expect((await owners(org.slug, admin).list().expect(200)).body.items).toEqual([{ owner: org.slug, created_at: expect.any(String) }]);
+    });
+
+    it('one owner belongs to one org: a second org mapping it is a 409; unmapping is audited and stops new releases', async () => {
+      const first = await createOrg(t.app, 'owner-a');
+      const second = await createOrg(t.app, 'owner-b');
+      const { secret: firstAdmin } = await createToken(t.app, first, ['dora:admin', 'dora:read']);
+      const { secret: secondAdmin } = await createToken(t.app, second, ['dora:admin']);
+      const { secret: reader } = await createToken(t.app, first, ['dora:read']);
+      const owner = `shared-${first.slug}`;
+      await owners(first.slug, firstAdmin).map(owner).expect(201);
+      expect((await owners(second.slug, secondAdmin).map(owner).expect(409)).body.error.code).toBe('conflict');
+      expect((await owners(first.slug, firstAdmin).map(owner).expect(409)).body.error.code).toBe('conflict');
+      await owners(first.slug, reader).list().expect(403);
+      await owners(first.slug, reader).map('another').expect(403);
+      expect((await owners(first.slug, firstAdmin).map('not a login!').expect(400)).body.error.details).toEqual([expect.objectContaining({ field: 'owner' })]);
+      await owners(second.slug, secondAdmin).unmap(owner).expect(404); // not theirs
+
+      const before = await settled(await deliver(payloadFor('release-published.json', owner)));
+      expect(before).toMatchObject({ status: 'processed', tenant_id: first.id });
+      await owners(first.slug, firstAdmin).unmap(owner).expect(204);
+      await owners(first.slug, firstAdmin).unmap(owner).expect(404);
+      const after = await settled(await deliver(payloadFor('release-published-prerelease.json', owner)));
+      expect(after).toMatchObject({ status: 'skipped', last_error: 'owner not mapped to an org' });
+      await owners(second.slug, secondAdmin).map(owner).expect(201); // free again
+      expect(await settled(after.id, 'processed')).toMatchObject({ tenant_id: second.id });
+
+      const actions = (await t.ownerQuery<{ action: string; tenant_id: string }>(`SELECT action, tenant_id FROM audit_events WHERE subject_type = 'forgejo_owner' AND subject_id = $1 ORDER BY occurred_at, id`, [owner])).map(
+        (e) => [e.action, e.tenant_id],
+      );
+      expect(actions).toEqual([
+        ['forgejo.owner.mapped', first.id],
+        ['forgejo.owner.unmapped', first.id],
+        ['forgejo.owner.mapped', second.id],
+      ]);
+    });
+
+    it('with FORGEJO_MAP_OWNER_TO_SLUG=true an unmapped owner login equal to a slug maps to that org (a trusted single-org install)', async () => {
+      await t.close(); // its processor, without the setting, must not be the one to claim the delivery
+      const legacy = await startTestApp({ ...forgejoEnv(fake), FORGEJO_MAP_OWNER_TO_SLUG: 'true' });
+      try {
+        const org = await createOrg(legacy.app, 'legacy');
+        const body = payloadFor('release-published.json', org.slug);
+        const res = await post(body, forgejoHeaders(body, 'release'), legacy).expect(202);
+        for (let i = 0; i < 300 && (await legacy.ownerQuery<DeliveryRow>(`SELECT * FROM webhook_deliveries WHERE id = $1`, [res.body.id]))[0]!.status === 'pending'; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect((await legacy.ownerQuery<DeliveryRow>(`SELECT * FROM webhook_deliveries WHERE id = $1`, [res.body.id]))[0]).toMatchObject({ status: 'processed', tenant_id: org.id });
+      } finally {
+        await legacy.close();
+        t = await startTestApp(forgejoEnv(fake));
+      }
     });
   });
 
@@ -245,7 +343,7 @@ describe('Forgejo webhook', () => {
       ['hangs past the timeout', async () => void (fake.mode = 'hang'), () => void (fake.mode = 'ok'), /unreachable \((TimeoutError|AbortError)\)/],
       ['refuses connections', () => fake.stop(), () => fake.start(), /unreachable \(ECONNREFUSED\)/],
     ])('retries with back-off while it %s, and ingests once it is back', async (_case, breakIt, mend, reason) => {
-      const org = await createOrg(t.app, 'down');
+      const org = await mappedOrg('down');
       const before = await scrape();
       await breakIt();
       const id = await deliver(payloadFor('release-published.json', org.slug));
@@ -255,6 +353,8 @@ describe('Forgejo webhook', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(row).toMatchObject({ status: 'pending', last_error: expect.stringMatching(reason) });
+      expect(row!.last_error).not.toContain(fake.url.replace('http://', '')); // nor FORGEJO_URL, nor its token
+      expect(row!.last_error).not.toContain('fake-pat');
       expect(row!.attempts).toBeGreaterThanOrEqual(2);
       expect(await deploymentsOf(org)).toEqual([]);
       await mend();
@@ -269,7 +369,7 @@ describe('Forgejo webhook', () => {
     });
 
     it('fails at once on a 404 for the ref, says why, and an admin can retry it', async () => {
-      const org = await createOrg(t.app, 'missing');
+      const org = await mappedOrg('missing');
       const { secret: admin } = await createToken(t.app, org, ['dora:admin']);
       const { secret: reader } = await createToken(t.app, org, ['dora:read']);
       fake.missing.add('v1.4.0').add('4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9');
@@ -294,7 +394,7 @@ describe('Forgejo webhook', () => {
 
   describe('several processes', () => {
     it('pending deliveries are processed after a restart', async () => {
-      const org = await createOrg(t.app, 'restart');
+      const org = await mappedOrg('restart');
       fake.mode = 'error';
       const first = await startTestApp(forgejoEnv(fake));
       const body = payloadFor('release-published.json', org.slug);
@@ -308,7 +408,7 @@ describe('Forgejo webhook', () => {
     });
 
     it('two processors on one database process a burst exactly once', async () => {
-      const org = await createOrg(t.app, 'burst');
+      const org = await mappedOrg('burst');
       const second = await startTestApp(forgejoEnv(fake));
       try {
         const ids = await Promise.all(

@@ -149,12 +149,55 @@ describe('the dashboard in a browser', () => {
     expect(status.status).toBe(401);
   });
 
+  it('rotates a token: the new secret once, the old one working until the grace period ends', async () => {
+    await page.getByLabel('Name', { exact: true }).fill('e2e-rotated');
+    await page.getByRole('button', { name: 'Mint token' }).click();
+    const old = await page.getByTestId('token-secret').textContent();
+    await page.getByRole('button', { name: 'Done' }).click();
+    const row = page.locator('tr', { has: page.getByRole('rowheader', { name: 'e2e-rotated' }) });
+    await row.first().getByRole('button', { name: 'Rotate' }).click();
+    await page.getByLabel('Grace period (hours)').fill('2');
+    await page.getByRole('button', { name: 'Rotate token' }).click();
+    const secret = await page.getByTestId('token-secret').textContent();
+    expect(secret).toMatch(/^ffp_[0-9A-Za-z]{40}$/);
+    expect(secret).not.toBe(old);
+    await screenshot(page, '06b-token-rotated');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await row.getByText(/^rotated; works until /).waitFor();
+    const ingest = (token: string | null) =>
+      fetch(`${service.url}/api/v1/dora/deployments`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ repo_full_name: `${org}/rotated`, environment: 'staging', deployed_at: iso(Date.now()) }),
+      });
+    expect((await ingest(secret)).status).toBe(201);
+    expect((await ingest(old)).status).toBe(201); // within its grace period
+  });
+
+  it('maps a Forgejo owner to the org on the Webhooks page', async () => {
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByLabel('Forgejo owner (user or org login)').fill(org.toUpperCase());
+    await page.getByRole('button', { name: 'Map owner' }).click();
+    await page.getByRole('list', { name: 'Mapped Forgejo owners' }).getByText(org, { exact: true }).waitFor();
+    await page.getByLabel('Forgejo owner (user or org login)').fill(org);
+    await page.getByRole('button', { name: 'Map owner' }).click();
+    await page.getByRole('alert').getByText(/already mapped to an org/).waitFor();
+    await screenshot(page, '06c-forgejo-owners');
+  });
+
   it('reads the audit log, newest first', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     const actions = page.locator('main tbody tr td:nth-child(2)');
     await actions.first().waitFor();
-    expect((await actions.allTextContents()).slice(0, 2)).toEqual(['auth.token.revoked', 'auth.token.created']);
+    expect((await actions.allTextContents()).slice(0, 6)).toEqual([
+      'forgejo.owner.mapped',
+      'api.dora.deployments.ingested', // by the old secret, in its grace period
+      'api.dora.deployments.ingested', // by the new one
+      'auth.token.rotated',
+      'auth.token.created',
+      'auth.token.revoked',
+    ]);
     await page.getByLabel('Action').selectOption('auth.login');
     await page.waitForURL(/action=auth.login/);
     await actions.first().getByText('auth.login').waitFor();
@@ -182,6 +225,19 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login$/);
     await page.goto(`${service.url}/${org}/_admin/dora`);
+    await page.waitForURL(/\/login\?next=/);
+  });
+
+  it('asks for the org on the landing page, without listing any, and remembers the last one', async () => {
+    await page.goto(`${service.url}/`);
+    await page.getByRole('link', { name: `Continue to ${org}` }).waitFor();
+    expect(await page.content()).not.toContain('Other Org');
+    expect(await page.content()).not.toContain(otherOrg);
+    await page.getByLabel('Organisation (slug)').fill('Not a slug!');
+    await page.getByRole('button', { name: 'Go to sign-in' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Organisation (slug)').fill(org.toUpperCase());
+    await page.getByRole('button', { name: 'Go to sign-in' }).click();
     await page.waitForURL(/\/login\?next=/);
   });
 });

@@ -5,6 +5,7 @@ import { DatabaseModule } from '../database/database.module.js';
 import type { OpenDatabase } from '../database/open-database.js';
 import { AuthModule } from '../modules/auth/auth.module.js';
 import { IngestModule } from '../modules/ingest/ingest.module.js';
+import { ForgejoOwnersModule } from '../modules/webhook/forgejo-owners.module.js';
 import { ObservabilityModule } from '../modules/observability/observability.module.js';
 import { TenancyModule } from '../modules/tenancy/tenancy.module.js';
 
@@ -14,7 +15,7 @@ export class CliModule {
   static forRoot(config: AppConfig, database: OpenDatabase): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), ObservabilityModule, TenancyModule, AuthModule, IngestModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), ObservabilityModule, TenancyModule, AuthModule, IngestModule, ForgejoOwnersModule],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { durationMs, ttlSeconds, UsageError } from './commands.js';
+import { durationMs, graceHours, ttlSeconds, UsageError } from './commands.js';
 
 describe('durationMs', () => {
   it('reads days and hours', () => {
@@ -22,5 +22,17 @@ describe('ttlSeconds', () => {
 
   it.each(['59s', '2h', '61m', 'forever', ''])('refuses %j', (value) => {
     expect(() => ttlSeconds(value)).toThrow(UsageError);
+  });
+});
+
+describe('graceHours', () => {
+  it('reads hours from 0 to 720', () => {
+    expect(graceHours('24h')).toBe(24);
+    expect(graceHours('0')).toBe(0);
+    expect(graceHours('720h')).toBe(720);
+  });
+
+  it.each(['721h', '1d', '-1h', 'soon', ''])('refuses %j', (value) => {
+    expect(() => graceHours(value)).toThrow(UsageError);
   });
 });

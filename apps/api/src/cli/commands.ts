@@ -1,12 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { isScope, type Scope } from '@dora/domain';
-import { DataSource } from 'typeorm';
-import { migrate } from '../database/migrate.js';
 import { seedDemo } from '../demo/seed-demo.js';
 import { IdentityProvidersService } from '../modules/auth/token-exchange/identity-providers.service.js';
 import { TokensService } from '../modules/auth/tokens.service.js';
 import { UsersService } from '../modules/auth/users.service.js';
 import { TenantsService } from '../modules/tenancy/tenants.service.js';
+import { ForgejoOwnersService } from '../modules/webhook/forgejo-owners.service.js';
 
 /** A wrong command line: exit code 2 and the usage. */
 export class UsageError extends Error {}
@@ -27,6 +26,9 @@ export interface ParsedArgs {
     'max-ttl'?: string;
     days?: string;
     force?: boolean;
+    grace?: string;
+    owner?: string;
+    'allow-any-subject'?: boolean;
   };
 }
 
@@ -46,8 +48,12 @@ export const USAGE = `Usage: npm run dora -- <command> [options] [--json]
   users:create <email> --org <slug> --role admin|viewer [--password <password>]
   tokens:create --org <slug> --name <name> --scope <scope> [--scope <scope>] [--expires-in 90d|12h]
   tokens:revoke <token-id>
+  tokens:rotate <token-id> [--grace 24h]      a new secret; the old one works for the grace period (0h-720h)
   demo:seed --org <slug> [--days 90] [--force]
-  idp:add --org <slug> --issuer <url> --jwks-uri <url> --audience <aud> [--claim name=value] [--scope <scope>] [--max-ttl 15m]
+  idp:add --org <slug> --issuer <url> --jwks-uri <url> --audience <aud> --claim name=value… [--scope <scope>] [--max-ttl 15m]
+          [--allow-any-subject]             trust every subject of the issuer (no --claim): not recommended
+  forgejo:map --org <slug> --owner <login>    releases of this Forgejo user's or org's repositories belong to the org
+  forgejo:unmap --org <slug> --owner <login>
   db:migrate
 
 Scopes: findings:write (ingest), dora:read (read metrics), dora:admin (settings, tokens).
@@ -105,6 +111,34 @@ export const COMMANDS: Record<string, Command> = {
     return { json: { token: { id: revoked.id, name: revoked.name, revoked_at: revoked.revoked_at } }, text: [`revoked token "${revoked.name}" (${revoked.id})`] };
   },
 
+  'tokens:rotate': async (app, args) => {
+    const grace = args.values.grace === undefined ? 24 : graceHours(args.values.grace);
+    const { token, secret, previous } = await app.get(TokensService).rotateById(onePositional(args, '<token-id>'), grace, actor);
+    return {
+      json: { token, secret, previous },
+      text: [
+        `rotated token "${token.name}": new id ${token.id}${token.expires_at ? `, expires ${token.expires_at}` : ', no expiry'}`,
+        `the old secret (id ${previous.id}) works until ${previous.expires_at}`,
+        `token (shown once): ${secret}`,
+      ],
+    };
+  },
+
+  'forgejo:map': async (app, args) => {
+    noPositionals(args);
+    const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
+    const mapped = await app.get(ForgejoOwnersService).map(org.id, required(args.values.owner, '--owner'), actor);
+    return { json: { org: org.slug, owner: mapped.owner }, text: [`releases of repositories owned by "${mapped.owner}" now belong to "${org.slug}"`] };
+  },
+
+  'forgejo:unmap': async (app, args) => {
+    noPositionals(args);
+    const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
+    const owner = required(args.values.owner, '--owner');
+    await app.get(ForgejoOwnersService).unmap(org.id, owner, actor);
+    return { json: { org: org.slug, owner: owner.toLowerCase(), unmapped: true }, text: [`"${owner.toLowerCase()}" is no longer mapped to "${org.slug}"`] };
+  },
+
   'idp:add': async (app, args) => {
     noPositionals(args);
     const claims = Object.fromEntries(
@@ -127,6 +161,7 @@ export const COMMANDS: Record<string, Command> = {
         required_claims: claims,
         allowed_scopes: scopes,
         max_ttl_seconds: ttl,
+        allow_any_subject: args.values['allow-any-subject'] ?? false,
       },
       actor,
     );
@@ -144,12 +179,6 @@ export const COMMANDS: Record<string, Command> = {
     const stored = await seedDemo(app, org, { days, force: args.values.force ?? false });
     return { json: { org: org.slug, days, deployments: stored }, text: [`stored ${stored} sample deployments of the last ${days} days in "${org.slug}"`] };
   },
-
-  'db:migrate': async (app, args) => {
-    noPositionals(args);
-    const applied = await migrate(app.get(DataSource));
-    return { json: { applied }, text: [applied.length ? `applied ${applied.join(', ')}` : 'the database is up to date'] };
-  },
 };
 
 /** `90d` or `12h` in milliseconds. */
@@ -157,6 +186,13 @@ export function durationMs(value: string): number {
   const match = /^(\d{1,5})([dh])$/.exec(value);
   if (!match || Number(match[1]) === 0) throw new UsageError(`--expires-in must look like 90d or 12h, not "${value}"`);
   return Number(match[1]) * (match[2] === 'd' ? 86_400_000 : 3_600_000);
+}
+
+/** `24h` (or a plain number of hours), from 0 to 720. */
+export function graceHours(value: string): number {
+  const match = /^(\d{1,3})h?$/.exec(value);
+  if (!match || Number(match[1]) > 720) throw new UsageError(`--grace must be hours from 0h to 720h (e.g. 24h), not "${value}"`);
+  return Number(match[1]);
 }
 
 /** `15m`, `1h` or seconds, from 60 s to 1 h. */

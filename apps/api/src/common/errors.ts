@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'conflict'
   | 'rate_limited'
   | 'database_unavailable'
+  | 'overloaded'
   | 'not_configured'
   | 'internal';
 
@@ -22,7 +23,7 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ApiErrorDetail[],
-    /** Seconds to wait, for `rate_limited`. */
+    /** Seconds to wait, for `rate_limited` and `overloaded`. */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
@@ -53,6 +54,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'internal':
       return 500;
     case 'database_unavailable':
+    case 'overloaded':
     case 'not_configured':
       return 503;
   }

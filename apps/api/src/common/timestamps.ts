@@ -1,6 +1,9 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { DomainError } from './errors.js';
 
+/** How far in the future a deployment may be dated (clocks drift a little; more is a mistake). */
+export const MAX_FUTURE_MS = 5 * 60_000;
+
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
 
 /**

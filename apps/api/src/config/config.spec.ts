@@ -7,12 +7,16 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       databaseUrl: undefined,
+      databaseMigrateUrl: undefined,
       databasePoolSize: 10,
       dataDir: '/srv/dora/.data',
       ingestRateLimitPerMinute: 1200,
       publicUrl: undefined,
       sessionTtlMs: 12 * 3_600_000,
-      tokenExchange: { jwksTimeoutMs: 5_000, jwksCooldownMs: 1_000 },
+      tokenExchange: { jwksTimeoutMs: 5_000, jwksCooldownMs: 1_000, jwksAllowedHosts: [], rateLimitPerMinute: 60 },
+      passwordHashing: { concurrency: 2, queue: 16 },
+      signInFailures: { perAddress: 10, perAccount: 100 },
+      publicOrgDirectory: false,
       logLevel: 'info',
       corsOrigins: [],
       trustProxy: false,
@@ -27,6 +31,7 @@ describe('loadConfig', () => {
         retryMaxMs: 300_000,
         retryForMs: 24 * 3_600_000,
         pollIntervalMs: 2_000,
+        mapOwnerToSlug: false,
       },
     });
   });
@@ -56,20 +61,33 @@ describe('loadConfig', () => {
         TRUST_PROXY: '1',
         METRICS_TOKEN: 'scrape',
         SHUTDOWN_TIMEOUT_MS: '5000',
+        DATABASE_MIGRATE_URL: 'postgresql://owner:pw@db:5432/dora',
+        JWKS_ALLOWED_HOSTS: '127.0.0.1, IdP.internal:8443,[::1]',
+        TOKEN_EXCHANGE_RATE_LIMIT_PER_MINUTE: '30',
+        PASSWORD_HASH_CONCURRENCY: '4',
+        PASSWORD_HASH_QUEUE: '0',
+        SIGN_IN_FAILURES_PER_ADDRESS: '5',
+        SIGN_IN_FAILURES_PER_ACCOUNT: '50',
+        PUBLIC_ORG_DIRECTORY: 'true',
+        FORGEJO_MAP_OWNER_TO_SLUG: 'TRUE',
       },
       '/ignored',
     );
-    expect(config.forgejo).toMatchObject({ webhookSecret: 's3cr3t', url: 'https://forge.example.com', token: 'pat', retryForMs: 7_200_000 });
+    expect(config.forgejo).toMatchObject({ webhookSecret: 's3cr3t', url: 'https://forge.example.com', token: 'pat', retryForMs: 7_200_000, mapOwnerToSlug: true });
     expect({ ...config, forgejo: undefined }).toEqual({
       port: 8080,
       host: '127.0.0.1',
       databaseUrl: 'postgresql://dora@db:5432/dora',
+      databaseMigrateUrl: 'postgresql://owner:pw@db:5432/dora',
       databasePoolSize: 20,
       dataDir: '/var/lib/dora',
       ingestRateLimitPerMinute: 0,
       publicUrl: 'https://dora.example.com',
       sessionTtlMs: 8 * 3_600_000,
-      tokenExchange: { jwksTimeoutMs: 5_000, jwksCooldownMs: 1_000 },
+      tokenExchange: { jwksTimeoutMs: 5_000, jwksCooldownMs: 1_000, jwksAllowedHosts: ['127.0.0.1', 'idp.internal:8443', '[::1]'], rateLimitPerMinute: 30 },
+      passwordHashing: { concurrency: 4, queue: 0 },
+      signInFailures: { perAddress: 5, perAccount: 50 },
+      publicOrgDirectory: true,
       logLevel: 'warn',
       corsOrigins: ['https://a.example', 'http://b.example:8080'],
       trustProxy: 1,
@@ -91,8 +109,23 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose'],
     ['CORS_ORIGINS', 'https://a.example/path'],
     ['TRUST_PROXY', 'yes please!'],
+    ['JWKS_ALLOWED_HOSTS', 'https://idp.example'],
+    ['PUBLIC_ORG_DIRECTORY', 'yes'],
+    ['FORGEJO_MAP_OWNER_TO_SLUG', '1'],
+    ['PASSWORD_HASH_CONCURRENCY', '0'],
   ])('stops on %s=%s, naming the variable and what is allowed', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}=.* is not valid: .+`));
+  });
+});
+
+describe('a malformed database URL', () => {
+  it.each([
+    ['DATABASE_URL', { DATABASE_URL: 'postgresql://dora:hunter2@db:five/dora' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://dora:hunter2@db/dora' }],
+    ['DATABASE_MIGRATE_URL', { DATABASE_URL: 'postgresql://dora@db/dora', DATABASE_MIGRATE_URL: 'postgresql://owner:hunter2@db:port/dora' }],
+  ])('is reported (%s) without its password', (variable, env) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}=".*:\\*\\*\\*@.*" is not valid`));
+    expect(() => loadConfig(env)).not.toThrow(/hunter2/);
   });
 });

@@ -4,8 +4,10 @@ import { resolve } from 'node:path';
 export interface AppConfig {
   port: number;
   host: string;
-  /** A PostgreSQL URL, or `undefined` for the embedded default. */
+  /** A PostgreSQL URL, or `undefined` for the embedded default: the runtime role, which owns nothing. */
   databaseUrl: string | undefined;
+  /** The schema owner's URL, for migrations only; `undefined` when it is `databaseUrl` (a single-role install). */
+  databaseMigrateUrl: string | undefined;
   /** Connections per process to a real PostgreSQL (the embedded default always uses one). */
   databasePoolSize: number;
   /** The embedded database's directory, absolute. */
@@ -15,7 +17,20 @@ export interface AppConfig {
   /** Where users reach the service; an https URL makes session cookies Secure. */
   publicUrl: string | undefined;
   sessionTtlMs: number;
-  tokenExchange: { jwksTimeoutMs: number; jwksCooldownMs: number };
+  tokenExchange: {
+    jwksTimeoutMs: number;
+    jwksCooldownMs: number;
+    /** `host` or `host:port` entries whose keys may be fetched from inside the network (plain http allowed). */
+    jwksAllowedHosts: string[];
+    /** Exchanges per minute and client address. */
+    rateLimitPerMinute: number;
+  };
+  /** Password hashes (scrypt, 128 MiB each) computed at once, and how many sign-ins may wait for one. */
+  passwordHashing: { concurrency: number; queue: number };
+  /** Failed sign-ins allowed per account from one address, and per account from all addresses together. */
+  signInFailures: { perAddress: number; perAccount: number };
+  /** The landing page lists every org (a single-tenant or internal install); off, it asks for the org's slug. */
+  publicOrgDirectory: boolean;
   forgejo: ForgejoConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** Origins allowed to call the API from a browser; none (no CORS) by default. */
@@ -42,6 +57,8 @@ export interface ForgejoConfig {
   retryForMs: number;
   /** How often each process looks for due deliveries (new ones are started at once). */
   pollIntervalMs: number;
+  /** The old automatic rule, for a single-org install whose Forgejo is trusted: an owner login equal to an org slug maps to it. */
+  mapOwnerToSlug: boolean;
 }
 
 export class ConfigError extends Error {
@@ -50,7 +67,7 @@ export class ConfigError extends Error {
     readonly allowed: string,
     value: string,
   ) {
-    super(`${variable}=${JSON.stringify(value)} is not valid: ${allowed}`);
+    super(`${variable}=${JSON.stringify(withoutPassword(value))} is not valid: ${allowed}`);
   }
 }
 
@@ -60,7 +77,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: nonEmpty(env, 'HOST', '0.0.0.0'),
-    databaseUrl: databaseUrl(env),
+    databaseUrl: databaseUrl(env, 'DATABASE_URL'),
+    databaseMigrateUrl: env.DATABASE_URL?.trim() ? databaseUrl(env, 'DATABASE_MIGRATE_URL') : undefined,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 100),
     dataDir: resolve(cwd, nonEmpty(env, 'DORA_DATA_DIR', './.data')),
     ingestRateLimitPerMinute: integer(env, 'INGEST_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
@@ -70,7 +88,18 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       jwksTimeoutMs: integer(env, 'JWKS_TIMEOUT_MS', 5_000, 100, 60_000),
       // An unknown kid fetches the keys again (a rotation), but not more often than this.
       jwksCooldownMs: integer(env, 'JWKS_COOLDOWN_MS', 1_000, 0, 600_000),
+      jwksAllowedHosts: hosts(env, 'JWKS_ALLOWED_HOSTS'),
+      rateLimitPerMinute: integer(env, 'TOKEN_EXCHANGE_RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     },
+    passwordHashing: {
+      concurrency: integer(env, 'PASSWORD_HASH_CONCURRENCY', 2, 1, 64),
+      queue: integer(env, 'PASSWORD_HASH_QUEUE', 16, 0, 10_000),
+    },
+    signInFailures: {
+      perAddress: integer(env, 'SIGN_IN_FAILURES_PER_ADDRESS', 10, 1, 10_000),
+      perAccount: integer(env, 'SIGN_IN_FAILURES_PER_ACCOUNT', 100, 1, 1_000_000),
+    },
+    publicOrgDirectory: boolean(env, 'PUBLIC_ORG_DIRECTORY'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const, 'info'),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     trustProxy: trustProxy(env),
@@ -85,6 +114,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       retryMaxMs: integer(env, 'WEBHOOK_RETRY_MAX_MS', 300_000, 10, 86_400_000),
       retryForMs: integer(env, 'WEBHOOK_RETRY_FOR_HOURS', 24, 1, 24 * 30) * 3_600_000,
       pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 2_000, 50, 600_000),
+      mapOwnerToSlug: boolean(env, 'FORGEJO_MAP_OWNER_TO_SLUG'),
     },
   };
 }
@@ -125,13 +155,33 @@ function httpUrl(env: Env, name: string): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
-function databaseUrl(env: Env): string | undefined {
-  const value = env.DATABASE_URL?.trim();
+function databaseUrl(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
   if (!value) return undefined;
-  if (!/^postgres(ql)?:\/\//.test(value)) {
-    throw new ConfigError('DATABASE_URL', 'a postgres:// or postgresql:// URL, or empty for the embedded database', value);
+  if (!/^postgres(ql)?:\/\//.test(value) || !URL.canParse(value)) {
+    throw new ConfigError(name, `a postgres:// or postgresql:// URL${name === 'DATABASE_URL' ? ', or empty for the embedded database' : ''}`, value);
   }
   return value;
+}
+
+/** A URL's password never reaches a log line, even in a value too broken to parse as a URL. */
+function withoutPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/]*@/i, '$1:***@');
+}
+
+function hosts(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+  for (const entry of list) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(entry)) throw new ConfigError(name, 'a comma-separated list of host or host:port entries, e.g. 127.0.0.1,idp.internal:8443', entry);
+  }
+  return list;
+}
+
+function boolean(env: Env, name: string): boolean {
+  const value = env[name]?.trim().toLowerCase();
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new ConfigError(name, 'true or false', value);
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

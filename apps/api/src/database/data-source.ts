@@ -3,6 +3,7 @@ import { InitialSchema1795690000000 } from './migrations/1795690000000-initial-s
 import { MetricsDerivedColumns1795700000000 } from './migrations/1795700000000-metrics-derived-columns.js';
 import { WebhookDeliveries1795710000000 } from './migrations/1795710000000-webhook-deliveries.js';
 import { IdentityProviders1795720000000 } from './migrations/1795720000000-identity-providers.js';
+import { TenantTrust1795730000000 } from './migrations/1795730000000-tenant-trust.js';
 import type { OpenDatabase } from './open-database.js';
 
 export const migrations = [
@@ -10,6 +11,7 @@ export const migrations = [
   MetricsDerivedColumns1795700000000,
   WebhookDeliveries1795710000000,
   IdentityProviders1795720000000,
+  TenantTrust1795730000000,
 ];
 
 export function dataSourceOptions(database: OpenDatabase): DataSourceOptions {

@@ -86,6 +86,9 @@ const token = object({
   revoked_at: nullable(dateTime),
   created_at: dateTime,
   exceeds_policy: boolean,
+  stops_at: nullable(dateTime),
+  expires_soon: boolean,
+  replaced_by: nullable(uuid),
 });
 const pointMetrics = {
   deployment_frequency: object({ value: number, successes: integer }),
@@ -137,6 +140,7 @@ export const SCHEMAS: Record<string, SchemaObject> = {
   ApiToken: token,
   ApiTokenList: object({ items: { type: 'array', items: ref('ApiToken') } }),
   MintedToken: object({ token: ref('ApiToken'), secret: { type: 'string', description: 'ffp_…: shown this once' } }),
+  RotatedToken: object({ token: ref('ApiToken'), secret: { type: 'string', description: 'ffp_…: shown this once' }, previous: ref('ApiToken') }),
   RevokedToken: object({ id: uuid, revoked_at: dateTime }),
   IdentityProvider: object({
     id: uuid,
@@ -147,6 +151,7 @@ export const SCHEMAS: Record<string, SchemaObject> = {
     required_claims: { type: 'object', additionalProperties: { type: 'string' } },
     allowed_scopes: { type: 'array', items: string },
     max_ttl_seconds: integer,
+    allow_any_subject: boolean,
     created_at: dateTime,
   }),
   IdentityProviderList: object({ items: { type: 'array', items: ref('IdentityProvider') } }),
@@ -171,7 +176,17 @@ export const SCHEMAS: Record<string, SchemaObject> = {
     processed_at: nullable(dateTime),
   }),
   DeliveryPage: page('Delivery'),
+  ForgejoOwner: object({ owner: string, created_at: dateTime }),
+  ForgejoOwnerList: object({ items: { type: 'array', items: ref('ForgejoOwner') } }),
   DeliveryReceipt: object({ id: uuid, status: { type: 'string', enum: ['pending', 'processed', 'skipped', 'failed'] } }),
-  ServiceStatus: object({ status: { type: 'string', enum: ['ok'] }, version: string, database: { type: 'string', enum: ['postgresql', 'embedded'] }, orgs: { type: 'array', items: object({ slug: string, name: string }) } }),
+  ServiceStatus: {
+    ...object({
+      status: { type: 'string', enum: ['ok'] },
+      version: string,
+      database: { type: 'string', enum: ['postgresql', 'embedded'] },
+      orgs: { type: 'array', items: object({ slug: string, name: string }), description: 'Only with PUBLIC_ORG_DIRECTORY=true' },
+    }),
+    required: ['status', 'version', 'database'],
+  },
   Health: object({ status: string }),
 };

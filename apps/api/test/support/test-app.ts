@@ -2,20 +2,20 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Scope } from '@dora/domain';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import pg from 'pg';
 import { createApp } from '../../src/app.js';
 import { type AppConfig, loadConfig } from '../../src/config/config.js';
 import type { OpenDatabase } from '../../src/database/open-database.js';
 import { TokensService } from '../../src/modules/auth/tokens.service.js';
 import type { Tenant } from '../../src/modules/tenancy/tenants.repository.js';
 import { TenantsService } from '../../src/modules/tenancy/tenants.service.js';
-import { testDatabase } from './test-database.js';
+import { ownerUrl, testDatabase } from './test-database.js';
 
 export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
   http: () => ReturnType<typeof request>;
-  /** Runs SQL as the owner (row-level security bypassed), in a transaction, for assertions. */
+  /** Runs SQL as the schema owner (row-level security bypassed), in a transaction, for assertions. */
   ownerQuery<Row extends object>(sql: string, params?: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
@@ -25,13 +25,30 @@ export async function startTestApp(env: Record<string, string> = {}, database: O
   const config = loadConfig(env);
   const app = await createApp(config, database);
   await app.init();
-  const dataSource = app.get(DataSource);
+  const owner = new pg.Pool({ connectionString: ownerUrl(), max: 1, options: '-c TimeZone=UTC' });
+  owner.on('error', () => undefined); // a connection the database dropped is replaced on the next query
   return {
     app,
     config,
     http: () => request(app.getHttpServer()),
-    ownerQuery: (sql, params = []) => dataSource.transaction((manager) => manager.query(sql, params)),
-    close: () => app.close(),
+    ownerQuery: async <Row extends object>(sql: string, params: unknown[] = []) => {
+      const client = await owner.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await client.query<Row>(sql, params);
+        await client.query('COMMIT');
+        return result.rows;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: async () => {
+      await app.close();
+      await owner.end();
+    },
   };
 }
 

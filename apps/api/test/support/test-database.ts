@@ -1,6 +1,9 @@
 import type { OpenDatabase } from '../../src/database/open-database.js';
 
-/** The run's database (see global-setup), as the app would have opened it. */
+/**
+ * The run's database (see global-setup), as the app would have opened it: on PostgreSQL as a runtime role
+ * that owns nothing (as production should run), on the embedded database as its only role.
+ */
 export function testDatabase(): OpenDatabase {
   const url = process.env.DORA_TEST_DATABASE_URL;
   const kind = process.env.DORA_TEST_DATABASE_KIND as OpenDatabase['kind'] | undefined;
@@ -14,4 +17,14 @@ export function testDatabase(): OpenDatabase {
     description: `test database (${kind})`,
     close: async () => undefined,
   };
+}
+
+/** The schema owner's URL: what migrations run as, and what tests use to look at (or tamper with) any row. */
+export function ownerUrl(): string {
+  return process.env.DORA_TEST_OWNER_URL ?? testDatabase().url;
+}
+
+/** The environment of a server process on the run's PostgreSQL: the runtime role, migrating as the owner. */
+export function postgresServerEnv(): Record<string, string> {
+  return { DATABASE_URL: testDatabase().url, DATABASE_MIGRATE_URL: ownerUrl() };
 }

@@ -16,6 +16,10 @@ export type AuditAction =
   | 'auth.login.failed'
   | 'auth.logout'
   | 'auth.token.exchanged'
+  | 'auth.token.exchange_refused'
+  | 'auth.token.rotated'
+  | 'forgejo.owner.mapped'
+  | 'forgejo.owner.unmapped'
   | 'identity_provider.added'
   | 'identity_provider.removed';
 

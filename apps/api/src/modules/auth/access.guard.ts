@@ -6,7 +6,7 @@ import { DomainError } from '../../common/errors.js';
 import type { AuditActor } from '../audit/audit.repository.js';
 import type { Org } from '../tenancy/tenants.repository.js';
 import { TenantsService } from '../tenancy/tenants.service.js';
-import { SESSION_COOKIE, type SessionPrincipal, SessionsService } from './sessions.service.js';
+import { type SessionPrincipal, SessionsService } from './sessions.service.js';
 import { type TokenPrincipal, TokensService } from './tokens.service.js';
 
 export type Principal = TokenPrincipal | SessionPrincipal;
@@ -76,8 +76,7 @@ export class AccessGuard implements CanActivate {
   }
 
   private async sessionOf(request: Request): Promise<SessionPrincipal> {
-    const secret = sessionCookie(request);
-    const session = secret ? await this.sessions.authenticate(secret) : undefined;
+    const session = await this.sessions.fromCookie(request.headers.cookie);
     if (!session) throw new DomainError('unauthenticated', 'Sign in first (or send an API token: Authorization: Bearer ffp_...)');
     return session;
   }
@@ -90,21 +89,12 @@ export class SessionGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
-    const secret = sessionCookie(request);
-    const session = secret ? await this.sessions.authenticate(secret) : undefined;
+    const session = await this.sessions.fromCookie(request.headers.cookie);
     if (!session) throw new DomainError('unauthenticated', 'Not signed in');
     if (!SAFE_METHODS.has(request.method)) this.sessions.checkCsrf(session, request.header('x-csrf-token'));
     request.principal = session;
     return true;
   }
-}
-
-export function sessionCookie(request: Request): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return value.join('=');
-  }
-  return undefined;
 }
 
 /** The API token of a token-only route (ingest). */

@@ -6,7 +6,7 @@ import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { CurrentSession, SessionGuard } from './access.guard.js';
 import { LoginDto } from './dto/login.dto.js';
-import { SESSION_COOKIE, type SessionPrincipal, SessionsService } from './sessions.service.js';
+import { type SessionPrincipal, SessionsService, sessionCookieOf } from './sessions.service.js';
 import { ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiErrors } from '../../openapi/decorators.js';
 
@@ -26,13 +26,8 @@ export class AuthController {
   @ApiErrors(400, 401, 415, 429)
   async login(@Body() body: LoginDto, @RequestMeta() request: RequestContext, @Res({ passthrough: true }) response: Response): Promise<Me> {
     const { secret, me } = await this.sessions.login(body.email, body.password, request);
-    response.cookie(SESSION_COOKIE, secret, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.config.publicUrl?.startsWith('https:') ?? false,
-      path: '/',
-      maxAge: this.config.sessionTtlMs,
-    });
+    const cookie = sessionCookieOf(this.config);
+    response.cookie(cookie.name, secret, { httpOnly: true, sameSite: 'lax', secure: cookie.secure, path: '/', maxAge: this.config.sessionTtlMs });
     return me;
   }
 
@@ -45,7 +40,8 @@ export class AuthController {
   @UseGuards(SessionGuard)
   async logout(@CurrentSession() session: SessionPrincipal, @RequestMeta() request: RequestContext, @Res({ passthrough: true }) response: Response): Promise<void> {
     await this.sessions.logout(session, request);
-    response.clearCookie(SESSION_COOKIE, { path: '/' });
+    const cookie = sessionCookieOf(this.config);
+    response.clearCookie(cookie.name, { path: '/', secure: cookie.secure, httpOnly: true, sameSite: 'lax' });
   }
 
   @Get('me')

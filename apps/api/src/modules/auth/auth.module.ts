@@ -13,7 +13,8 @@ import { UsersService } from './users.service.js';
 import { IdentityProvidersController } from './token-exchange/identity-providers.controller.js';
 import { IdentityProvidersRepository } from './token-exchange/identity-providers.repository.js';
 import { IdentityProvidersService } from './token-exchange/identity-providers.service.js';
-import { JwksKeys } from './token-exchange/jwks-keys.js';
+import { HostResolver, JwksKeys } from './token-exchange/jwks-keys.js';
+import { PasswordHasher } from './password.js';
 import { TokenExchangeController } from './token-exchange/token-exchange.controller.js';
 import { TokenExchangeService } from './token-exchange/token-exchange.service.js';
 
@@ -32,7 +33,9 @@ import { TokenExchangeService } from './token-exchange/token-exchange.service.js
     UsersService,
     IdentityProvidersRepository,
     IdentityProvidersService,
+    HostResolver,
     JwksKeys,
+    PasswordHasher,
     TokenExchangeService,
   ],
   exports: [AccessGuard, SessionsService, TokensService, UsersService, IdentityProvidersService, TenancyModule],

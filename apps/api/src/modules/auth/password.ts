@@ -1,5 +1,10 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '../../common/errors.js';
+import { QueueFullError, WorkQueue } from '../../common/work-queue.js';
+import type { AppConfig } from '../../config/config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
@@ -8,6 +13,37 @@ const N = 2 ** 17;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
+
+/**
+ * Password hashing for a process: each scrypt takes 128 MiB and a few hundred ms of a core, so only a
+ * few run at once (PASSWORD_HASH_CONCURRENCY), a bounded number wait (PASSWORD_HASH_QUEUE), and more
+ * are refused with 503 — a flood of sign-ins cannot exhaust memory.
+ */
+@Injectable()
+export class PasswordHasher {
+  private readonly queue: WorkQueue;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.queue = new WorkQueue(config.passwordHashing);
+  }
+
+  hash(password: string): Promise<string> {
+    return this.run(() => hashPassword(password));
+  }
+
+  verify(password: string, stored: string): Promise<boolean> {
+    return this.run(() => verifyPassword(password, stored));
+  }
+
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.queue.run(work);
+    } catch (error) {
+      if (error instanceof QueueFullError) throw new DomainError('overloaded', 'Too many sign-ins are being checked right now; retry in a moment', undefined, 1);
+      throw error;
+    }
+  }
+}
 
 /** `scrypt$N$r$p$salt$key`, so the parameters can be raised later without breaking stored hashes. */
 export async function hashPassword(password: string): Promise<string> {

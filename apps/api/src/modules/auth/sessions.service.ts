@@ -8,7 +8,7 @@ import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { Transactions } from '../../database/transactions.js';
 import { type AuditAction, AuditRepository } from '../audit/audit.repository.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword, PasswordHasher } from './password.js';
 import { type Membership, SessionsRepository } from './sessions.repository.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -22,7 +22,11 @@ export interface SessionPrincipal {
   memberships: Membership[];
 }
 
-export const SESSION_COOKIE = 'dora_session';
+/** The session cookie: `__Host-` prefixed when served over https, so the browser binds it to this very origin. */
+export function sessionCookieOf(config: Pick<AppConfig, 'publicUrl'>): { name: string; secure: boolean } {
+  const secure = config.publicUrl?.startsWith('https:') ?? false;
+  return { name: secure ? '__Host-dora_session' : 'dora_session', secure };
+}
 
 const WRONG_CREDENTIALS = 'The email or the password is wrong';
 
@@ -31,8 +35,13 @@ export class SessionsService {
   private readonly logger = new Logger('Auth');
   /** Sign-in attempts per client address. */
   private readonly attemptsPerIp = new TokenBuckets({ capacity: 30, perMinute: 30 });
-  /** Failed sign-ins per email, whether or not it belongs to a user: 10, then one more every 90 s. */
-  private readonly failuresPerAccount = new TokenBuckets({ capacity: 10, perMinute: 10 / 15 });
+  /**
+   * Failed sign-ins per email and client address, whether or not the email belongs to a user, refilled
+   * over 15 minutes. Counted per address, so that someone failing elsewhere cannot lock the owner out.
+   */
+  private readonly failuresPerAccountAndIp: TokenBuckets;
+  /** The ceiling per email over all addresses (a guessing attack spread over many), refilled over an hour. */
+  private readonly failuresPerAccount: TokenBuckets;
   /** Checked when no user has the email, so that both answers take as long. */
   private unknownUserHash: Promise<string> | undefined;
 
@@ -42,22 +51,29 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly users: UsersRepository,
     private readonly audit: AuditRepository,
-  ) {}
+    private readonly passwords: PasswordHasher,
+  ) {
+    const { perAddress, perAccount } = config.signInFailures;
+    this.failuresPerAccountAndIp = new TokenBuckets({ capacity: perAddress, perMinute: perAddress / 15 });
+    this.failuresPerAccount = new TokenBuckets({ capacity: perAccount, perMinute: perAccount / 60 });
+  }
 
   /** Signs a user in: the cookie secret (shown only to the browser), and what the SPA needs. */
   async login(email: string, password: string, request: RequestContext): Promise<{ secret: string; me: Me }> {
     const ipWait = this.attemptsPerIp.take(request.ip ?? 'unknown');
     if (ipWait > 0) throw new DomainError('rate_limited', `Too many sign-in attempts from here; retry in ${ipWait} s`, undefined, ipWait);
     const account = email.trim().toLowerCase();
-    const accountWait = this.failuresPerAccount.waitSeconds(account);
+    const accountFromHere = `${account}\n${request.ip ?? 'unknown'}`;
+    const accountWait = Math.max(this.failuresPerAccountAndIp.waitSeconds(accountFromHere), this.failuresPerAccount.waitSeconds(account));
     if (accountWait > 0) {
       throw new DomainError('rate_limited', `Too many failed sign-ins for this account; retry in ${accountWait} s`, undefined, accountWait);
     }
 
     const user = await this.transactions.acrossTenants('login', (tx) => this.users.findForLogin(tx, account));
     this.unknownUserHash ??= hashPassword(randomBytes(16).toString('hex'));
-    const valid = await verifyPassword(password, user?.password_hash ?? (await this.unknownUserHash));
+    const valid = await this.passwords.verify(password, user?.password_hash ?? (await this.unknownUserHash));
     if (!user || !valid) {
+      this.failuresPerAccountAndIp.take(accountFromHere);
       this.failuresPerAccount.take(account);
       this.logger.warn(`failed sign-in for ${user ? `user ${user.id}` : 'an unknown email'} from ${request.ip}`);
       if (user) await this.recordForMemberships(user.id, 'auth.login.failed', request);
@@ -78,6 +94,16 @@ export class SessionsService {
     });
     await this.recordForMemberships(user.id, 'auth.login', request, memberships);
     return { secret, me: toMe({ userId: user.id, email: user.email, csrfToken, memberships }) };
+  }
+
+  /** The live session of a request's `Cookie` header, or `undefined`. */
+  async fromCookie(header: string | undefined): Promise<SessionPrincipal | undefined> {
+    const name = sessionCookieOf(this.config).name;
+    for (const part of (header ?? '').split(';')) {
+      const [key, ...value] = part.trim().split('=');
+      if (key === name) return this.authenticate(value.join('='));
+    }
+    return undefined;
   }
 
   /** The live session of a cookie secret, or `undefined`. */

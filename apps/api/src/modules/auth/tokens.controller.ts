@@ -1,11 +1,10 @@
-import { Body, Controller, Delete, Get, Param, Post, Req, UseGuards } from '@nestjs/common';
-import type { ApiTokenItem, MintedToken, Scope } from '@dora/domain';
-import type { Request } from 'express';
+import { Body, Controller, Delete, Get, Param, Post, UseGuards } from '@nestjs/common';
+import type { ApiTokenItem, MintedToken, RotatedToken, Scope } from '@dora/domain';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
 import type { AuditActor } from '../audit/audit.repository.js';
 import type { Org } from '../tenancy/tenants.repository.js';
 import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from './access.guard.js';
-import { MintTokenDto } from './dto/mint-token.dto.js';
+import { MintTokenDto, RotateTokenDto } from './dto/mint-token.dto.js';
 import { toTokenItem, TokensService } from './tokens.service.js';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiErrors, ApiOrgRoute } from '../../openapi/decorators.js';
@@ -36,18 +35,30 @@ export class TokensController {
     @Body() body: MintTokenDto,
     @CurrentActor() actor: AuditActor,
     @RequestMeta() request: RequestContext,
-    @Req() http: Request,
   ): Promise<MintedToken> {
-    const createdBy = actor.type === 'user' ? actor.id : null;
     const days = body.expires_in_days ?? null;
     const { token, secret } = await this.tokens.mint(
-      { tenantId: org.id, name: body.name, scopes: body.scopes as Scope[], expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000), createdBy },
+      {
+        tenantId: org.id,
+        name: body.name,
+        scopes: body.scopes as Scope[],
+        expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000),
+        createdBy: actor.type === 'user' ? actor.id : null,
+      },
       actor,
       request,
     );
-    const email = http.principal?.kind === 'user' ? http.principal.email : null;
-    const item = toTokenItem({ ...token, origin: 'minted', created_by: createdBy, created_by_email: email, issuer: null, subject: null, last_used_at: null, exceeds_policy: false });
-    return { token: item, secret };
+    return { token: toTokenItem(token), secret };
+  }
+
+  /** 201 with the new secret, shown this once; the old one works until the grace period ends. */
+  @Post(':id/rotate')
+  @RequiresScope('dora:admin')
+  @ApiOrgRoute('Rotate a token (audited): a new secret under the same name, scopes and lifetime; the old one works for grace_hours more', 'dora:admin')
+  @ApiAnswer(201, 'RotatedToken', 'Rotated')
+  @ApiErrors(400, 404, 409, 415)
+  rotate(@CurrentOrg() org: Org, @Param('id') id: string, @Body() body: RotateTokenDto, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<RotatedToken> {
+    return this.tokens.rotate(org.id, id, body.grace_hours ?? 24, actor, request);
   }
 
   @Delete(':id')

@@ -8,20 +8,24 @@ export interface ApiToken {
   name: string;
   prefix: string;
   scopes: Scope[];
+  origin: 'minted' | 'exchanged';
   expires_at: Date | null;
   revoked_at: Date | null;
+  replaced_by: string | null;
   created_at: Date;
 }
 
+/** A token as its org's admins see it. */
 export interface TokenListRow extends ApiToken {
-  origin: 'minted' | 'exchanged';
   created_by: string | null;
   created_by_email: string | null;
   issuer: string | null;
   subject: string | null;
   last_used_at: Date | null;
-  /** Longer-lived than the org's max_token_lifetime_days allows (minted before the policy). */
+  /** Its expiry is later than the org's max_token_lifetime_days allows. */
   exceeds_policy: boolean;
+  /** The earlier of its expiry and the lifetime policy's cap. */
+  stops_at: Date | null;
 }
 
 export interface NewApiToken {
@@ -33,20 +37,33 @@ export interface NewApiToken {
   scopes: Scope[];
   expiresAt: Date | null;
   createdBy: string | null;
-  /** For a token exchanged for an identity provider's JWT: its issuer and subject. */
-  exchangedFrom: { issuer: string; subject: string } | null;
+  /** For a token exchanged for an identity provider's JWT: its issuer, subject and JWT id. */
+  exchangedFrom: { issuer: string; subject: string; jti: string | null } | null;
 }
 
-const COLUMNS = `id, tenant_id, name, prefix, scopes, expires_at, revoked_at, created_at`;
+const COLUMNS = `id, tenant_id, name, prefix, scopes, origin, expires_at, revoked_at, replaced_by, created_at`;
+
+/** The listing's columns over a source of token rows `t` (the table, or rows just inserted). */
+const listed = (source: string) => /* sql */ `
+  SELECT t.id, t.tenant_id, t.name, t.prefix, t.scopes, t.origin, t.created_by, u.email AS created_by_email, t.issuer, t.subject,
+         t.expires_at, t.last_used_at, t.revoked_at, t.replaced_by, t.created_at,
+         coalesce(o.max_token_lifetime_days IS NOT NULL AND t.revoked_at IS NULL
+                  AND (t.expires_at IS NULL OR t.expires_at > t.created_at + o.max_token_lifetime_days * interval '1 day'), false) AS exceeds_policy,
+         least(t.expires_at, t.created_at + o.max_token_lifetime_days * interval '1 day') AS stops_at
+    FROM ${source} t
+    JOIN tenants o ON o.id = t.tenant_id
+    LEFT JOIN users u ON u.id = t.created_by`;
 
 @Injectable()
 export class TokensRepository {
-  async insert(tx: Tx, token: NewApiToken): Promise<ApiToken> {
-    const [row] = await tx.query<ApiToken>(
+  async insert(tx: Tx, token: NewApiToken): Promise<TokenListRow> {
+    const [row] = await tx.query<TokenListRow>(
       /* sql */ `
-      INSERT INTO api_tokens (tenant_id, id, name, prefix, token_hash, scopes, expires_at, created_by, origin, issuer, subject)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-      RETURNING ${COLUMNS}`,
+      WITH t AS (
+        INSERT INTO api_tokens (tenant_id, id, name, prefix, token_hash, scopes, expires_at, created_by, origin, issuer, subject, jti)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        RETURNING *)
+      ${listed('t')}`,
       [
         token.tenantId,
         token.id,
@@ -59,6 +76,7 @@ export class TokensRepository {
         token.exchangedFrom ? 'exchanged' : 'minted',
         token.exchangedFrom?.issuer ?? null,
         token.exchangedFrom?.subject ?? null,
+        token.exchangedFrom?.jti ?? null,
       ],
     );
     return row!;
@@ -71,29 +89,33 @@ export class TokensRepository {
 
   /** An org's tokens, newest first, with who minted them. */
   async list(tx: Tx, tenantId: string): Promise<TokenListRow[]> {
-    return tx.query<TokenListRow>(
-      /* sql */ `
-      SELECT t.id, t.tenant_id, t.name, t.prefix, t.scopes, t.origin, t.created_by, u.email AS created_by_email, t.issuer, t.subject,
-             t.expires_at, t.last_used_at, t.revoked_at, t.created_at,
-             coalesce(o.max_token_lifetime_days IS NOT NULL AND t.revoked_at IS NULL
-                      AND (t.expires_at IS NULL OR t.expires_at > t.created_at + o.max_token_lifetime_days * interval '1 day'), false) AS exceeds_policy
-        FROM api_tokens t
-        JOIN tenants o ON o.id = t.tenant_id
-        LEFT JOIN users u ON u.id = t.created_by
-       WHERE t.tenant_id = $1
-       ORDER BY t.created_at DESC, t.id DESC`,
-      [tenantId],
-    );
+    return tx.query<TokenListRow>(`${listed('api_tokens')} WHERE t.tenant_id = $1 ORDER BY t.created_at DESC, t.id DESC`, [tenantId]);
   }
 
-  /** Cross-tenant: the candidates for a presented secret, before its tenant is known. */
-  async findByPrefix(tx: Tx, prefix: string): Promise<(ApiToken & { token_hash: string })[]> {
-    return tx.query(`SELECT ${COLUMNS}, token_hash FROM api_tokens WHERE prefix = $1`, [prefix]);
+  async item(tx: Tx, tenantId: string, id: string): Promise<TokenListRow | undefined> {
+    const [row] = await tx.query<TokenListRow>(`${listed('api_tokens')} WHERE t.tenant_id = $1 AND t.id = $2`, [tenantId, id]);
+    return row;
+  }
+
+  /** Cross-tenant: the candidates for a presented secret, before its tenant is known, with their org's lifetime policy. */
+  async findByPrefix(tx: Tx, prefix: string): Promise<(ApiToken & { token_hash: string; max_token_lifetime_days: number | null })[]> {
+    return tx.query(
+      `SELECT ${COLUMNS.replace(/(\w+)/g, 't.$1')}, t.token_hash, o.max_token_lifetime_days
+         FROM api_tokens t JOIN tenants o ON o.id = t.tenant_id
+        WHERE t.prefix = $1`,
+      [prefix],
+    );
   }
 
   /** Cross-tenant (operator CLI): tokens are named by id alone there. */
   async findById(tx: Tx, id: string): Promise<ApiToken | undefined> {
     const [row] = await tx.query<ApiToken>(`SELECT ${COLUMNS} FROM api_tokens WHERE id = $1`, [id]);
+    return row;
+  }
+
+  /** One of an org's tokens, locked for a change. */
+  async lockInOrg(tx: Tx, tenantId: string, id: string): Promise<ApiToken | undefined> {
+    const [row] = await tx.query<ApiToken>(`SELECT ${COLUMNS} FROM api_tokens WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
     return row;
   }
 
@@ -106,6 +128,15 @@ export class TokensRepository {
       [tenantId, id],
     );
     return row;
+  }
+
+  /** A rotated token works until the end of its grace period (or its own earlier expiry). */
+  async replace(tx: Tx, tenantId: string, id: string, replacedBy: string, until: Date): Promise<void> {
+    await tx.execute(
+      `UPDATE api_tokens SET replaced_by = $3, expires_at = least(expires_at, $4::timestamptz)
+        WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id, replacedBy, until],
+    );
   }
 
   /** Records a use, at most once a minute per token whichever process serves it. */

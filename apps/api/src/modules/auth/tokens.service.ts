@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ApiTokenItem, Scope } from '@dora/domain';
+import type { ApiTokenItem, RotatedToken, Scope } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import { DomainError } from '../../common/errors.js';
 import type { RequestContext } from '../../common/request-context.js';
@@ -25,10 +25,13 @@ export interface MintTokenInput {
   expiresAt: Date | null;
   createdBy: string | null;
   /** A token exchanged for a trusted JWT (RFC 8693): where it came from, audited as auth.token.exchanged. */
-  exchange?: { issuer: string; subject: string; claims: Record<string, unknown> };
+  exchange?: { issuer: string; subject: string; jti: string | null; claims: Record<string, unknown> };
 }
 
 const LAST_USED_GRANULARITY_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** A live token that stops working within this is marked `expires_soon`. */
+const EXPIRES_SOON_MS = 14 * DAY_MS;
 
 @Injectable()
 export class TokensService {
@@ -43,7 +46,7 @@ export class TokensService {
   ) {}
 
   /** Creates a token; the secret is in the answer and nowhere else: only its hash is stored. */
-  async mint(input: MintTokenInput, actor: AuditActor, request?: RequestContext): Promise<{ token: ApiToken; secret: string }> {
+  async mint(input: MintTokenInput, actor: AuditActor, request?: RequestContext): Promise<{ token: TokenListRow; secret: string }> {
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100) {
       throw new DomainError('validation_failed', 'A token name has 1-100 characters', [{ field: 'name', message: 'must have 1-100 characters' }]);
@@ -66,7 +69,7 @@ export class TokensService {
         scopes: [...new Set(input.scopes)],
         expiresAt: input.expiresAt,
         createdBy: input.createdBy,
-        exchangedFrom: input.exchange ? { issuer: input.exchange.issuer, subject: input.exchange.subject } : null,
+        exchangedFrom: input.exchange ? { issuer: input.exchange.issuer, subject: input.exchange.subject, jti: input.exchange.jti } : null,
       });
       const described = { name: created.name, prefix: created.prefix, scopes: created.scopes, expires_at: created.expires_at };
       await this.audit.record(tx, {
@@ -104,6 +107,10 @@ export class TokensService {
     if (token.expires_at && token.expires_at.getTime() <= Date.now()) {
       throw new DomainError('unauthenticated', `This API token expired at ${token.expires_at.toISOString()}`);
     }
+    const maxDays = token.max_token_lifetime_days;
+    if (maxDays !== null && token.created_at.getTime() + maxDays * DAY_MS <= Date.now()) {
+      throw new DomainError('unauthenticated', `This API token is older than its org allows (max_token_lifetime_days: ${maxDays}): rotate it or mint a new one`);
+    }
     return { kind: 'token', tokenId: token.id, tenantId: token.tenant_id, name: token.name, scopes: token.scopes };
   }
 
@@ -131,6 +138,14 @@ export class TokensService {
     return this.revokeInOrg(found.tenant_id, tokenId, actor);
   }
 
+  /** Rotates a token named by id alone (the operator CLI). */
+  async rotateById(tokenId: string, graceHours: number, actor: AuditActor & { type: 'system' }): Promise<RotatedToken> {
+    if (!isUuid(tokenId)) throw new DomainError('validation_failed', `"${tokenId}" is not a token id (a UUID)`);
+    const found = await this.transactions.acrossTenants('operator cli', (tx) => this.tokens.findById(tx, tokenId));
+    if (!found) throw new DomainError('not_found', `No API token with the id ${tokenId}`);
+    return this.rotate(found.tenant_id, tokenId, graceHours, actor);
+  }
+
   /** Revokes one of an org's tokens. */
   async revokeInOrg(tenantId: string, tokenId: string, actor: AuditActor, request?: RequestContext): Promise<ApiToken> {
     if (!isUuid(tokenId)) throw new DomainError('not_found', `No API token ${tokenId} in this org`);
@@ -153,13 +168,55 @@ export class TokensService {
     });
   }
 
+  /**
+   * A new secret under the same name, scopes and lifetime rule (capped by the org's policy); the old secret
+   * keeps working for `graceHours`, then stops. Exchanged, revoked and already rotated tokens are not rotated.
+   */
+  async rotate(tenantId: string, tokenId: string, graceHours: number, actor: AuditActor, request?: RequestContext): Promise<RotatedToken> {
+    const notFound = new DomainError('not_found', `No API token ${tokenId} in this org`);
+    if (!isUuid(tokenId)) throw notFound;
+    const { secret, prefix, hash } = generateTokenSecret();
+    return this.transactions.inTenant(tenantId, async (tx) => {
+      const old = await this.tokens.lockInOrg(tx, tenantId, tokenId);
+      if (!old) throw notFound;
+      if (old.revoked_at) throw new DomainError('conflict', `API token ${tokenId} was revoked: mint a new one`);
+      if (old.origin === 'exchanged') throw new DomainError('conflict', 'An exchanged token lives minutes: exchange a new one instead of rotating it');
+      if (old.replaced_by) throw new DomainError('conflict', `API token ${tokenId} was already rotated (replaced by ${old.replaced_by})`);
+      const maxDays = await this.tokens.maxLifetimeDays(tx, tenantId);
+      const lifetimeMs = old.expires_at ? old.expires_at.getTime() - old.created_at.getTime() : null;
+      const cappedMs = maxDays === null ? lifetimeMs : Math.min(lifetimeMs ?? Infinity, maxDays * DAY_MS);
+      const created = await this.tokens.insert(tx, {
+        id: uuidv7(),
+        tenantId,
+        name: old.name,
+        prefix,
+        hash,
+        scopes: old.scopes,
+        expiresAt: cappedMs === null ? null : new Date(Date.now() + cappedMs),
+        createdBy: actor.type === 'user' ? actor.id : null,
+        exchangedFrom: null,
+      });
+      await this.tokens.replace(tx, tenantId, old.id, created.id, new Date(Date.now() + graceHours * 3_600_000));
+      await this.audit.record(tx, {
+        tenantId,
+        action: 'auth.token.rotated',
+        actor,
+        subject: { type: 'api_token', id: old.id },
+        request,
+        metadata: { name: old.name, prefix: old.prefix, new_token_id: created.id, new_prefix: created.prefix, grace_hours: graceHours },
+      });
+      const previous = await this.tokens.item(tx, tenantId, old.id);
+      return { token: toTokenItem(created), secret, previous: toTokenItem(previous!) };
+    });
+  }
+
   async list(tenantId: string): Promise<ApiTokenItem[]> {
     const rows = await this.transactions.inTenant(tenantId, (tx) => this.tokens.list(tx, tenantId));
     return rows.map(toTokenItem);
   }
 }
 
-export function toTokenItem(row: TokenListRow): ApiTokenItem {
+export function toTokenItem(row: TokenListRow, now = Date.now()): ApiTokenItem {
   return {
     id: row.id,
     name: row.name,
@@ -174,5 +231,8 @@ export function toTokenItem(row: TokenListRow): ApiTokenItem {
     revoked_at: row.revoked_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
     exceeds_policy: row.exceeds_policy,
+    stops_at: row.stops_at?.toISOString() ?? null,
+    expires_soon: row.revoked_at === null && row.stops_at !== null && row.stops_at.getTime() > now && row.stops_at.getTime() - now <= EXPIRES_SOON_MS,
+    replaced_by: row.replaced_by,
   };
 }

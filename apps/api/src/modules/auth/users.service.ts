@@ -4,7 +4,7 @@ import { DomainError } from '../../common/errors.js';
 import { isUniqueViolation } from '../../database/postgres-errors.js';
 import { type CrossTenantPath, Transactions } from '../../database/transactions.js';
 import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
-import { generatePassword, hashPassword } from './password.js';
+import { generatePassword, PasswordHasher } from './password.js';
 import { type Role, type User, UsersRepository } from './users.repository.js';
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
@@ -30,6 +30,7 @@ export class UsersService {
     private readonly transactions: Transactions,
     private readonly users: UsersRepository,
     private readonly audit: AuditRepository,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   /** Adds a user to an org, creating the user first when the email is new. */
@@ -49,7 +50,7 @@ export class UsersService {
       throw new DomainError('conflict', `The user ${existing.email} already exists; a password can only be given to a new user`);
     }
     const generatedPassword = existing || input.password !== undefined ? undefined : generatePassword();
-    const passwordHash = existing ? undefined : await hashPassword(input.password ?? generatedPassword!);
+    const passwordHash = existing ? undefined : await this.passwords.hash(input.password ?? generatedPassword!);
     const user: User = existing ?? { id: uuidv7(), email };
     try {
       await this.transactions.acrossTenants(path, async (tx) => {

@@ -2,6 +2,8 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import type { ServiceStatus } from '@dora/domain';
 import { DomainError } from '../../common/errors.js';
 import { SERVICE_VERSION } from '../../common/version.js';
+import type { AppConfig } from '../../config/config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
 import { DatabaseHealth } from '../../database/database-health.js';
 import { OPEN_DATABASE } from '../../database/database-tokens.js';
 import type { OpenDatabase } from '../../database/open-database.js';
@@ -13,6 +15,7 @@ import { ApiAnswer, ApiErrors } from '../../openapi/decorators.js';
 @Controller()
 export class HealthController {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly database: DatabaseHealth,
     private readonly tenants: TenantsService,
     @Inject(OPEN_DATABASE) private readonly openDatabase: OpenDatabase,
@@ -38,17 +41,14 @@ export class HealthController {
     return { status: 'ready' };
   }
 
-  /** What the landing page shows: the service is up, on which database, and which orgs exist. */
+  /** What the landing page shows: the service is up and on which database; the orgs only when the operator made their list public. */
   @Get('api/v1/status')
-  @ApiOperation({ summary: 'What the landing page shows: version, database kind, orgs' })
+  @ApiOperation({ summary: 'What the landing page shows: version, database kind (and the orgs with PUBLIC_ORG_DIRECTORY=true)' })
   @ApiAnswer(200, 'ServiceStatus')
   async status(): Promise<ServiceStatus> {
+    const status: ServiceStatus = { status: 'ok', version: SERVICE_VERSION, database: this.openDatabase.kind };
+    if (!this.config.publicOrgDirectory) return status;
     const orgs = await this.tenants.list();
-    return {
-      status: 'ok',
-      version: SERVICE_VERSION,
-      database: this.openDatabase.kind,
-      orgs: orgs.map(({ slug, name }) => ({ slug, name })),
-    };
+    return { ...status, orgs: orgs.map(({ slug, name }) => ({ slug, name })) };
   }
 }

@@ -16,8 +16,21 @@ export interface Delivery {
   last_error: string | null;
   tenant_id: string | null;
   deployment_id: string | null;
+  /** The repository owner's login, lower-cased, when the payload names one. */
+  owner: string | null;
+  /** Skipped because its owner is mapped to no org: processed once it is. */
+  awaiting_owner: boolean;
   received_at: Date;
   processed_at: Date | null;
+}
+
+export interface Outcome {
+  status: DeliveryStatus;
+  tenantId: string | null;
+  deploymentId: string | null;
+  lastError: string | null;
+  retryAt: Date | null;
+  awaitingOwner?: boolean;
 }
 
 export interface NewDelivery {
@@ -26,6 +39,8 @@ export interface NewDelivery {
   event: string;
   action: string | null;
   payload: unknown;
+  bodySha256: string;
+  owner: string | null;
   status: 'pending' | 'skipped';
   lastError: string | null;
   giveUpAt: Date;
@@ -38,21 +53,22 @@ const SUMMARY_COLUMNS = `id, delivery_id, event, action, status, attempts, next_
 /** The inbox of verified deliveries. Writes happen before any org is known: the owner path "webhook inbox". */
 @Injectable()
 export class DeliveriesRepository {
-  /** Stores a delivery once per delivery id; answers `undefined` when that id is already stored. */
+  /** Stores a delivery once per delivery id and per body; answers `undefined` when either is already stored. */
   async insert(tx: Tx, d: NewDelivery): Promise<Delivery | undefined> {
     const [row] = await tx.query<Delivery>(
       /* sql */ `
-      INSERT INTO webhook_deliveries (id, delivery_id, event, action, payload, status, last_error, give_up_at, processed_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $6 = 'skipped' THEN now() END)
-      ON CONFLICT (delivery_id) DO NOTHING
+      INSERT INTO webhook_deliveries (id, delivery_id, event, action, payload, body_sha256, owner, status, last_error, give_up_at, processed_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $8 = 'skipped' THEN now() END)
+      ON CONFLICT DO NOTHING
       RETURNING *`,
-      [d.id, d.deliveryId, d.event, d.action, d.payload, d.status, d.lastError, d.giveUpAt],
+      [d.id, d.deliveryId, d.event, d.action, d.payload, d.bodySha256, d.owner, d.status, d.lastError, d.giveUpAt],
     );
     return row;
   }
 
-  async findByDeliveryId(tx: Tx, deliveryId: string): Promise<Delivery | undefined> {
-    const [row] = await tx.query<Delivery>(`SELECT * FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId]);
+  /** The delivery stored before with this delivery id or this very body. */
+  async findStored(tx: Tx, deliveryId: string | null, bodySha256: string): Promise<Delivery | undefined> {
+    const [row] = await tx.query<Delivery>(`SELECT * FROM webhook_deliveries WHERE delivery_id = $1 OR body_sha256 = $2 LIMIT 1`, [deliveryId, bodySha256]);
     return row;
   }
 
@@ -76,21 +92,30 @@ export class DeliveriesRepository {
   }
 
   /** Records how an attempt ended, unless another process has claimed the delivery since (its attempts moved on). */
-  async finish(
-    tx: Tx,
-    claimed: Pick<Delivery, 'id' | 'attempts'>,
-    outcome: { status: DeliveryStatus; tenantId: string | null; deploymentId: string | null; lastError: string | null; retryAt: Date | null },
-  ): Promise<boolean> {
+  async finish(tx: Tx, claimed: Pick<Delivery, 'id' | 'attempts'>, outcome: Outcome): Promise<boolean> {
     const touched = await tx.execute(
       /* sql */ `
       UPDATE webhook_deliveries
          SET status = $3, tenant_id = coalesce($4, tenant_id), deployment_id = $5, last_error = $6,
-             next_attempt_at = coalesce($7, next_attempt_at),
+             next_attempt_at = coalesce($7, next_attempt_at), awaiting_owner = $8,
              processed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
        WHERE id = $1 AND attempts = $2`,
-      [claimed.id, claimed.attempts, outcome.status, outcome.tenantId, outcome.deploymentId, outcome.lastError, outcome.retryAt],
+      [claimed.id, claimed.attempts, outcome.status, outcome.tenantId, outcome.deploymentId, outcome.lastError, outcome.retryAt, outcome.awaitingOwner ?? false],
     );
     return touched === 1;
+  }
+
+  /** Queues again the deliveries kept for an owner mapped to no org, once their owner (any, or `owner`) is mapped. */
+  async requeueAwaiting(tx: Tx, owner: string | null, retryForMs: number): Promise<number> {
+    return tx.execute(
+      /* sql */ `
+      UPDATE webhook_deliveries d
+         SET status = 'pending', awaiting_owner = false, last_error = NULL, processed_at = NULL,
+             next_attempt_at = now(), give_up_at = now() + $2 * interval '1 millisecond'
+       WHERE d.awaiting_owner AND ($1::text IS NULL OR d.owner = $1)
+         AND EXISTS (SELECT 1 FROM forgejo_owners o WHERE o.owner = d.owner)`,
+      [owner, retryForMs],
+    );
   }
 
   /** An org's deliveries, newest first (row-level security shows only its own). */

@@ -3,20 +3,21 @@ import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { Transactions } from '../../database/transactions.js';
 import { type ForgejoDeploymentInput, IngestService } from '../ingest/ingest.service.js';
-import { TenantsService } from '../tenancy/tenants.service.js';
-import { type Delivery, DeliveriesRepository, type DeliveryStatus } from './deliveries.repository.js';
+import { MAX_FUTURE_MS } from '../../common/timestamps.js';
+import { type Delivery, DeliveriesRepository, type Outcome } from './deliveries.repository.js';
 import { ForgejoClient, ForgejoRefusedError, ForgejoUnavailableError, type ResolvedCommit } from './forgejo-client.js';
 import { type DeliveryPlan, planDelivery } from './forgejo-payload.js';
 import { Telemetry } from '../observability/telemetry.js';
+import { ForgejoOwnersRepository } from './forgejo-owners.repository.js';
+import { ForgejoOwnersService } from './forgejo-owners.service.js';
 import { WebhookService } from './webhook.service.js';
 
 /** Deliveries worked on at once per process: a slow Forgejo answer never holds up the others. */
 const CONCURRENCY = 4;
 
-/** The ref is not there (404): a definite answer, so the delivery fails (an admin may retry it). */
-class RefNotFoundError extends Error {}
+/** A definite answer — the ref is not there (404), or the date is in the future — so the delivery fails (an admin may retry it). */
+class RefusedDeliveryError extends Error {}
 
-type Outcome = { status: DeliveryStatus; tenantId: string | null; deploymentId: string | null; lastError: string | null; retryAt: Date | null };
 
 /**
  * Works through pending deliveries after they were acknowledged, in every API process: claims one at a
@@ -36,7 +37,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transactions: Transactions,
     private readonly deliveries: DeliveriesRepository,
-    private readonly tenants: TenantsService,
+    private readonly owners: ForgejoOwnersRepository,
+    private readonly ownersService: ForgejoOwnersService,
     private readonly ingest: IngestService,
     private readonly forgejo: ForgejoClient,
     private readonly telemetry: Telemetry,
@@ -46,10 +48,12 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** Processes only where the webhook is configured: all instances of a service share its settings. */
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (!this.config.forgejo.webhookSecret) return;
     this.stopped = false;
     if (!this.forgejo.configured) this.logger.warn('FORGEJO_URL is not set: releases are recorded without their commit (no lead time)');
+    // An owner mapped while its kept deliveries could not be queued again (a crash in between) is caught up here.
+    await this.ownersService.requeueAwaiting().catch((error: unknown) => this.logger.warn(`could not queue kept deliveries: ${String(error)}`));
     this.wake();
   }
 
@@ -109,25 +113,27 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
   private async attempt(delivery: Delivery): Promise<Outcome> {
     const plan = planDelivery(delivery.event, delivery.payload);
     if (plan.kind === 'skip') return { status: 'skipped', tenantId: null, deploymentId: null, lastError: plan.reason, retryAt: null };
-    const tenant = await this.tenants.find(plan.owner.toLowerCase(), 'webhook inbox').catch(() => undefined);
-    if (!tenant) {
-      return { status: 'skipped', tenantId: null, deploymentId: null, lastError: `no such org "${plan.owner.toLowerCase()}"`, retryAt: null };
-    }
+    let tenantId: string | null = null;
     try {
+      tenantId = (await this.transactions.acrossTenants('webhook inbox', (tx) => this.owners.orgOf(tx, plan.owner.toLowerCase(), this.config.forgejo.mapOwnerToSlug))) ?? null;
+      if (!tenantId) return { status: 'skipped', tenantId: null, deploymentId: null, lastError: 'owner not mapped to an org', retryAt: null, awaitingOwner: true };
       const deployment = plan.kind === 'release' ? await this.fromRelease(plan) : await this.fromTag(plan, delivery);
-      const { id } = await this.ingest.recordForgejoDeployment({ ...deployment, tenantId: tenant.id, deliveryId: delivery.id });
-      return { status: 'processed', tenantId: tenant.id, deploymentId: id, lastError: null, retryAt: null };
+      if (Date.parse(deployment.deployedAt) > Date.now() + MAX_FUTURE_MS) {
+        throw new RefusedDeliveryError(`its date ${deployment.deployedAt} is more than 5 minutes in the future (as on ingest)`);
+      }
+      const { id } = await this.ingest.recordForgejoDeployment({ ...deployment, tenantId, deliveryId: delivery.id });
+      return { status: 'processed', tenantId, deploymentId: id, lastError: null, retryAt: null };
     } catch (error) {
       const message = (error as Error).message;
-      if (error instanceof RefNotFoundError || error instanceof ForgejoRefusedError) {
-        return { status: 'failed', tenantId: tenant.id, deploymentId: null, lastError: message, retryAt: null };
+      if (error instanceof RefusedDeliveryError || error instanceof ForgejoRefusedError) {
+        return { status: 'failed', tenantId, deploymentId: null, lastError: message, retryAt: null };
       }
       // Forgejo (or the database) could not answer now: back off, until the retry period is over.
       if (Date.now() >= delivery.give_up_at.getTime()) {
-        return { status: 'failed', tenantId: tenant.id, deploymentId: null, lastError: `gave up after ${delivery.attempts} attempts: ${message}`, retryAt: null };
+        return { status: 'failed', tenantId, deploymentId: null, lastError: `gave up after ${delivery.attempts} attempts: ${message}`, retryAt: null };
       }
       if (!(error instanceof ForgejoUnavailableError)) this.logger.warn(`delivery ${delivery.id}: ${message}`);
-      return { status: 'pending', tenantId: tenant.id, deploymentId: null, lastError: message, retryAt: new Date(Date.now() + this.backoffMs(delivery.attempts)) };
+      return { status: 'pending', tenantId, deploymentId: null, lastError: message, retryAt: new Date(Date.now() + this.backoffMs(delivery.attempts)) };
     }
   }
 
@@ -150,7 +156,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
     let commit: ResolvedCommit | null = null;
     if (this.forgejo.configured) {
       const tag = await this.forgejo.tag(plan.owner, plan.name, plan.tag);
-      if (!tag) throw new RefNotFoundError(`tag ${plan.tag} not found in ${plan.fullName}`);
+      if (!tag) throw new RefusedDeliveryError(`tag ${plan.tag} not found in ${plan.fullName}`);
       taggedAt = tag.taggedAt;
       commit = await this.resolveCommit(plan, [tag.commitSha]);
     }
@@ -172,7 +178,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
       const commit = await this.forgejo.commit(plan.owner, plan.name, ref);
       if (commit) return commit;
     }
-    throw new RefNotFoundError(`not found in ${plan.fullName}: ${candidates.join(', ')} (Forgejo answered 404)`);
+    throw new RefusedDeliveryError(`not found in ${plan.fullName}: ${candidates.join(', ')} (Forgejo answered 404)`);
   }
 
   private backoffMs(attempts: number): number {

@@ -67,7 +67,8 @@ export class ForgejoClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new ForgejoUnavailableError(`Forgejo API unreachable (${cause}) at ${url}`);
+      // Neither FORGEJO_URL (it may carry credentials) nor the token goes into a delivery's last_error.
+      throw new ForgejoUnavailableError(`Forgejo API unreachable (${cause})`);
     }
     if (response.status === 404) {
       await response.body?.cancel();

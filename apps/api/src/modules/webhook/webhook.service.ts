@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DeliveryItem, Page } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
@@ -58,6 +59,8 @@ export class WebhookService {
     const deliveryId = header(headers, 'x-forgejo-delivery') ?? header(headers, 'x-gitea-delivery') ?? header(headers, 'x-github-delivery') ?? null;
     const plan = planDelivery(event, payload);
     const action = typeof (payload as { action?: unknown })?.action === 'string' ? (payload as { action: string }).action : null;
+    // The same body again, whatever its delivery id, is a replay: stored once, so replays cannot fill the disk.
+    const bodySha256 = createHash('sha256').update(signed).digest('hex');
 
     const stored = await this.transactions.acrossTenants('webhook inbox', async (tx) => {
       const inserted = await this.deliveries.insert(tx, {
@@ -66,11 +69,13 @@ export class WebhookService {
         event,
         action,
         payload,
+        bodySha256,
+        owner: plan.kind === 'skip' ? null : plan.owner.toLowerCase(),
         status: plan.kind === 'skip' ? 'skipped' : 'pending',
         lastError: plan.kind === 'skip' ? plan.reason : null,
         giveUpAt: new Date(Date.now() + this.config.forgejo.retryForMs),
       });
-      return inserted ? { delivery: inserted, duplicate: false } : { delivery: (await this.deliveries.findByDeliveryId(tx, deliveryId!))!, duplicate: true };
+      return inserted ? { delivery: inserted, duplicate: false } : { delivery: (await this.deliveries.findStored(tx, deliveryId, bodySha256))!, duplicate: true };
     });
     const { delivery, duplicate } = stored;
     this.logger.log(`received delivery ${delivery.id} (${deliveryId ?? 'no id'}): ${event}${action ? `/${action}` : ''} → ${duplicate ? 'already stored' : delivery.status}`);

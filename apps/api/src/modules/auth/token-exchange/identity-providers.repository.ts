@@ -12,8 +12,12 @@ export interface IdentityProvider {
   required_claims: Record<string, string>;
   allowed_scopes: string[];
   max_ttl_seconds: number;
+  allow_any_subject: boolean;
   created_at: Date;
 }
+
+/** A provider as token exchange sees it, with its org's slug. */
+export type TrustingProvider = IdentityProvider & { slug: string };
 
 /** An org's trusted issuers, and the trusting orgs of an issuer (before the org is known: "token exchange"). */
 @Injectable()
@@ -21,10 +25,10 @@ export class IdentityProvidersRepository {
   async insert(tx: Tx, p: Omit<IdentityProvider, 'created_at'>): Promise<IdentityProvider> {
     const [row] = await tx.query<IdentityProvider>(
       /* sql */ `
-      INSERT INTO identity_providers (tenant_id, id, issuer, jwks_uri, jwks, audience, required_claims, allowed_scopes, max_ttl_seconds)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      INSERT INTO identity_providers (tenant_id, id, issuer, jwks_uri, jwks, audience, required_claims, allowed_scopes, max_ttl_seconds, allow_any_subject)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
       RETURNING *`,
-      [p.tenant_id, p.id, p.issuer, p.jwks_uri, p.jwks, p.audience, p.required_claims, p.allowed_scopes, p.max_ttl_seconds],
+      [p.tenant_id, p.id, p.issuer, p.jwks_uri, p.jwks, p.audience, p.required_claims, p.allowed_scopes, p.max_ttl_seconds, p.allow_any_subject],
     );
     return row!;
   }
@@ -39,10 +43,10 @@ export class IdentityProvidersRepository {
   }
 
   /** Cross-tenant: every org that trusts an issuer, with its slug. */
-  async trusting(tx: Tx, issuer: string): Promise<(IdentityProvider & { slug: string; max_token_lifetime_days: number | null })[]> {
+  async trusting(tx: Tx, issuer: string): Promise<TrustingProvider[]> {
     return tx.query(
       /* sql */ `
-      SELECT p.*, t.slug, t.max_token_lifetime_days
+      SELECT p.*, t.slug
         FROM identity_providers p JOIN tenants t ON t.id = p.tenant_id
        WHERE p.issuer = $1`,
       [issuer],

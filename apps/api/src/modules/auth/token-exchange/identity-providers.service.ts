@@ -10,7 +10,8 @@ import { Transactions } from '../../../database/transactions.js';
 import { type AuditActor, AuditRepository } from '../../audit/audit.repository.js';
 import type { CreateIdentityProviderDto } from './dto/create-identity-provider.dto.js';
 import { type IdentityProvider, IdentityProvidersRepository } from './identity-providers.repository.js';
-import { jwksUriProblem } from './jwks-keys.js';
+import { JwksKeys } from './jwks-keys.js';
+import { MAX_GLOB_LENGTH } from '../../../common/glob.js';
 
 /** An org's trusted issuers: registered and removed by its admins, audited. */
 @Injectable()
@@ -19,6 +20,7 @@ export class IdentityProvidersService {
     private readonly transactions: Transactions,
     private readonly providers: IdentityProvidersRepository,
     private readonly audit: AuditRepository,
+    private readonly keys: JwksKeys,
   ) {}
 
   async list(tenantId: string): Promise<IdentityProviderItem[]> {
@@ -31,16 +33,23 @@ export class IdentityProvidersService {
       throw invalid('jwks_uri', 'give exactly one of jwks_uri and jwks');
     }
     if (input.jwks_uri !== undefined) {
-      const problem = jwksUriProblem(input.jwks_uri);
+      const problem = await this.keys.registrationProblem(input.jwks_uri);
       if (problem) throw invalid('jwks_uri', problem);
     }
     if (input.jwks !== undefined && !(Array.isArray(input.jwks.keys) && input.jwks.keys.length > 0)) {
       throw invalid('jwks', 'must be a JWK set: { "keys": [ ... ] }');
     }
     const claims = input.required_claims ?? {};
-    if (Object.values(claims).some((value) => typeof value !== 'string' || value === '')) {
-      throw invalid('required_claims', 'must map claim names to non-empty strings (exact values or globs)');
+    if (Object.values(claims).some((value) => typeof value !== 'string' || value === '' || value.length > MAX_GLOB_LENGTH)) {
+      throw invalid('required_claims', `must map claim names to non-empty strings of at most ${MAX_GLOB_LENGTH} characters (exact values or globs)`);
     }
+    if (Object.keys(claims).length === 0 && input.allow_any_subject !== true) {
+      throw invalid(
+        'required_claims',
+        'must bind the issuer to your own workloads (e.g. repository_owner=<your org>); to trust every subject of the issuer, pass allow_any_subject: true',
+      );
+    }
+    if (input.allowed_scopes?.includes('dora:admin')) throw invalid('allowed_scopes', 'must not include dora:admin: an exchanged token never administers the org');
     try {
       return await this.transactions.inTenant(tenantId, async (tx) => {
         const row = await this.providers.insert(tx, {
@@ -53,6 +62,7 @@ export class IdentityProvidersService {
           required_claims: claims,
           allowed_scopes: input.allowed_scopes ?? ['findings:write'],
           max_ttl_seconds: input.max_ttl_seconds ?? 900,
+          allow_any_subject: Object.keys(claims).length === 0,
         });
         await this.audit.record(tx, {
           tenantId,
@@ -60,7 +70,14 @@ export class IdentityProvidersService {
           actor,
           subject: { type: 'identity_provider', id: row.id },
           request,
-          metadata: { issuer: row.issuer, audience: row.audience, required_claims: row.required_claims, allowed_scopes: row.allowed_scopes, max_ttl_seconds: row.max_ttl_seconds },
+          metadata: {
+            issuer: row.issuer,
+            audience: row.audience,
+            required_claims: row.required_claims,
+            allowed_scopes: row.allowed_scopes,
+            max_ttl_seconds: row.max_ttl_seconds,
+            allow_any_subject: row.allow_any_subject,
+          },
         });
         return toItem(row);
       });
@@ -102,6 +119,7 @@ function toItem(row: IdentityProvider): IdentityProviderItem {
     required_claims: row.required_claims,
     allowed_scopes: row.allowed_scopes,
     max_ttl_seconds: row.max_ttl_seconds,
+    allow_any_subject: row.allow_any_subject,
     created_at: row.created_at.toISOString(),
   };
 }

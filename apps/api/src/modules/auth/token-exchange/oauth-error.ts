@@ -10,6 +10,8 @@ export class OAuthError extends Error {
     readonly error: OAuthErrorCode,
     readonly description: string,
     readonly status = 400,
+    /** Seconds, for 429 and 503. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(description);
   }
@@ -24,12 +26,16 @@ export class OAuthErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const error = this.toOAuth(exception);
     response.setHeader('Cache-Control', 'no-store');
+    if (error.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(error.retryAfterSeconds));
     response.status(error.status).json({ error: error.error, error_description: error.description });
   }
 
   private toOAuth(exception: unknown): OAuthError {
     if (exception instanceof OAuthError) return exception;
     // Malformed bodies (not JSON or form, too large, missing fields) are invalid requests.
+    if (exception instanceof DomainError && exception.code === 'rate_limited') {
+      return new OAuthError('temporarily_unavailable', exception.message, 429, exception.retryAfterSeconds);
+    }
     if (exception instanceof DomainError && exception.code !== 'internal' && exception.code !== 'database_unavailable') {
       return new OAuthError('invalid_request', exception.message);
     }

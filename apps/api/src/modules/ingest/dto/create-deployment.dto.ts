@@ -1,6 +1,6 @@
 import type { DeploymentInput } from '@dora/domain';
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { IsTimestamp } from '../../../common/timestamps.js';
+import { IsTimestamp, MAX_FUTURE_MS } from '../../../common/timestamps.js';
 
 const SEGMENT = '[A-Za-z0-9._-]+';
 
@@ -15,7 +15,7 @@ export class CreateDeploymentDto implements DeploymentInput {
   @IsString()
   environment!: string;
 
-  @IsTimestamp({ maxFutureMs: 5 * 60_000 })
+  @IsTimestamp({ maxFutureMs: MAX_FUTURE_MS })
   deployed_at!: string;
 
   @Matches(/^[0-9A-Fa-f]{7,64}$/, { message: 'must be 7-64 hexadecimal characters' })

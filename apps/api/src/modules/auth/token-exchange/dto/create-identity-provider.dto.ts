@@ -1,5 +1,5 @@
 import { type CreateIdentityProviderRequest, SCOPES } from '@dora/domain';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class CreateIdentityProviderDto implements CreateIdentityProviderRequest {
   /** Exactly the `iss` of its tokens, e.g. https://token.actions.githubusercontent.com */
@@ -41,4 +41,9 @@ export class CreateIdentityProviderDto implements CreateIdentityProviderRequest 
   @IsInt()
   @IsOptional()
   max_ttl_seconds?: number;
+
+  /** Trust the issuer without required claims: any of its subjects may report into the org. */
+  @IsBoolean()
+  @IsOptional()
+  allow_any_subject?: boolean;
 }
