@@ -9,6 +9,8 @@ module.exports = async () => {
     // One real database for the whole run: DATABASE_URL when set, else the embedded default.
     globalSetup: '<rootDir>/test/support/global-setup.mjs',
     globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-    testTimeout: 30_000,
+    // A deadline for a stuck test, not a pace: tests wait for conditions, and on a busy 2-core machine
+    // a real server's first start (seeding the demo org) alone can take a minute.
+    testTimeout: 120_000,
   };
 };

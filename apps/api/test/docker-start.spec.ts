@@ -83,7 +83,7 @@ describe('the Docker start script', () => {
     const { code, output } = await runServerToExit({ DATABASE_URL: `postgresql://dora@127.0.0.1:${await closedPort()}/dora` }, [DOCKER_START]);
     expect(code).toBe(1);
     expect(output).toMatch(/"level":"error".*"msg":"cannot reach the database \(PostgreSQL at dora@127\.0\.0\.1:\d+\/dora\): connect ECONNREFUSED/);
-  }, 60_000);
+  });
 
   it('reports a malformed DATABASE_URL without its password', async () => {
     const { code, output } = await runServerToExit({ DATABASE_URL: 'postgresql://dora:hunter2-secret@db:port-is-not-a-number/dora' }, [DOCKER_START]);

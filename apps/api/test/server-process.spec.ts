@@ -179,7 +179,7 @@ describe('the operator CLI', () => {
     const idp = ['idp:add', '--org', slug, '--issuer', 'https://ci.example', '--jwks-uri', 'https://ci.example/jwks', '--audience', 'dora'];
     expect(await runCli(idp, env)).toMatchObject({ code: 1, stderr: expect.stringContaining('allow_any_subject') });
     expect(await runCli([...idp, '--allow-any-subject'], env)).toMatchObject({ code: 0, stdout: expect.stringContaining('now trusts https://ci.example') });
-  }, 120_000); // a dozen CLI processes: on a busy machine several seconds each
+  }, 300_000); // a dozen CLI processes: on a busy machine several seconds each
 
   it.each([
     ['a bad slug', ['orgs:create', 'Not_Valid!', '--name', 'x'], 1, /not a valid org slug/],

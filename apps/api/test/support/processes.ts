@@ -38,8 +38,8 @@ export function startServer(env: Record<string, string>, command: string[] = [pr
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
     setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server did not say "listening on" within 60 s:\n${output}`));
-    }, 60_000).unref();
+      reject(new Error(`server did not say "listening on" within 180 s:\n${output}`));
+    }, 180_000).unref();
   });
 }
 
