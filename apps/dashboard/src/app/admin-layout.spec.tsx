@@ -27,6 +27,13 @@ describe('AdminLayout', () => {
     expect(localStorage.getItem('dora.lastOrg')).toBe('acme');
   });
 
+  it('says so when the service does not answer', async () => {
+    mockApi({ '/api/v1/auth/me': () => ({ status: 503, body: { error: { code: 'database_unavailable', message: 'The database is not reachable' } } }) });
+    renderAt('/acme/_admin/dora', routes);
+    expect((await screen.findByRole('alert')).textContent).toBe('The service does not answer: The database is not reachable');
+    expect(screen.queryByText('org dashboard')).toBeNull();
+  });
+
   it('remembers nothing before the sign-in', async () => {
     mockApi({ '/api/v1/auth/me': () => ({ status: 401, body: { error: { code: 'unauthenticated', message: 'Sign in first' } } }) });
     const { router } = renderAt('/acme/_admin/dora', routes);

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
+import { ErrorMessage } from '../components/error-message';
 import { ApiError } from '../lib/api-client';
 import { useMe } from '../features/auth/api/me';
 import { useLogout } from '../features/auth/api/logout';
@@ -25,9 +26,9 @@ export function AdminLayout() {
       return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
     }
     return (
-      <p className="page error" role="alert">
-        The service does not answer: {me.error.message}
-      </p>
+      <main className="page">
+        <ErrorMessage error={me.error} prefix="The service does not answer: " />
+      </main>
     );
   }
   const org = me.data.orgs.find((o) => o.slug === slug);

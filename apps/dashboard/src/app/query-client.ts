@@ -1,15 +1,17 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { supplyCsrfToken } from '../features/auth/api/me';
 import { ApiError } from '../lib/api-client';
 
 /**
  * The one place that decides what a 401 means: the session is gone, so go and sign in, and come back
- * here afterwards. `goToLogin` is given by the router.
+ * here afterwards. `goToLogin` is given by the router. The client also hands the session's CSRF token
+ * (its cached `me`) to the API client for changes.
  */
 export function createQueryClient(goToLogin: () => void): QueryClient {
   const onError = (error: Error) => {
     if (error instanceof ApiError && error.status === 401) goToLogin();
   };
-  return new QueryClient({
+  const queryClient = new QueryClient({
     queryCache: new QueryCache({ onError }),
     mutationCache: new MutationCache({ onError }),
     defaultOptions: {
@@ -19,4 +21,6 @@ export function createQueryClient(goToLogin: () => void): QueryClient {
       },
     },
   });
+  supplyCsrfToken(queryClient);
+  return queryClient;
 }

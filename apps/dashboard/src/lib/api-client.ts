@@ -17,9 +17,17 @@ export function getJson<T>(path: string): Promise<T> {
   return request<T>('GET', path);
 }
 
+/** Where changes take the signed-in session's CSRF token from; none until the app says (see `supplyCsrfToken` in features/auth/api/me.ts). */
+let csrfTokenSource: () => string | undefined = () => undefined;
+
+/** Tells the client where the session's CSRF token is, read afresh for every change. */
+export function setCsrfTokenSource(source: () => string | undefined): void {
+  csrfTokenSource = source;
+}
+
 /** Sends a change; a signed-in session's changes carry its CSRF token. */
-export function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, csrfToken: string | undefined): Promise<T> {
-  return request<T>(method, path, body, csrfToken);
+export function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return request<T>(method, path, body, csrfTokenSource());
 }
 
 async function request<T>(method: string, path: string, body?: unknown, csrfToken?: string): Promise<T> {

@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import { createMemoryRouter, type RouteObject, RouterProvider } from 'react-router';
 import { vi } from 'vitest';
+import { supplyCsrfToken } from '../features/auth/api/me';
 
 /** Answers fetch by path (without the query string) from a table; anything else is a 404. Records the requests. */
 type Answer = { status: number; body: unknown };
@@ -23,9 +24,10 @@ export function mockApi(routes: Record<string, Route>) {
   return calls;
 }
 
-/** Renders routes at a URL with a fresh query client (no retries). */
+/** Renders routes at a URL with a fresh query client (no retries) that, as the app's, supplies the session's CSRF token. */
 export function renderAt(url: string, routes: RouteObject[]) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  supplyCsrfToken(client);
   const router = createMemoryRouter(routes, { initialEntries: [url] });
   render(
     <QueryClientProvider client={client}>

@@ -1,6 +1,6 @@
 import type { Me } from '@dora/domain';
-import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getJson } from '../../../lib/api-client';
+import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
+import { getJson, setCsrfTokenSource } from '../../../lib/api-client';
 
 export const meQuery = queryOptions({
   queryKey: ['me'],
@@ -13,7 +13,10 @@ export function useMe() {
   return useQuery(meQuery);
 }
 
-/** The signed-in session's CSRF token, for changes. */
-export function useCsrfToken(): string | undefined {
-  return useQueryClient().getQueryData(meQuery.queryKey)?.csrf_token;
+/**
+ * Makes the API client send the signed-in session's CSRF token (the one `me` answered, as cached) with
+ * every change: the one place that hands it over. Signing out clears the cache, and with it the token.
+ */
+export function supplyCsrfToken(queryClient: QueryClient): void {
+  setCsrfTokenSource(() => queryClient.getQueryData(meQuery.queryKey)?.csrf_token);
 }

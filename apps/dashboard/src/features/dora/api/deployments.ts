@@ -23,6 +23,41 @@ export function useDeployments(slug: string, filter: DeploymentFilter, options: 
   return useInfiniteQuery({ ...deploymentsQuery(slug, filter, options.limit), enabled: options.enabled ?? true });
 }
 
+/** The deployments behind one day of a sparkline, as plain data for the chart to draw. */
+export interface DayDeployments {
+  /** The day they are for; `null` while no day is chosen. */
+  date: string | null;
+  items: DeploymentItem[];
+  pending: boolean;
+  error: Error | null;
+  /** More than these are behind the day. */
+  more: boolean;
+}
+
+const NO_DAY: DayDeployments = { date: null, items: [], pending: false, error: null, more: false };
+
+/**
+ * The first `limit` deployments of a scope within one day (its `from`–`to`); nothing is fetched while
+ * no day is chosen. `filter` says which deployments count for the metric (e.g. only successful ones).
+ */
+export function useDayDeployments(
+  slug: string,
+  filter: Omit<DeploymentFilter, 'from' | 'to'>,
+  day: { date: string; from: string; to: string } | null,
+  limit = 10,
+): DayDeployments {
+  const { environment, repo, ...which } = filter;
+  const deployments = useDeployments(slug, { environment, repo, from: day?.from, to: day?.to, ...which }, { limit, enabled: day !== null });
+  if (day === null) return NO_DAY;
+  return {
+    date: day.date,
+    items: deployments.data?.pages.flatMap((page) => page.items) ?? [],
+    pending: deployments.isPending,
+    error: deployments.error,
+    more: deployments.hasNextPage,
+  };
+}
+
 export const deploymentQuery = (slug: string, id: string) =>
   queryOptions({
     queryKey: ['orgs', slug, 'deployment', id],

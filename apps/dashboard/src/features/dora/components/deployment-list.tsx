@@ -84,7 +84,7 @@ function DeploymentRow({ slug, deployment: d, open, onToggle }: { slug: string; 
 function AuditEvents({ slug, id }: { slug: string; id: string }) {
   const detail = useDeployment(slug, id);
   if (detail.isPending) return <p role="status">Loading…</p>;
-  if (detail.isError) return <p className="error">{detail.error.message}</p>;
+  if (detail.isError) return <ErrorMessage error={detail.error} />;
   return (
     <ul className="audit-events">
       {detail.data.audit_events.map((event) => (

@@ -1,4 +1,4 @@
-import type { DoraMetrics, DoraSeries } from '@dora/domain';
+import { type DoraMetrics, type DoraSeries, METRIC_DEFINITIONS } from '@dora/domain';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderAt } from '../../../test/render';
@@ -63,6 +63,7 @@ describe('MetricCard', () => {
     expect(within(card).getByText('No comparison with the previous 30 days')).toBeTruthy();
     expect(within(card).getByText('0 failures restored · 1 open (oldest 1 h)')).toBeTruthy();
     expect(within(card).getByText(/failure with no later success yet/)).toBeTruthy(); // in the info disclosure
+    expect(within(card).getByText(METRIC_DEFINITIONS.time_to_restore.definition)).toBeTruthy(); // the contract's words, bands and all
   });
 
   it('marks a worse change as worse, for metrics where lower is better', () => {

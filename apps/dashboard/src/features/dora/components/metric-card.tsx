@@ -1,7 +1,10 @@
 import type { DoraMetrics, DoraSeries } from '@dora/domain';
+import { useState } from 'react';
 import { Link } from 'react-router';
+import { useDayDeployments } from '../api/deployments';
 import { changeAgainst } from '../utils/change';
 import type { MetricView } from '../utils/metrics';
+import type { ChartDay } from '../utils/series-points';
 import { BandBadge, NoBandBadge } from './band-badge';
 import { MetricInfo } from './metric-info';
 import { Sparkline } from './sparkline';
@@ -20,6 +23,9 @@ interface Props {
 }
 
 export function MetricCard({ slug, environment, repo, metric, current, previous, windowDays, series, href }: Props) {
+  // The sparkline's day on show, and the deployments behind it (only those the metric counts).
+  const [day, setDay] = useState<ChartDay | null>(null);
+  const dayDeployments = useDayDeployments(slug, { environment, repo, ...metric.behind }, day);
   const value = metric.value(current);
   const change = changeAgainst(value, metric.value(previous), metric.better, metric.describeChange);
   const headline = (
@@ -52,7 +58,7 @@ export function MetricCard({ slug, environment, repo, metric, current, previous,
         )}
       </p>
       <p className="sample">{metric.sample(current)}</p>
-      {series ? <Sparkline slug={slug} environment={environment} repo={repo} series={series} metric={metric} /> : <div className="sparkline" aria-busy="true" />}
+      {series ? <Sparkline series={series} metric={metric} deployments={dayDeployments} onDay={setDay} /> : <div className="sparkline" aria-busy="true" />}
     </article>
   );
 }

@@ -17,7 +17,7 @@ export function MetricCards(props: { slug: string; environment: string; window?:
         Last {window.days} days, to {new Date(window.to).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })} · {props.environment}
         {props.repo ? ` · ${props.repo}` : ''}
       </p>
-      {series.isError && <p className="error">The daily series could not be loaded: {series.error.message}</p>}
+      <ErrorMessage error={series.error} prefix="The daily series could not be loaded: " />
       <div className="cards">
         {METRICS.map((metric) => (
           <MetricCard

@@ -1,20 +1,23 @@
 import type { DoraSeries } from '@dora/domain';
+import { useEffect } from 'react';
 import { Line, LineChart, ResponsiveContainer, Tooltip, type TooltipContentProps } from 'recharts';
+import { ErrorMessage } from '../../../components/error-message';
 import { formatDateTime, shortSha } from '../../../lib/format';
-import { useDeployments } from '../api/deployments';
+import type { DayDeployments } from '../api/deployments';
 import type { MetricView } from '../utils/metrics';
-import { type ChartPoint, toChartPoints } from '../utils/series-points';
+import { type ChartDay, type ChartPoint, toChartPoints } from '../utils/series-points';
 
 interface Props {
-  slug: string;
-  environment: string;
-  repo?: string;
   series: DoraSeries;
   metric: MetricView;
+  /** The deployments behind the day shown, fetched by the caller. */
+  deployments: DayDeployments;
+  /** Told which day is shown (hovered, or chosen with the arrow keys), and `null` once none is. */
+  onDay: (day: ChartDay | null) => void;
 }
 
-/** A metric's last 30 days; hovering (or the arrow keys, once focused) shows a day and the deployments behind it. */
-export function Sparkline({ slug, environment, repo, series, metric }: Props) {
+/** A metric's last 30 days; hovering (or the arrow keys, once focused) shows a day and the deployments behind it. Only draws. */
+export function Sparkline({ series, metric, deployments, onDay }: Props) {
   const points = toChartPoints(series, metric);
   return (
     <div className="sparkline" aria-label={`${metric.title}, last ${points.length} days: focus and use the arrow keys for each day`}>
@@ -25,7 +28,8 @@ export function Sparkline({ slug, environment, repo, series, metric }: Props) {
             cursor={false}
             allowEscapeViewBox={{ x: false, y: true }}
             wrapperStyle={{ zIndex: 10, pointerEvents: 'auto' }}
-            content={(props: TooltipContentProps) => <DayTooltip {...props} slug={slug} environment={environment} repo={repo} metric={metric} />}
+            // An element (not a function) keeps the tooltip mounted while the chart re-renders.
+            content={<DayTooltip metric={metric} deployments={deployments} onDay={onDay} />}
           />
         </LineChart>
       </ResponsiveContainer>
@@ -33,26 +37,30 @@ export function Sparkline({ slug, environment, repo, series, metric }: Props) {
   );
 }
 
-function DayTooltip({ active, payload, slug, environment, repo, metric }: TooltipContentProps & Omit<Props, 'series'>) {
-  const point = payload?.[0]?.payload as ChartPoint | undefined;
-  const deployments = useDeployments(
-    slug,
-    { environment, repo, from: point?.from, to: point?.to, ...metric.behind },
-    { limit: 10, enabled: Boolean(active && point) },
-  );
-  if (!active || !point) return null;
-  const items = deployments.data?.pages.flatMap((page) => page.items) ?? [];
+type DayTooltipProps = Partial<Pick<TooltipContentProps, 'active' | 'payload'>> & Omit<Props, 'series'>;
+
+/** One day: its value and the deployments behind it. Says which day it shows through `onDay`. */
+export function DayTooltip({ active, payload, metric, deployments, onDay }: DayTooltipProps) {
+  const point = active ? (payload?.[0]?.payload as ChartPoint | undefined) : undefined;
+  // The day's strings, not the point (a new object each render), say when another day is shown.
+  const { date, from, to } = point ?? {};
+  useEffect(() => {
+    onDay(date === undefined || from === undefined || to === undefined ? null : { date, from, to });
+  }, [date, from, to, onDay]);
+  if (!point) return null;
+  // Until the caller has the deployments of this day, they are loading.
+  const current = deployments.date === point.date ? deployments : { ...deployments, pending: true, error: null, items: [], more: false };
   return (
     <div className="tooltip" role="status">
       <strong>
         {point.date}: {metric.key === 'deployment_frequency' ? `${point.value ?? 0} deploys` : metric.format(point.value)}
       </strong>
-      {deployments.isPending && <p>Loading deployments…</p>}
-      {deployments.isError && <p className="error">{deployments.error.message}</p>}
-      {deployments.isSuccess && items.length === 0 && <p>No deployments behind this day.</p>}
-      {items.length > 0 && (
+      {current.pending && <p>Loading deployments…</p>}
+      <ErrorMessage error={current.error} />
+      {!current.pending && !current.error && current.items.length === 0 && <p>No deployments behind this day.</p>}
+      {current.items.length > 0 && (
         <ul className="tooltip-deployments">
-          {items.map((d) => (
+          {current.items.map((d) => (
             <li key={d.id}>
               <span>{d.repo_full_name}</span> <time dateTime={d.deployed_at}>{formatDateTime(d.deployed_at)}</time>{' '}
               <span className={d.success ? 'ok' : 'error'}>{d.success ? 'success' : 'failed'}</span>
@@ -61,7 +69,7 @@ function DayTooltip({ active, payload, slug, environment, repo, metric }: Toolti
           ))}
         </ul>
       )}
-      {deployments.hasNextPage && <p>… and more</p>}
+      {current.more && <p>… and more</p>}
     </div>
   );
 }

@@ -1,12 +1,13 @@
-import type { Band, DoraMetrics, RepoSortKey, SeriesPoint } from '@dora/domain';
+import { type Band, type DoraMetrics, METRIC_DEFINITIONS, METRIC_KEYS, type MetricDefinition, type MetricKey, type SeriesPoint } from '@dora/domain';
 import { formatDuration, formatFrequency, formatRate } from '../../../lib/format';
 
-export type MetricKey = 'deployment_frequency' | 'lead_time' | 'change_failure_rate' | 'time_to_restore' | 'rework_rate';
-
-/** How the dashboard shows one DORA metric: its number, its band, its sample, and what it means. */
-export interface MetricView {
-  key: MetricKey & RepoSortKey;
-  title: string;
+/**
+ * How the dashboard shows one DORA metric: its number, its band, its sample, and what it means. The
+ * title, the definition (with its bands) and which way is better are the contract's (`METRIC_DEFINITIONS`);
+ * the rest is how this dashboard presents them.
+ */
+export interface MetricView extends MetricDefinition {
+  key: MetricKey;
   /** The headline number (a rate, seconds or deploys a day), `null` without data. */
   value(m: DoraMetrics): number | null;
   format(value: number | null): string;
@@ -15,8 +16,6 @@ export interface MetricView {
   band(m: DoraMetrics): Band | null;
   /** What the number was computed over, and what was left out. */
   sample(m: DoraMetrics): string;
-  better: 'higher' | 'lower';
-  definition: string;
   exclusions(m: DoraMetrics): string[];
   /** One day of the sparkline. */
   pointValue(point: SeriesPoint): number | null;
@@ -30,33 +29,25 @@ const durationChange = (current: number, previous: number) => formatDuration(Mat
 /** Rates: the difference in percentage points. */
 const rateChange = (current: number, previous: number) => `${formatRate(Math.abs(current - previous)).replace('%', '')} pp`;
 
-export const METRICS: MetricView[] = [
-  {
-    key: 'deployment_frequency',
-    title: 'Deployment frequency',
+/** The dashboard-only parts of each metric's view. */
+const PRESENTATION: Record<MetricKey, Omit<MetricView, 'key' | keyof MetricDefinition>> = {
+  deployment_frequency: {
     value: (m) => m.deployment_frequency.value,
     format: (v) => (v === null ? '—' : formatFrequency(v)),
     // Frequencies read best relative: "40% more deploys".
     describeChange: (current, previous) => (previous === 0 ? formatFrequency(current) : `${Math.round((Math.abs(current - previous) / previous) * 100)}%`),
     band: (m) => m.deployment_frequency.band,
     sample: (m) => plural(m.deployment_frequency.successes, 'successful deploy'),
-    better: 'higher',
-    definition: 'Successful deploys in the window divided by its days. Elite: at least one a day; High: one a week; Medium: one a month.',
     exclusions: () => ['Failed deploys are not counted.'],
     pointValue: (p) => p.deployment_frequency.value,
     behind: { success: true },
   },
-  {
-    key: 'lead_time',
-    title: 'Lead time for changes',
+  lead_time: {
     value: (m) => m.lead_time.p50_seconds,
     format: formatDuration,
     describeChange: durationChange,
     band: (m) => m.lead_time.band,
     sample: (m) => `p95 ${formatDuration(m.lead_time.p95_seconds)} · ${plural(m.lead_time.sample, 'deploy')} measured`,
-    better: 'lower',
-    definition:
-      'Median (p50, and p95) of deployed_at − committed_at over successful deploys that sent both commit_sha and committed_at. Elite: under a day; High: under a week; Medium: under 30 days.',
     exclusions: (m) => [
       `${plural(m.lead_time.without_commit, 'successful deploy')} without commit_sha or committed_at`,
       `${plural(m.lead_time.excluded_negative, 'deploy')} whose commit is later than the deploy`,
@@ -65,23 +56,17 @@ export const METRICS: MetricView[] = [
     pointValue: (p) => p.lead_time.p50_seconds,
     behind: { success: true },
   },
-  {
-    key: 'change_failure_rate',
-    title: 'Change-failure rate',
+  change_failure_rate: {
     value: (m) => m.change_failure_rate.value,
     format: formatRate,
     describeChange: rateChange,
     band: (m) => m.change_failure_rate.band,
     sample: (m) => `${m.change_failure_rate.failed} of ${plural(m.change_failure_rate.total, 'deploy')} failed or were rework`,
-    better: 'lower',
-    definition: 'Deploys that failed (success = false) or were rework, over all deploys. Elite: at most 5%; High: 10%; Medium: 15%.',
     exclusions: () => [],
     pointValue: (p) => p.change_failure_rate.value,
     behind: {},
   },
-  {
-    key: 'time_to_restore',
-    title: 'Time to restore',
+  time_to_restore: {
     value: (m) => m.time_to_restore.median_seconds,
     format: formatDuration,
     describeChange: durationChange,
@@ -89,28 +74,24 @@ export const METRICS: MetricView[] = [
     sample: (m) =>
       `${plural(m.time_to_restore.restored, 'failure')} restored · ${m.time_to_restore.open} open` +
       (m.time_to_restore.oldest_open_seconds === null ? '' : ` (oldest ${formatDuration(m.time_to_restore.oldest_open_seconds)})`),
-    better: 'lower',
-    definition:
-      'Median time from a failed deploy to the next successful deploy of the same repo and environment. Elite: under an hour; High: under a day; Medium: under a week.',
     exclusions: (m) => [`${plural(m.time_to_restore.open, 'failure')} with no later success yet (open): in the failure rate, not in the median`],
     pointValue: (p) => p.time_to_restore.median_seconds,
     behind: { success: false },
   },
-  {
-    key: 'rework_rate',
-    title: 'Rework rate',
+  rework_rate: {
     value: (m) => m.rework_rate.value,
     format: formatRate,
     describeChange: rateChange,
     band: () => null,
     sample: (m) => `${m.rework_rate.rework} of ${plural(m.rework_rate.total, 'deploy')} were rework`,
-    better: 'lower',
-    definition: 'Deploys marked is_rework over all deploys. DORA publishes no bands for it.',
     exclusions: () => [],
     pointValue: (p) => p.rework_rate.value,
     behind: { is_rework: true },
   },
-];
+};
+
+/** The five metrics, in the contract's order. */
+export const METRICS: MetricView[] = METRIC_KEYS.map((key) => ({ key, ...METRIC_DEFINITIONS[key], ...PRESENTATION[key] }));
 
 export function metricByKey(key: string): MetricView | undefined {
   return METRICS.find((metric) => metric.key === key);

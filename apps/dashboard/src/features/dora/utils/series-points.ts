@@ -9,6 +9,9 @@ export interface ChartPoint {
   value: number | null;
 }
 
+/** A day of the chart: its date and the instants it spans. */
+export type ChartDay = Pick<ChartPoint, 'date' | 'from' | 'to'>;
+
 /** A series' daily points as one metric's sparkline. */
 export function toChartPoints(series: DoraSeries, metric: MetricView): ChartPoint[] {
   return series.points.map((point) => ({ date: point.date, from: point.from, to: point.to, value: metric.pointValue(point) }));

@@ -1,7 +1,6 @@
 import type { CreateIdentityProviderRequest, IdentityProviderItem } from '@dora/domain';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, orgPath, sendJson } from '../../../lib/api-client';
-import { useCsrfToken } from '../../auth/api/me';
 
 export const identityProvidersQuery = (slug: string) =>
   queryOptions({
@@ -15,18 +14,16 @@ export function useIdentityProviders(slug: string) {
 
 export function useAddIdentityProvider(slug: string) {
   const queryClient = useQueryClient();
-  const csrf = useCsrfToken();
   return useMutation({
-    mutationFn: (request: CreateIdentityProviderRequest) => sendJson<IdentityProviderItem>('POST', orgPath(slug, 'identity-providers'), request, csrf),
+    mutationFn: (request: CreateIdentityProviderRequest) => sendJson<IdentityProviderItem>('POST', orgPath(slug, 'identity-providers'), request),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: identityProvidersQuery(slug).queryKey }),
   });
 }
 
 export function useRemoveIdentityProvider(slug: string) {
   const queryClient = useQueryClient();
-  const csrf = useCsrfToken();
   return useMutation({
-    mutationFn: (id: string) => sendJson<void>('DELETE', orgPath(slug, `identity-providers/${id}`), undefined, csrf),
+    mutationFn: (id: string) => sendJson<void>('DELETE', orgPath(slug, `identity-providers/${id}`)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: identityProvidersQuery(slug).queryKey }),
   });
 }

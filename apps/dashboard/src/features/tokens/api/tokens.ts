@@ -1,7 +1,6 @@
 import type { ApiTokenItem, MintedToken, MintTokenRequest, RotatedToken, RotateTokenRequest } from '@dora/domain';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, orgPath, sendJson } from '../../../lib/api-client';
-import { useCsrfToken } from '../../auth/api/me';
 
 export const tokensQuery = (slug: string) =>
   queryOptions({ queryKey: ['orgs', slug, 'tokens'], queryFn: () => getJson<{ items: ApiTokenItem[] }>(orgPath(slug, 'tokens')) });
@@ -12,18 +11,16 @@ export function useTokens(slug: string) {
 
 export function useMintToken(slug: string) {
   const queryClient = useQueryClient();
-  const csrf = useCsrfToken();
   return useMutation({
-    mutationFn: (request: MintTokenRequest) => sendJson<MintedToken>('POST', orgPath(slug, 'tokens'), request, csrf),
+    mutationFn: (request: MintTokenRequest) => sendJson<MintedToken>('POST', orgPath(slug, 'tokens'), request),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensQuery(slug).queryKey }),
   });
 }
 
 export function useRevokeToken(slug: string) {
   const queryClient = useQueryClient();
-  const csrf = useCsrfToken();
   return useMutation({
-    mutationFn: (id: string) => sendJson<{ id: string; revoked_at: string }>('DELETE', orgPath(slug, `tokens/${id}`), undefined, csrf),
+    mutationFn: (id: string) => sendJson<{ id: string; revoked_at: string }>('DELETE', orgPath(slug, `tokens/${id}`)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensQuery(slug).queryKey }),
   });
 }
@@ -31,9 +28,8 @@ export function useRevokeToken(slug: string) {
 /** A new secret under the same name and scopes; the old one keeps working for the grace period. */
 export function useRotateToken(slug: string) {
   const queryClient = useQueryClient();
-  const csrf = useCsrfToken();
   return useMutation({
-    mutationFn: ({ id, ...request }: RotateTokenRequest & { id: string }) => sendJson<RotatedToken>('POST', orgPath(slug, `tokens/${id}/rotate`), request, csrf),
+    mutationFn: ({ id, ...request }: RotateTokenRequest & { id: string }) => sendJson<RotatedToken>('POST', orgPath(slug, `tokens/${id}/rotate`), request),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensQuery(slug).queryKey }),
   });
 }

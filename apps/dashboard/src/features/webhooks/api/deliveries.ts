@@ -1,7 +1,6 @@
 import type { DeliveryItem, Page } from '@dora/domain';
 import { infiniteQueryOptions, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { getJson, orgPath, sendJson } from '../../../lib/api-client';
-import { useCsrfToken } from '../../auth/api/me';
 
 /** The key of every status filter's deliveries, to invalidate them all. */
 export const deliveriesKey = (slug: string) => ['orgs', slug, 'deliveries'] as const;
@@ -20,9 +19,8 @@ export function useDeliveries(slug: string, status: string | undefined) {
 
 export function useRetryDelivery(slug: string) {
   const queryClient = useQueryClient();
-  const csrf = useCsrfToken();
   return useMutation({
-    mutationFn: (id: string) => sendJson<DeliveryItem>('POST', orgPath(slug, `webhooks/deliveries/${id}/retry`), undefined, csrf),
+    mutationFn: (id: string) => sendJson<DeliveryItem>('POST', orgPath(slug, `webhooks/deliveries/${id}/retry`)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: deliveriesKey(slug) }),
   });
 }

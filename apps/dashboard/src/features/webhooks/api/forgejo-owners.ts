@@ -1,7 +1,6 @@
 import type { ForgejoOwnerItem, MapForgejoOwnerRequest } from '@dora/domain';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, orgPath, sendJson } from '../../../lib/api-client';
-import { useCsrfToken } from '../../auth/api/me';
 import { deliveriesKey } from './deliveries';
 
 export const forgejoOwnersQuery = (slug: string) =>
@@ -17,9 +16,8 @@ export function useForgejoOwners(slug: string) {
 /** Maps an owner to the org; its skipped deliveries get processed, so the deliveries change too. 409: another org has it. */
 export function useMapForgejoOwner(slug: string) {
   const queryClient = useQueryClient();
-  const csrf = useCsrfToken();
   return useMutation({
-    mutationFn: (request: MapForgejoOwnerRequest) => sendJson<ForgejoOwnerItem>('POST', orgPath(slug, 'forgejo-owners'), request, csrf),
+    mutationFn: (request: MapForgejoOwnerRequest) => sendJson<ForgejoOwnerItem>('POST', orgPath(slug, 'forgejo-owners'), request),
     onSuccess: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: forgejoOwnersQuery(slug).queryKey }),
@@ -30,9 +28,8 @@ export function useMapForgejoOwner(slug: string) {
 
 export function useRemoveForgejoOwner(slug: string) {
   const queryClient = useQueryClient();
-  const csrf = useCsrfToken();
   return useMutation({
-    mutationFn: (owner: string) => sendJson<void>('DELETE', orgPath(slug, `forgejo-owners/${encodeURIComponent(owner)}`), undefined, csrf),
+    mutationFn: (owner: string) => sendJson<void>('DELETE', orgPath(slug, `forgejo-owners/${encodeURIComponent(owner)}`)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: forgejoOwnersQuery(slug).queryKey }),
   });
 }
