@@ -19,6 +19,7 @@ export default {
   },
   moduleNameMapper: {
     '^@dora/domain$': '<rootDir>/../../libs/dora/src/index.ts',
+    '^@dora/domain/reference$': '<rootDir>/../../libs/dora/src/reference.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   moduleFileExtensions: ['ts', 'js', 'json'],

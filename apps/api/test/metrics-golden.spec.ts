@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type ReferenceDeployment, referenceSeries, referenceSummary } from '@dora/domain';
+import { type ReferenceDeployment, referenceSeries, referenceSummary } from '@dora/domain/reference';
 import { deployment, insertDeployments } from './support/deployments.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type ReferenceDeployment, referenceRepos, referenceSeries, referenceSummary } from '@dora/domain';
+import { type ReferenceDeployment, referenceRepos, referenceSeries, referenceSummary } from '@dora/domain/reference';
 import fc from 'fast-check';
 import { insertDeployments } from './support/deployments.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';

@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
 import { UsersService } from '../src/modules/auth/users.service.js';
+import { CONTRACT_SCHEMAS } from '../src/openapi/contract-schemas.generated.js';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -20,6 +21,27 @@ interface OpenApiDocument {
   components: { schemas: Record<string, object> };
 }
 
+/**
+ * The document's schema as plain JSON Schema for Ajv. OpenAPI 3.0 says "may also be null" with
+ * `nullable: true`, also beside an `allOf: [{ $ref }]` (a nullable named type, as the generated contract
+ * schemas write it); Ajv's own `nullable` keyword needs a `type` beside it and cannot check that form,
+ * so each nullable schema becomes `anyOf: [schema, { type: 'null' }]` — the meaning 3.0 gives it.
+ */
+function asJsonSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(asJsonSchema);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const { nullable, ...rest } = schema as Record<string, unknown>;
+  const converted = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, ['enum', 'default', 'example', 'required'].includes(key) ? value : asJsonSchema(value)]));
+  return nullable === true ? { anyOf: [converted, { type: 'null' }] } : converted;
+}
+
+/** Every `$ref` under a value of the document. */
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => (key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner)));
+}
+
 /** Routes anyone may call; each still documents how it is protected, if at all. */
 const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /api/v1/status', 'POST /api/v1/auth/login', 'POST /api/v1/auth/token-exchange', 'GET /metrics']);
 
@@ -35,7 +57,7 @@ describe('the OpenAPI document', () => {
   beforeAll(async () => {
     t = await startTestApp();
     doc = (await t.http().get('/api/openapi.json').expect(200).expect('Content-Type', /json/)).body;
-    for (const [name, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${name}`);
+    for (const [name, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(asJsonSchema(schema) as object, `#/components/schemas/${name}`);
     org = await createOrg(t.app, 'openapi');
     ({ secret: write } = await createToken(t.app, org, ['findings:write']));
     ({ secret: admin } = await createToken(t.app, org, ['dora:read', 'dora:admin']));
@@ -78,6 +100,20 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('answers with the schemas generated from the contract: every response names one, every reference resolves', () => {
+    const contract = new Set(Object.keys(CONTRACT_SCHEMAS));
+    for (const [name, schema] of Object.entries(CONTRACT_SCHEMAS)) expect([name, doc.components.schemas[name]]).toEqual([name, schema]);
+    for (const { route, operation } of operations()) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const schema = response.content?.['application/json']?.schema as { $ref?: string } | undefined;
+        if (schema === undefined) continue;
+        const name = schema.$ref?.replace('#/components/schemas/', '');
+        expect([route, status, name !== undefined && contract.has(name)]).toEqual([route, status, true]);
+      }
+    }
+    for (const ref of refsIn(doc)) expect([ref, ref.replace('#/components/schemas/', '') in doc.components.schemas]).toEqual([ref, true]);
+  });
+
   it('states the ingest body from the validators: required fields, patterns and formats', () => {
     const body = doc.components.schemas['CreateDeploymentDto'] as { required: string[]; properties: Record<string, { type: string; pattern?: string; format?: string }> };
     expect(body.required.sort()).toEqual(['deployed_at', 'environment', 'repo_full_name']);
@@ -102,7 +138,7 @@ describe('the OpenAPI document', () => {
       const operation = doc.paths[path]?.[method];
       const schema = operation?.responses[String(res.status)]?.content?.['application/json']?.schema;
       expect([method, path, res.status, schema !== undefined]).toEqual([method, path, res.status, true]);
-      const validate = ajv.compile(schema!);
+      const validate = ajv.compile(asJsonSchema(schema) as object);
       const valid = validate(res.body);
       expect([method, path, res.status, valid ? [] : validate.errors]).toEqual([method, path, res.status, []]);
     }
@@ -122,7 +158,7 @@ describe('the OpenAPI document', () => {
 
     it('the read API, settings, tokens and audit log', async () => {
       const slug = org.slug;
-      for (const rest of ['dora/summary', 'dora/series?days=7', 'dora/repos', 'dora/deployments', 'dora/environments', 'dora/settings', 'tokens', 'audit', 'identity-providers', 'webhooks/deliveries']) {
+      for (const rest of ['dora/summary', 'dora/series?days=7', 'dora/repos', 'dora/deployments', 'dora/environments', 'dora/settings', 'tokens', 'audit', 'identity-providers', 'forgejo-owners', 'webhooks/deliveries']) {
         const res = await asAdmin(t.http().get(`/api/v1/orgs/${slug}/${rest}`)).expect(200);
         expectDocumented('get', orgPath(rest.split('?')[0]!), res);
       }
@@ -133,6 +169,9 @@ describe('the OpenAPI document', () => {
       expectDocumented('put', orgPath('dora/settings'), put);
       const minted = await t.http().post(`/api/v1/orgs/${slug}/tokens`).set('Authorization', `Bearer ${admin}`).send({ name: 'ci', scopes: ['findings:write'] }).expect(201);
       expectDocumented('post', orgPath('tokens'), minted);
+      const rotated = await t.http().post(`/api/v1/orgs/${slug}/tokens/${minted.body.token.id}/rotate`).set('Authorization', `Bearer ${admin}`).send({ grace_hours: 1 }).expect(201);
+      expectDocumented('post', orgPath('tokens/{id}/rotate'), rotated);
+      expectDocumented('delete', orgPath('tokens/{id}'), await t.http().delete(`/api/v1/orgs/${slug}/tokens/${rotated.body.token.id}`).set('Authorization', `Bearer ${admin}`).expect(200));
     });
 
     it('sign-in, status and health', async () => {
@@ -146,6 +185,7 @@ describe('the OpenAPI document', () => {
       expectDocumented('get', '/api/v1/status', await t.http().get('/api/v1/status').expect(200));
       expectDocumented('get', '/healthz', await t.http().get('/healthz').expect(200));
       expectDocumented('get', '/readyz', await t.http().get('/readyz').expect(200));
+      expectDocumented('post', '/api/v1/auth/token-exchange', await t.http().post('/api/v1/auth/token-exchange').send({ subject_token: 'x' }).expect(400));
     });
   });
 });

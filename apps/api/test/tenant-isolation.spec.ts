@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { uuidv7 } from 'uuidv7';
 import { Transactions } from '../src/database/transactions.js';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
+import { UsersService } from '../src/modules/auth/users.service.js';
+import { ForgejoOwnersService } from '../src/modules/webhook/forgejo-owners.service.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -31,6 +33,12 @@ describe(`tenant isolation in the database (${process.env.DORA_TEST_DATABASE_KIN
     await insertDeployment(orgB.id, 'b/one');
     await createToken(t.app, orgA);
     await createToken(t.app, orgB);
+    const users = t.app.get(UsersService);
+    for (const org of [orgA, orgB]) {
+      await users.addToOrg({ email: `member@${org.slug}.test`, tenantId: org.id, role: 'viewer', password: 'a password long enough' }, { type: 'system', id: 'cli' });
+    }
+    await t.app.get(ForgejoOwnersService).map(orgA.id, orgA.slug, { type: 'system', id: 'cli' });
+    await t.app.get(ForgejoOwnersService).map(orgB.id, orgB.slug, { type: 'system', id: 'cli' });
   });
   afterAll(() => t.close());
 
@@ -41,14 +49,16 @@ describe(`tenant isolation in the database (${process.env.DORA_TEST_DATABASE_KIN
       tokens: await tx.query<{ tenant_id: string }>(`SELECT tenant_id FROM api_tokens`),
       events: await tx.query<{ tenant_id: string }>(`SELECT tenant_id FROM audit_events`),
       memberships: await tx.query<{ tenant_id: string }>(`SELECT tenant_id FROM memberships`),
+      owners: await tx.query<{ tenant_id: string }>(`SELECT tenant_id FROM forgejo_owners`),
+      users: await tx.query<{ email: string }>(`SELECT email FROM users`),
     }));
     expect(seen.tenants).toEqual([{ id: orgA.id }]);
     expect(seen.deployments.map((d) => d.repo_full_name).sort()).toEqual(['a/one', 'a/two']);
-    for (const rows of [seen.deployments, seen.tokens, seen.events]) {
+    for (const rows of [seen.deployments, seen.tokens, seen.events, seen.memberships, seen.owners]) {
       expect(rows.length).toBeGreaterThan(0);
       expect(new Set(rows.map((row) => row.tenant_id))).toEqual(new Set([orgA.id]));
     }
-    expect(seen.memberships.every((m) => m.tenant_id === orgA.id)).toBe(true);
+    expect(seen.users).toEqual([{ email: `member@${orgA.slug}.test` }]); // a tenant sees only its members
   });
 
   it("refuses to write a row into another tenant (WITH CHECK), and cannot change another tenant's rows", async () => {

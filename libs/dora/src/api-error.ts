@@ -1,7 +1,24 @@
+/** Every `error.code` the API answers (the SPA may switch on them; each has one HTTP status). */
+export type ApiErrorCode =
+  | 'validation_failed'
+  | 'invalid_json'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unauthenticated'
+  | 'invalid_signature'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'database_unavailable'
+  | 'overloaded'
+  | 'not_configured'
+  | 'internal';
+
 /** The body of every error answer of the API (DESIGN §2). */
 export interface ApiErrorBody {
   error: {
-    code: string;
+    code: ApiErrorCode;
     message: string;
     details?: ApiErrorDetail[];
   };

@@ -1,3 +1,5 @@
+import type { Page } from './metrics.js';
+
 /** Body of `POST /api/v1/dora/deployments` (DESIGN §5). Timestamps are RFC 3339 with a zone. */
 export interface DeploymentInput {
   repo_full_name: string;
@@ -12,27 +14,49 @@ export interface DeploymentInput {
 
 /** Answer of the ingest endpoint: 201 for a new row, 200 with `deduped: true` for a replay. */
 export interface IngestedDeployment {
+  /** @format uuid */
   id: string;
+  /** @format uuid */
   tenant_id: string;
   repo_full_name: string;
   environment: string;
+  /** @format date-time */
   deployed_at: string;
   deduped: boolean;
 }
 
 export type DeploymentSource = 'api' | 'forgejo';
 
+/** Where a Forgejo delivery stands. */
+export type DeliveryStatus = 'pending' | 'processed' | 'skipped' | 'failed';
+
 /** A Forgejo delivery as an org's admins see it. */
 export interface DeliveryItem {
+  /** @format uuid */
   id: string;
   delivery_id: string | null;
   event: string;
   action: string | null;
-  status: 'pending' | 'processed' | 'skipped' | 'failed';
+  status: DeliveryStatus;
+  /** @asType integer */
   attempts: number;
+  /** @format date-time */
   next_attempt_at: string | null;
   last_error: string | null;
+  /** @format uuid */
   deployment_id: string | null;
+  /** @format date-time */
   received_at: string;
+  /** @format date-time */
   processed_at: string | null;
+}
+
+/** `GET /api/v1/orgs/{slug}/webhooks/deliveries`: newest first, a page at a time. */
+export type DeliveryPage = Page<DeliveryItem>;
+
+/** The answer to a Forgejo webhook delivery (`POST /api/v1/webhooks/forgejo`) once it is stored. */
+export interface DeliveryReceipt {
+  /** @format uuid */
+  id: string;
+  status: DeliveryStatus;
 }

@@ -1,4 +1,4 @@
-/** Longest glob pattern accepted anywhere (claims today, team rules later). */
+/** Longest glob pattern accepted anywhere (claims today, team rules later). Globs live in the contract: the SPA previews them too. */
 export const MAX_GLOB_LENGTH = 256;
 
 /**

@@ -3,19 +3,28 @@ import type { DeploymentSource } from './deployments.js';
 
 /** The metric queries' inputs other than the org (DESIGN §4). */
 export const WINDOW_DAYS = [7, 30, 90] as const;
+/** @asType integer */
 export type WindowDays = (typeof WINDOW_DAYS)[number];
 
 export interface MetricsWindow {
+  /** @asType integer */
   days: number;
-  /** RFC 3339 UTC, inclusive. */
+  /**
+   * RFC 3339 UTC, inclusive.
+   * @format date-time
+   */
   from: string;
-  /** RFC 3339 UTC, exclusive: the `as_of`. */
+  /**
+   * RFC 3339 UTC, exclusive: the `as_of`.
+   * @format date-time
+   */
   to: string;
 }
 
 export interface DeploymentFrequency {
   /** Successful deployments a day over the window (in a series point: that day's count). */
   value: number;
+  /** @asType integer */
   successes: number;
   band: Band;
 }
@@ -23,11 +32,20 @@ export interface DeploymentFrequency {
 export interface LeadTime {
   p50_seconds: number | null;
   p95_seconds: number | null;
-  /** Successful deployments with a commit time not after the deployment. */
+  /**
+   * Successful deployments with a commit time not after the deployment.
+   * @asType integer
+   */
   sample: number;
-  /** Successful deployments without commit_sha or committed_at. */
+  /**
+   * Successful deployments without commit_sha or committed_at.
+   * @asType integer
+   */
   without_commit: number;
-  /** Successful deployments whose commit is later than the deployment. */
+  /**
+   * Successful deployments whose commit is later than the deployment.
+   * @asType integer
+   */
   excluded_negative: number;
   band: Band | null;
 }
@@ -35,17 +53,27 @@ export interface LeadTime {
 export interface ChangeFailureRate {
   /** failed / total, a fraction in [0, 1]. */
   value: number | null;
-  /** Deployments that failed or were rework. */
+  /**
+   * Deployments that failed or were rework.
+   * @asType integer
+   */
   failed: number;
+  /** @asType integer */
   total: number;
   band: Band | null;
 }
 
 export interface TimeToRestore {
   median_seconds: number | null;
-  /** Failures followed by a success on the same repo and environment before `as_of`. */
+  /**
+   * Failures followed by a success on the same repo and environment before `as_of`.
+   * @asType integer
+   */
   restored: number;
-  /** Failures with no such success yet. */
+  /**
+   * Failures with no such success yet.
+   * @asType integer
+   */
   open: number;
   oldest_open_seconds: number | null;
   band: Band | null;
@@ -53,7 +81,9 @@ export interface TimeToRestore {
 
 export interface ReworkRate {
   value: number | null;
+  /** @asType integer */
   rework: number;
+  /** @asType integer */
   total: number;
   band: null;
 }
@@ -70,6 +100,10 @@ export interface DoraSummary extends DoraMetrics {
   org: string;
   environment: string;
   repo: string | null;
+  /**
+   * The band thresholds used: `dora-2023` (DESIGN §4).
+   * @const "dora-2023"
+   */
   band_set: string;
   window: MetricsWindow;
   /** What the same question answered at `as_of − window`. */
@@ -78,9 +112,14 @@ export interface DoraSummary extends DoraMetrics {
 
 /** One day of a series: the definitions over [local midnight, next local midnight), truncated at `as_of`. */
 export interface SeriesPoint {
-  /** The local date, YYYY-MM-DD. */
+  /**
+   * The local date, YYYY-MM-DD.
+   * @format date
+   */
   date: string;
+  /** @format date-time */
   from: string;
+  /** @format date-time */
   to: string;
   deployment_frequency: Omit<DeploymentFrequency, 'band'>;
   lead_time: Pick<LeadTime, 'p50_seconds' | 'p95_seconds' | 'sample'>;
@@ -119,12 +158,18 @@ export interface Page<Item> {
   next_cursor: string | null;
 }
 
+/** `GET /api/v1/orgs/{slug}/dora/repos`: the per-repo breakdown, a page at a time. */
+export type RepoPage = Page<RepoMetrics>;
+
 export interface DeploymentItem {
+  /** @format uuid */
   id: string;
   repo_full_name: string;
   environment: string;
+  /** @format date-time */
   deployed_at: string;
   commit_sha: string | null;
+  /** @format date-time */
   committed_at: string | null;
   success: boolean;
   is_rework: boolean;
@@ -132,11 +177,17 @@ export interface DeploymentItem {
   source: DeploymentSource;
   /** Who reported it: the API token (by name) or the webhook delivery. */
   ingested_by: { type: 'token' | 'webhook'; id: string | null; name: string | null };
+  /** @format date-time */
   created_at: string;
 }
 
+/** `GET /api/v1/orgs/{slug}/dora/deployments`: newest first, a page at a time. */
+export type DeploymentPage = Page<DeploymentItem>;
+
 export interface AuditEventItem {
+  /** @format uuid */
   id: string;
+  /** @format date-time */
   occurred_at: string;
   action: string;
   actor: { type: 'token' | 'user' | 'webhook' | 'system'; id: string | null };
@@ -146,19 +197,33 @@ export interface AuditEventItem {
   metadata: Record<string, unknown>;
 }
 
+/** `GET /api/v1/orgs/{slug}/audit`: the audit log, newest first, a page at a time. */
+export type AuditPage = Page<AuditEventItem>;
+
 export interface DeploymentDetail extends DeploymentItem {
   audit_events: AuditEventItem[];
 }
 
 export interface EnvironmentCount {
   environment: string;
+  /** @asType integer */
   deployments: number;
+  /** @format date-time */
   last_deployed_at: string;
+}
+
+/** `GET /api/v1/orgs/{slug}/dora/environments`: the environments seen, with counts. */
+export interface EnvironmentList {
+  items: EnvironmentCount[];
 }
 
 export interface DoraSettings {
   window_days: WindowDays;
   timezone: string;
-  /** The longest an API token of the org may live; `null`: no limit. */
+  /**
+   * The longest an API token of the org may live; `null`: no limit.
+   * @asType integer
+   * @nullable
+   */
   max_token_lifetime_days: number | null;
 }

@@ -6,3 +6,8 @@ export interface ServiceStatus {
   /** The orgs, only when the operator made the directory public (`PUBLIC_ORG_DIRECTORY=true`). */
   orgs?: { slug: string; name: string }[];
 }
+
+/** `GET /healthz` (`ok`: the process is up) and `GET /readyz` (`ready`: its database answers). */
+export interface HealthStatus {
+  status: 'ok' | 'ready';
+}

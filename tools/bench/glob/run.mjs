@@ -1,8 +1,8 @@
-// Claim globs against hostile input: the linear matcher of the build (`npm run build` first) against
+// Claim globs against hostile input: the contract's linear matcher (`npm run build` first) against
 // the backtracking regular expression it replaced, on adversarial patterns and long values.
 // Prints the worst time per match; the regex is only given values short enough to come back.
 import { performance } from 'node:perf_hooks';
-import { Glob } from '../../../apps/api/dist/common/glob.js';
+import { Glob } from '@dora/domain';
 
 const PATTERNS = ['*a*a*a*a*a*a*!', `${'*a'.repeat(100)}*!`, `*${'a'.repeat(200)}b`, `${'?*'.repeat(120)}!`, 'refs/heads/*'];
 const VALUE_LENGTH = Number(process.env.BENCH_VALUE_LENGTH ?? 10_000);

@@ -1,3 +1,4 @@
+import type { Page } from '@dora/domain';
 import { DomainError } from './errors.js';
 import { parseRfc3339 } from './timestamps.js';
 import { isUuid } from './uuid.js';
@@ -32,4 +33,14 @@ export function isTimeAndIdCursor(key: unknown[]): key is [string, string] {
     typeof key[1] === 'string' &&
     isUuid(key[1])
   );
+}
+
+/**
+ * A keyset page from the rows a query fetched with `limit + 1`: the extra row only tells that there is
+ * a next page, whose cursor is the key of the page's last row.
+ */
+export function pageOf<Row, Item>(rows: Row[], limit: number, toItem: (row: Row) => Item, keyOf: (row: Row) => unknown[]): Page<Item> {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map(toItem), next_cursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }

@@ -1,21 +1,7 @@
-import type { ApiErrorDetail } from '@dora/domain';
+import type { ApiErrorCode, ApiErrorDetail } from '@dora/domain';
 
-/** Every way a request can fail that the caller should know about; the error filter maps each to a status. */
-export type ErrorCode =
-  | 'validation_failed'
-  | 'invalid_json'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'unauthenticated'
-  | 'invalid_signature'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'database_unavailable'
-  | 'overloaded'
-  | 'not_configured'
-  | 'internal';
+/** Every way a request can fail that the caller should know about (the contract's codes); the error filter maps each to a status. */
+export type ErrorCode = ApiErrorCode;
 
 /** A failure a service reports with a code; never built as an HTTP exception in the services. */
 export class DomainError extends Error {

@@ -69,7 +69,7 @@ function hex(random: () => number, length: number): string {
 }
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32): the same seed, the same history. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -81,6 +81,6 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** A log-normal sample with the given median and spread (Box-Muller): durations with a long tail. */
-export function logNormal(random: () => number, median: number, sigma: number): number {
+function logNormal(random: () => number, median: number, sigma: number): number {
   return median * Math.exp(sigma * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
 }

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import type { SchemaName } from './schemas.js';
 
 const ERRORS: Record<number, string> = {
   400: 'Invalid request: `validation_failed` (one detail per field) or `invalid_json`',
@@ -13,16 +14,19 @@ const ERRORS: Record<number, string> = {
   503: 'The database (or what is needed) is not reachable now',
 };
 
-/** The error answers a route may give, all with the `{ error: { code, message, details? } }` body. */
-export function ApiErrors(...statuses: number[]) {
-  return applyDecorators(
-    ...statuses.map((status) => ApiResponse({ status, description: ERRORS[status], schema: { $ref: '#/components/schemas/Error' } })),
-  );
+/** A reference to a response schema generated from the contract (libs/dora): a misspelt name does not compile. */
+export function schemaRef(name: SchemaName): { $ref: string } {
+  return { $ref: `#/components/schemas/${name}` };
 }
 
-/** A JSON answer of a named schema. */
-export function ApiAnswer(status: number, schema: string, description = 'OK') {
-  return ApiResponse({ status, description, schema: { $ref: `#/components/schemas/${schema}` } });
+/** The error answers a route may give, all with the `{ error: { code, message, details? } }` body (`ApiErrorBody`). */
+export function ApiErrors(...statuses: number[]) {
+  return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERRORS[status], schema: schemaRef('ApiErrorBody') })));
+}
+
+/** A JSON answer of a response schema, named as its contract type. */
+export function ApiAnswer(status: number, schema: SchemaName, description = 'OK') {
+  return ApiResponse({ status, description, schema: schemaRef(schema) });
 }
 
 /** A route under /orgs/{slug}: a member's session or an org token with the scope. */

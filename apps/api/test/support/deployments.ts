@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { ReferenceDeployment } from '@dora/domain';
+import type { ReferenceDeployment } from '@dora/domain/reference';
 import { uuidv7 } from 'uuidv7';
 import { Transactions } from '../../src/database/transactions.js';
 import { DeploymentsRepository } from '../../src/modules/ingest/deployments.repository.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import type { AuditEventItem, Page } from '@dora/domain';
-import { AccessGuard, CurrentOrg, RequiresScope } from '../auth/access.guard.js';
-import type { Org } from '../tenancy/tenants.repository.js';
+import { AccessGuard, CurrentOrg, RequiresScope } from '../../access/access.guard.js';
+import type { Org } from '../../access/principals.js';
 import { AuditService } from './audit.service.js';
 import { AuditQueryDto } from './dto/audit-query.dto.js';
 import { ApiTags } from '@nestjs/swagger';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuditEventItem } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import type { RequestContext } from '../../common/request-context.js';
+import type { Actor } from '../../access/principals.js';
 import type { Tx } from '../../database/transactions.js';
 
 export type AuditAction =
@@ -23,17 +24,10 @@ export type AuditAction =
   | 'identity_provider.added'
   | 'identity_provider.removed';
 
-/** Who did it: an API token, a signed-in user, a webhook, or the service itself (operator CLI, first start). */
-export type AuditActor =
-  | { type: 'token'; id: string }
-  | { type: 'user'; id: string }
-  | { type: 'webhook'; id: string }
-  | { type: 'system'; id: 'cli' | 'first-start' | 'token-exchange' };
-
 export interface AuditEvent {
   tenantId: string;
   action: AuditAction;
-  actor: AuditActor;
+  actor: Actor;
   subject: { type: string; id: string };
   request?: RequestContext;
   metadata?: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEventItem, Page } from '@dora/domain';
-import { decodeCursor, encodeCursor, isTimeAndIdCursor } from '../../common/cursor.js';
+import { decodeCursor, isTimeAndIdCursor, pageOf } from '../../common/cursor.js';
 import { timeRange } from '../../common/timestamps.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditRepository, toAuditEventItem } from './audit.repository.js';
@@ -20,12 +20,7 @@ export class AuditService {
     const rows = await this.transactions.inTenant(tenantId, (tx) =>
       this.audit.list(tx, { tenantId, action: query.action ?? null, from, to }, { after, limit: query.limit + 1 }),
     );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toAuditEventItem),
-      next_cursor: rows.length > query.limit && last ? encodeCursor([last.occurred_at_exact, last.id]) : null,
-    };
+    return pageOf(rows, query.limit, toAuditEventItem, (row) => [row.occurred_at_exact, row.id]);
   }
 }
 

@@ -4,9 +4,10 @@ import type { Response } from 'express';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
 import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { CurrentSession, SessionGuard } from './access.guard.js';
+import { CurrentSession, SessionGuard } from '../../access/access.guard.js';
 import { LoginDto } from './dto/login.dto.js';
-import { type SessionPrincipal, SessionsService, sessionCookieOf } from './sessions.service.js';
+import type { SessionPrincipal } from '../../access/principals.js';
+import { SessionsService, sessionCookieOf } from './sessions.service.js';
 import { ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiErrors } from '../../openapi/decorators.js';
 

@@ -1,8 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { Credentials } from '../../access/access-ports.js';
 import { AuditLogModule } from '../audit/audit-log.module.js';
-import { TenancyModule } from '../tenancy/tenancy.module.js';
-import { AccessGuard, SessionGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
+import { AuthCredentials } from './credentials.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensController } from './tokens.controller.js';
@@ -18,13 +18,16 @@ import { PasswordHasher } from './password.js';
 import { TokenExchangeController } from './token-exchange/token-exchange.controller.js';
 import { TokenExchangeService } from './token-exchange/token-exchange.service.js';
 
-/** Users, sign-in sessions, API tokens and their exchange for trusted JWTs, and the access guard every API route uses. */
+/**
+ * Users, sign-in sessions, API tokens and their exchange for trusted JWTs. Global, because every guarded
+ * route's guard checks credentials through it (Credentials).
+ */
+@Global()
 @Module({
-  imports: [AuditLogModule, TenancyModule],
+  imports: [AuditLogModule],
   controllers: [AuthController, TokensController, TokenExchangeController, IdentityProvidersController],
   providers: [
-    AccessGuard,
-    SessionGuard,
+    { provide: Credentials, useClass: AuthCredentials },
     SessionsRepository,
     SessionsService,
     TokensRepository,
@@ -38,6 +41,6 @@ import { TokenExchangeService } from './token-exchange/token-exchange.service.js
     PasswordHasher,
     TokenExchangeService,
   ],
-  exports: [AccessGuard, SessionsService, TokensService, UsersService, IdentityProvidersService, TenancyModule],
+  exports: [Credentials, TokensService, UsersService, IdentityProvidersService],
 })
 export class AuthModule {}

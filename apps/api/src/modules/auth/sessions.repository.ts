@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../../database/transactions.js';
-import type { Role } from './users.repository.js';
+import type { Membership } from '../../access/principals.js';
 
 export interface SessionRow {
   id: string;
@@ -9,16 +9,6 @@ export interface SessionRow {
   expires_at: Date;
 }
 
-/** A user's membership, with what an org-scoped request needs of the org. */
-export interface Membership {
-  tenant_id: string;
-  slug: string;
-  name: string;
-  role: Role;
-  window_days: 7 | 30 | 90;
-  timezone: string;
-  max_token_lifetime_days: number | null;
-}
 
 /** Sessions belong to users, not orgs: every method here runs on the owner paths "session lookup" and "login". */
 @Injectable()

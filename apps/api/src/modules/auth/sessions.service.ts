@@ -9,18 +9,9 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { Transactions } from '../../database/transactions.js';
 import { type AuditAction, AuditRepository } from '../audit/audit.repository.js';
 import { hashPassword, PasswordHasher } from './password.js';
-import { type Membership, SessionsRepository } from './sessions.repository.js';
+import type { Membership, SessionPrincipal } from '../../access/principals.js';
+import { SessionsRepository } from './sessions.repository.js';
 import { UsersRepository } from './users.repository.js';
-
-/** A signed-in user, from a session cookie. */
-export interface SessionPrincipal {
-  kind: 'user';
-  userId: string;
-  email: string;
-  sessionId: string;
-  csrfToken: string;
-  memberships: Membership[];
-}
 
 /** The session cookie: `__Host-` prefixed when served over https, so the browser binds it to this very origin. */
 export function sessionCookieOf(config: Pick<AppConfig, 'publicUrl'>): { name: string; secure: boolean } {

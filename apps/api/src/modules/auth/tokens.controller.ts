@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post, UseGuards } from '@nestjs/common';
-import type { ApiTokenItem, MintedToken, RotatedToken, Scope } from '@dora/domain';
+import type { ApiTokenItem, MintedToken, RevokedToken, RotatedToken, Scope } from '@dora/domain';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
-import type { AuditActor } from '../audit/audit.repository.js';
-import type { Org } from '../tenancy/tenants.repository.js';
-import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from './access.guard.js';
+import type { Actor } from '../../access/principals.js';
+import type { Org } from '../../access/principals.js';
+import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../../access/access.guard.js';
 import { MintTokenDto, RotateTokenDto } from './dto/mint-token.dto.js';
 import { toTokenItem, TokensService } from './tokens.service.js';
 import { ApiTags } from '@nestjs/swagger';
@@ -33,7 +33,7 @@ export class TokensController {
   async mint(
     @CurrentOrg() org: Org,
     @Body() body: MintTokenDto,
-    @CurrentActor() actor: AuditActor,
+    @CurrentActor() actor: Actor,
     @RequestMeta() request: RequestContext,
   ): Promise<MintedToken> {
     const days = body.expires_in_days ?? null;
@@ -57,7 +57,7 @@ export class TokensController {
   @ApiOrgRoute('Rotate a token (audited): a new secret under the same name, scopes and lifetime; the old one works for grace_hours more', 'dora:admin')
   @ApiAnswer(201, 'RotatedToken', 'Rotated')
   @ApiErrors(400, 404, 409, 415)
-  rotate(@CurrentOrg() org: Org, @Param('id') id: string, @Body() body: RotateTokenDto, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<RotatedToken> {
+  rotate(@CurrentOrg() org: Org, @Param('id') id: string, @Body() body: RotateTokenDto, @CurrentActor() actor: Actor, @RequestMeta() request: RequestContext): Promise<RotatedToken> {
     return this.tokens.rotate(org.id, id, body.grace_hours ?? 24, actor, request);
   }
 
@@ -66,7 +66,7 @@ export class TokensController {
   @ApiOrgRoute('Revoke a token (audited)', 'dora:admin')
   @ApiAnswer(200, 'RevokedToken')
   @ApiErrors(409)
-  async revoke(@CurrentOrg() org: Org, @Param('id') id: string, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<{ id: string; revoked_at: string }> {
+  async revoke(@CurrentOrg() org: Org, @Param('id') id: string, @CurrentActor() actor: Actor, @RequestMeta() request: RequestContext): Promise<RevokedToken> {
     const revoked = await this.tokens.revokeInOrg(org.id, id, actor, request);
     return { id: revoked.id, revoked_at: revoked.revoked_at!.toISOString() };
   }

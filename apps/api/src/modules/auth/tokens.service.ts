@@ -5,18 +5,10 @@ import { DomainError } from '../../common/errors.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { isUuid } from '../../common/uuid.js';
 import { Transactions, type Tx } from '../../database/transactions.js';
-import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import type { Actor, TokenPrincipal } from '../../access/principals.js';
 import { generateTokenSecret, prefixOf, secretMatchesHash } from './token-secret.js';
 import { type ApiToken, type TokenListRow, TokensRepository } from './tokens.repository.js';
-
-/** The caller behind a verified API token. */
-export interface TokenPrincipal {
-  kind: 'token';
-  tokenId: string;
-  tenantId: string;
-  name: string;
-  scopes: Scope[];
-}
 
 export interface MintTokenInput {
   tenantId: string;
@@ -46,7 +38,7 @@ export class TokensService {
   ) {}
 
   /** Creates a token; the secret is in the answer and nowhere else: only its hash is stored. */
-  async mint(input: MintTokenInput, actor: AuditActor, request?: RequestContext): Promise<{ token: TokenListRow; secret: string }> {
+  async mint(input: MintTokenInput, actor: Actor, request?: RequestContext): Promise<{ token: TokenListRow; secret: string }> {
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100) {
       throw new DomainError('validation_failed', 'A token name has 1-100 characters', [{ field: 'name', message: 'must have 1-100 characters' }]);
@@ -129,7 +121,7 @@ export class TokensService {
   }
 
   /** Revokes a token named by id alone (the operator CLI); revoking twice is an error that says so. */
-  async revoke(tokenId: string, actor: AuditActor & { type: 'system' }): Promise<ApiToken> {
+  async revoke(tokenId: string, actor: Actor & { type: 'system' }): Promise<ApiToken> {
     if (!isUuid(tokenId)) {
       throw new DomainError('validation_failed', `"${tokenId}" is not a token id (a UUID)`);
     }
@@ -139,7 +131,7 @@ export class TokensService {
   }
 
   /** Rotates a token named by id alone (the operator CLI). */
-  async rotateById(tokenId: string, graceHours: number, actor: AuditActor & { type: 'system' }): Promise<RotatedToken> {
+  async rotateById(tokenId: string, graceHours: number, actor: Actor & { type: 'system' }): Promise<RotatedToken> {
     if (!isUuid(tokenId)) throw new DomainError('validation_failed', `"${tokenId}" is not a token id (a UUID)`);
     const found = await this.transactions.acrossTenants('operator cli', (tx) => this.tokens.findById(tx, tokenId));
     if (!found) throw new DomainError('not_found', `No API token with the id ${tokenId}`);
@@ -147,7 +139,7 @@ export class TokensService {
   }
 
   /** Revokes one of an org's tokens. */
-  async revokeInOrg(tenantId: string, tokenId: string, actor: AuditActor, request?: RequestContext): Promise<ApiToken> {
+  async revokeInOrg(tenantId: string, tokenId: string, actor: Actor, request?: RequestContext): Promise<ApiToken> {
     if (!isUuid(tokenId)) throw new DomainError('not_found', `No API token ${tokenId} in this org`);
     return this.transactions.inTenant(tenantId, async (tx) => {
       const revoked = await this.tokens.revoke(tx, tenantId, tokenId);
@@ -172,7 +164,7 @@ export class TokensService {
    * A new secret under the same name, scopes and lifetime rule (capped by the org's policy); the old secret
    * keeps working for `graceHours`, then stops. Exchanged, revoked and already rotated tokens are not rotated.
    */
-  async rotate(tenantId: string, tokenId: string, graceHours: number, actor: AuditActor, request?: RequestContext): Promise<RotatedToken> {
+  async rotate(tenantId: string, tokenId: string, graceHours: number, actor: Actor, request?: RequestContext): Promise<RotatedToken> {
     const notFound = new DomainError('not_found', `No API token ${tokenId} in this org`);
     if (!isUuid(tokenId)) throw notFound;
     const { secret, prefix, hash } = generateTokenSecret();

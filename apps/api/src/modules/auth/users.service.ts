@@ -3,7 +3,8 @@ import { uuidv7 } from 'uuidv7';
 import { DomainError } from '../../common/errors.js';
 import { isUniqueViolation } from '../../database/postgres-errors.js';
 import { type CrossTenantPath, Transactions } from '../../database/transactions.js';
-import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import type { Actor } from '../../access/principals.js';
 import { generatePassword, PasswordHasher } from './password.js';
 import { type Role, type User, UsersRepository } from './users.repository.js';
 
@@ -34,7 +35,7 @@ export class UsersService {
   ) {}
 
   /** Adds a user to an org, creating the user first when the email is new. */
-  async addToOrg(input: AddUserInput, actor: AuditActor & { type: 'system' }): Promise<AddedUser> {
+  async addToOrg(input: AddUserInput, actor: Actor & { type: 'system' }): Promise<AddedUser> {
     const email = input.email.trim();
     if (!EMAIL.test(email) || email.length > 254) {
       throw new DomainError('validation_failed', `"${email}" is not an email address`, [{ field: 'email', message: 'must be an email address' }]);

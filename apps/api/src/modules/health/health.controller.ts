@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import type { ServiceStatus } from '@dora/domain';
+import type { HealthStatus, ServiceStatus } from '@dora/domain';
 import { DomainError } from '../../common/errors.js';
 import { SERVICE_VERSION } from '../../common/version.js';
 import type { AppConfig } from '../../config/config.js';
@@ -24,17 +24,17 @@ export class HealthController {
   /** The process is up. */
   @Get('healthz')
   @ApiOperation({ summary: 'The process is up' })
-  @ApiAnswer(200, 'Health')
-  healthz(): { status: 'ok' } {
+  @ApiAnswer(200, 'HealthStatus')
+  healthz(): HealthStatus {
     return { status: 'ok' };
   }
 
   /** The process can serve: its database answers. */
   @Get('readyz')
   @ApiOperation({ summary: 'The process can serve: its database answers' })
-  @ApiAnswer(200, 'Health')
+  @ApiAnswer(200, 'HealthStatus')
   @ApiErrors(503)
-  async readyz(): Promise<{ status: 'ready' }> {
+  async readyz(): Promise<HealthStatus> {
     if (!(await this.database.isReachable(2000))) {
       throw new DomainError('database_unavailable', 'The database does not answer');
     }

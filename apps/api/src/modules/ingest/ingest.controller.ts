@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common
 import type { IngestedDeployment } from '@dora/domain';
 import type { Response } from 'express';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
-import { AccessGuard, CurrentToken, RequiresScope } from '../auth/access.guard.js';
-import type { TokenPrincipal } from '../auth/tokens.service.js';
+import { AccessGuard, CurrentToken, RequiresScope } from '../../access/access.guard.js';
+import type { TokenPrincipal } from '../../access/principals.js';
 import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
 import { IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
 import { IngestService } from './ingest.service.js';

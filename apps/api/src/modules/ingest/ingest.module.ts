@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuditLogModule } from '../audit/audit-log.module.js';
-import { AuthModule } from '../auth/auth.module.js';
-import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { DeploymentsRepository } from './deployments.repository.js';
 import { IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestService } from './ingest.service.js';
 
 @Module({
-  imports: [AuthModule, AuditLogModule, TenancyModule],
+  imports: [AuditLogModule],
   controllers: [IngestController],
   providers: [DeploymentsRepository, IngestService, IngestRateLimitGuard],
   exports: [IngestService],

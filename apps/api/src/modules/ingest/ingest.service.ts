@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import type { RequestContext } from '../../common/request-context.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import type { TokenPrincipal } from '../auth/tokens.service.js';
+import type { TokenPrincipal } from '../../access/principals.js';
 import { Telemetry } from '../observability/telemetry.js';
 import { DeploymentsRepository, type NewForgejoDeployment, type StoredDeployment } from './deployments.repository.js';
 

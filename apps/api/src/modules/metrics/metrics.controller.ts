@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import type { DeploymentDetail, DeploymentItem, DoraSeries, DoraSummary, EnvironmentCount, Page, RepoMetrics } from '@dora/domain';
-import { AccessGuard, CurrentOrg, RequiresScope } from '../auth/access.guard.js';
-import type { Org } from '../tenancy/tenants.repository.js';
+import { AccessGuard, CurrentOrg, RequiresScope } from '../../access/access.guard.js';
+import type { Org } from '../../access/principals.js';
 import { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, SummaryQueryDto } from './dto/metrics-query.dto.js';
 import { MetricsService } from './metrics.service.js';
 import { ApiTags } from '@nestjs/swagger';

@@ -1,23 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DeploymentSource } from '@dora/domain';
 import type { Tx } from '../../database/transactions.js';
-
-/** The raw numbers of the five metrics over one set of deployments (DESIGN §4). */
-export interface MetricCounts {
-  successes: number;
-  total: number;
-  failed: number;
-  rework: number;
-  without_commit: number;
-  excluded_negative: number;
-  /** [p50, p95] of the lead times in seconds, or null without a sample. */
-  lead_time: [number, number] | null;
-  lead_time_sample: number;
-  restored: number;
-  restore_median: number | null;
-  open: number;
-  oldest_open: Date | null;
-}
+import { AGGREGATES, type MetricCounts } from './definitions.js';
 
 export interface DeploymentScope {
   tenantId: string;
@@ -58,26 +42,6 @@ export interface DeploymentRow {
   /** deployed_at to the microsecond, for page cursors. */
   deployed_at_exact: string;
 }
-
-/**
- * The aggregates over `d` (deployments with a `cutoff` column: restores count only before it). A failure's
- * `restored_at` is its first later success, so a restore at or after the cutoff means "still open then".
- */
-const AGGREGATES = /* sql */ `
-  count(*) FILTER (WHERE success)::int AS successes,
-  count(*)::int AS total,
-  count(*) FILTER (WHERE NOT success OR is_rework)::int AS failed,
-  count(*) FILTER (WHERE is_rework)::int AS rework,
-  count(*) FILTER (WHERE success AND lead_time_seconds IS NULL)::int AS without_commit,
-  count(*) FILTER (WHERE success AND lead_time_seconds < 0)::int AS excluded_negative,
-  percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY lead_time_seconds)
-    FILTER (WHERE success AND lead_time_seconds >= 0) AS lead_time,
-  count(*) FILTER (WHERE success AND lead_time_seconds >= 0)::int AS lead_time_sample,
-  count(*) FILTER (WHERE NOT success AND restored_at < cutoff)::int AS restored,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM restored_at - deployed_at)::double precision)
-    FILTER (WHERE NOT success AND restored_at < cutoff) AS restore_median,
-  count(*) FILTER (WHERE NOT success AND (restored_at IS NULL OR restored_at >= cutoff))::int AS open,
-  min(deployed_at) FILTER (WHERE NOT success AND (restored_at IS NULL OR restored_at >= cutoff)) AS oldest_open`;
 
 /**
  * For the aggregate queries, transaction-local: a big org's percentile sorts need more than the default

@@ -1,58 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import {
   BAND_SET,
-  changeFailureRateBand,
   type DeploymentDetail,
   type DeploymentItem,
-  deploymentFrequencyBand,
-  type DoraMetrics,
   type DoraSeries,
   type DoraSummary,
   type EnvironmentCount,
-  leadTimeBand,
+  METRIC_KEYS,
   type MetricsWindow,
   type Page,
   type RepoMetrics,
   type RepoSortKey,
-  timeToRestoreBand,
 } from '@dora/domain';
-import { decodeCursor, encodeCursor, isTimeAndIdCursor } from '../../common/cursor.js';
+import { decodeCursor, isTimeAndIdCursor, pageOf } from '../../common/cursor.js';
 import { DomainError } from '../../common/errors.js';
 import { parseRfc3339, timeRange } from '../../common/timestamps.js';
 import { isUuid } from '../../common/uuid.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditRepository, toAuditEventItem } from '../audit/audit.repository.js';
-import type { Org } from '../tenancy/tenants.repository.js';
+import type { Org } from '../../access/principals.js';
 import type { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, SummaryQueryDto } from './dto/metrics-query.dto.js';
-import { type DeploymentRow, type MetricCounts, MetricsRepository, type RepoCursor } from './metrics.repository.js';
+import { DEFINITIONS, type MetricCounts, toMetrics } from './definitions.js';
+import { type DeploymentRow, MetricsRepository, type RepoCursor } from './metrics.repository.js';
 
 const DAY_MS = 86_400_000;
 
-const EMPTY: MetricCounts = {
-  successes: 0,
-  total: 0,
-  failed: 0,
-  rework: 0,
-  without_commit: 0,
-  excluded_negative: 0,
-  lead_time: null,
-  lead_time_sample: 0,
-  restored: 0,
-  restore_median: null,
-  open: 0,
-  oldest_open: null,
-};
-
 /** SQL sort expressions over the per-repo aggregates: the only text of a request that reaches SQL is a key of this map. */
-const REPO_SORTS: Record<RepoSortKey, string> = {
+const REPO_SORTS = {
   repo_full_name: '0',
   deployments: 'total',
-  deployment_frequency: 'successes',
-  lead_time: 'lead_time[1]',
-  change_failure_rate: 'failed::double precision / total',
-  time_to_restore: 'restore_median',
-  rework_rate: 'rework::double precision / total',
-};
+  ...Object.fromEntries(METRIC_KEYS.map((key) => [key, DEFINITIONS[key].sort])),
+} as Record<RepoSortKey, string>;
 
 @Injectable()
 export class MetricsService {
@@ -123,12 +101,12 @@ export class MetricsService {
     const rows = await this.transactions.inTenant(org.id, (tx) =>
       this.metrics.perRepo(tx, { tenantId: org.id, environment: query.environment }, { from, asOf, sort, after, limit: query.limit + 1 }),
     );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((row) => ({ repo_full_name: row.repo_full_name, ...toMetrics(row, days, asOf) })),
-      next_cursor: rows.length > query.limit && last ? encodeCursor([last.sort_null, last.sort_value, last.repo_full_name]) : null,
-    };
+    return pageOf(
+      rows,
+      query.limit,
+      (row) => ({ repo_full_name: row.repo_full_name, ...toMetrics(row, days, asOf) }),
+      (row) => [row.sort_null, row.sort_value, row.repo_full_name],
+    );
   }
 
   async deployments(org: Org, query: DeploymentsQueryDto): Promise<Page<DeploymentItem>> {
@@ -141,12 +119,7 @@ export class MetricsService {
         { after, limit: query.limit + 1 },
       ),
     );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toDeploymentItem),
-      next_cursor: rows.length > query.limit && last ? encodeCursor([last.deployed_at_exact, last.id]) : null,
-    };
+    return pageOf(rows, query.limit, toDeploymentItem, (row) => [row.deployed_at_exact, row.id]);
   }
 
   async deployment(org: Org, id: string): Promise<DeploymentDetail> {
@@ -172,37 +145,6 @@ function asOfOf(text: string | undefined): Date {
 
 function window(days: number, from: Date, to: Date): MetricsWindow {
   return { days, from: from.toISOString(), to: to.toISOString() };
-}
-
-/** The five metric objects from the raw numbers; `restoresBefore` is the end the restores were searched before. */
-export function toMetrics(counts: MetricCounts | undefined, days: number, restoresBefore: Date): DoraMetrics {
-  const c = counts ?? EMPTY;
-  const p50 = c.lead_time?.[0] ?? null;
-  return {
-    deployment_frequency: { value: c.successes / days, successes: c.successes, band: deploymentFrequencyBand(c.successes, days) },
-    lead_time: {
-      p50_seconds: p50,
-      p95_seconds: c.lead_time?.[1] ?? null,
-      sample: c.lead_time_sample,
-      without_commit: c.without_commit,
-      excluded_negative: c.excluded_negative,
-      band: leadTimeBand(p50),
-    },
-    change_failure_rate: {
-      value: c.total === 0 ? null : c.failed / c.total,
-      failed: c.failed,
-      total: c.total,
-      band: changeFailureRateBand(c.failed, c.total),
-    },
-    time_to_restore: {
-      median_seconds: c.restore_median,
-      restored: c.restored,
-      open: c.open,
-      oldest_open_seconds: c.oldest_open ? (restoresBefore.getTime() - c.oldest_open.getTime()) / 1000 : null,
-      band: timeToRestoreBand(c.restore_median),
-    },
-    rework_rate: { value: c.total === 0 ? null : c.rework / c.total, rework: c.rework, total: c.total, band: null },
-  };
 }
 
 function toDeploymentItem(row: DeploymentRow): DeploymentItem {

@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Put, UseGuards } from '@nestjs/common';
 import type { DoraSettings } from '@dora/domain';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
-import type { AuditActor } from '../audit/audit.repository.js';
-import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../auth/access.guard.js';
-import { UpdateSettingsDto } from '../tenancy/dto/update-settings.dto.js';
-import type { Org } from '../tenancy/tenants.repository.js';
-import { TenantsService } from '../tenancy/tenants.service.js';
+import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../../access/access.guard.js';
+import type { Actor, Org } from '../../access/principals.js';
+import { UpdateSettingsDto } from './dto/update-settings.dto.js';
+import { TenantsService } from './tenants.service.js';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiErrors, ApiOrgRoute } from '../../openapi/decorators.js';
 
+/** An org's settings: its members read them, its admins change them. */
 @ApiTags('DORA metrics')
 @Controller('api/v1/orgs/:slug/dora/settings')
 @UseGuards(AccessGuard)
@@ -31,7 +31,7 @@ export class SettingsController {
   update(
     @CurrentOrg() org: Org,
     @Body() body: UpdateSettingsDto,
-    @CurrentActor() actor: AuditActor,
+    @CurrentActor() actor: Actor,
     @RequestMeta() request: RequestContext,
   ): Promise<DoraSettings> {
     return this.tenants.updateSettings(org, body, actor, request);

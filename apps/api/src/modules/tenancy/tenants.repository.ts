@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DoraSettings } from '@dora/domain';
+import type { Org } from '../../access/principals.js';
 import type { Tx } from '../../database/transactions.js';
 
 export interface Tenant {
@@ -8,8 +9,6 @@ export interface Tenant {
   name: string;
 }
 
-/** An org as the org-scoped endpoints see it: with its DORA settings. */
-export type Org = Tenant & DoraSettings;
 
 const ORG_COLUMNS = `id, slug, name, window_days, timezone, max_token_lifetime_days`;
 

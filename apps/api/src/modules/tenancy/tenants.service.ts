@@ -3,22 +3,24 @@ import { uuidv7 } from 'uuidv7';
 import { DomainError } from '../../common/errors.js';
 import { isUniqueViolation } from '../../database/postgres-errors.js';
 import { type CrossTenantPath, Transactions } from '../../database/transactions.js';
-import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
+import { OrgLookup } from '../../access/access-ports.js';
+import type { Actor, Org } from '../../access/principals.js';
+import { AuditRepository } from '../audit/audit.repository.js';
 import { orgSlugProblem } from './org-slug.js';
 import type { DoraSettings, WindowDays } from '@dora/domain';
 import type { RequestContext } from '../../common/request-context.js';
 import type { UpdateSettingsDto } from './dto/update-settings.dto.js';
-import { type Org, type Tenant, TenantsRepository } from './tenants.repository.js';
+import { type Tenant, TenantsRepository } from './tenants.repository.js';
 
 @Injectable()
-export class TenantsService {
+export class TenantsService implements OrgLookup {
   constructor(
     private readonly transactions: Transactions,
     private readonly tenants: TenantsRepository,
     private readonly audit: AuditRepository,
   ) {}
 
-  async create(input: { slug: string; name: string }, actor: AuditActor & { type: 'system' }): Promise<Tenant> {
+  async create(input: { slug: string; name: string }, actor: Actor & { type: 'system' }): Promise<Tenant> {
     const slugProblem = orgSlugProblem(input.slug);
     if (slugProblem) throw new DomainError('validation_failed', slugProblem, [{ field: 'slug', message: slugProblem }]);
     const name = input.name.trim();
@@ -54,7 +56,7 @@ export class TenantsService {
     return org;
   }
 
-  async updateSettings(org: Org, change: UpdateSettingsDto, actor: AuditActor, request: RequestContext): Promise<DoraSettings> {
+  async updateSettings(org: Org, change: UpdateSettingsDto, actor: Actor, request: RequestContext): Promise<DoraSettings> {
     if (change.window_days === undefined && change.timezone === undefined && change.max_token_lifetime_days === undefined) {
       throw new DomainError('validation_failed', 'Give window_days, timezone or max_token_lifetime_days');
     }

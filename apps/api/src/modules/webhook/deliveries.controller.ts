@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import type { DeliveryItem, Page } from '@dora/domain';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
-import type { AuditActor } from '../audit/audit.repository.js';
-import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../auth/access.guard.js';
-import type { Org } from '../tenancy/tenants.repository.js';
+import type { Actor } from '../../access/principals.js';
+import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../../access/access.guard.js';
+import type { Org } from '../../access/principals.js';
 import { DeliveriesQueryDto } from './dto/deliveries-query.dto.js';
 import { WebhookService } from './webhook.service.js';
 import { ApiTags } from '@nestjs/swagger';
@@ -30,11 +30,11 @@ export class DeliveriesController {
   @HttpCode(202)
   @RequiresScope('dora:admin')
   @ApiOrgRoute('Re-queue a failed delivery (audited)', 'dora:admin')
-  @ApiAnswer(202, 'Delivery', 'Queued again')
+  @ApiAnswer(202, 'DeliveryItem', 'Queued again')
   retry(
     @CurrentOrg() org: Org,
     @Param('id') id: string,
-    @CurrentActor() actor: AuditActor,
+    @CurrentActor() actor: Actor,
     @RequestMeta() request: RequestContext,
   ): Promise<DeliveryItem> {
     return this.webhook.retry(org.id, id, actor, request);

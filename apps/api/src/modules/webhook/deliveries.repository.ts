@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { DeliveryStatus } from '@dora/domain';
 import type { Tx } from '../../database/transactions.js';
-
-export type DeliveryStatus = 'pending' | 'processed' | 'skipped' | 'failed';
 
 export interface Delivery {
   id: string;

@@ -3,9 +3,9 @@ import type { ForgejoOwnerItem } from '@dora/domain';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
 import { ApiAnswer, ApiErrors, ApiOrgRoute } from '../../openapi/decorators.js';
-import type { AuditActor } from '../audit/audit.repository.js';
-import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../auth/access.guard.js';
-import type { Org } from '../tenancy/tenants.repository.js';
+import type { Actor } from '../../access/principals.js';
+import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../../access/access.guard.js';
+import type { Org } from '../../access/principals.js';
 import { MapForgejoOwnerDto } from './dto/map-forgejo-owner.dto.js';
 import { ForgejoOwnersService } from './forgejo-owners.service.js';
 
@@ -27,9 +27,9 @@ export class ForgejoOwnersController {
   @Post()
   @RequiresScope('dora:admin')
   @ApiOrgRoute('Map a Forgejo owner to this org (audited); its releases kept waiting are processed', 'dora:admin')
-  @ApiAnswer(201, 'ForgejoOwner', 'Mapped')
+  @ApiAnswer(201, 'ForgejoOwnerItem', 'Mapped')
   @ApiErrors(400, 409, 415)
-  map(@CurrentOrg() org: Org, @Body() body: MapForgejoOwnerDto, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<ForgejoOwnerItem> {
+  map(@CurrentOrg() org: Org, @Body() body: MapForgejoOwnerDto, @CurrentActor() actor: Actor, @RequestMeta() request: RequestContext): Promise<ForgejoOwnerItem> {
     return this.owners.map(org.id, body.owner, actor, request);
   }
 
@@ -38,7 +38,7 @@ export class ForgejoOwnersController {
   @RequiresScope('dora:admin')
   @ApiOrgRoute('Unmap a Forgejo owner (audited)', 'dora:admin')
   @ApiResponse({ status: 204, description: 'Unmapped' })
-  unmap(@CurrentOrg() org: Org, @Param('owner') owner: string, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<void> {
+  unmap(@CurrentOrg() org: Org, @Param('owner') owner: string, @CurrentActor() actor: Actor, @RequestMeta() request: RequestContext): Promise<void> {
     return this.owners.unmap(org.id, owner, actor, request);
   }
 }

@@ -6,7 +6,8 @@ import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { isUniqueViolation } from '../../database/postgres-errors.js';
 import { Transactions } from '../../database/transactions.js';
-import { type AuditActor, AuditRepository } from '../audit/audit.repository.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import type { Actor } from '../../access/principals.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { type ForgejoOwner, ForgejoOwnersRepository } from './forgejo-owners.repository.js';
 
@@ -35,7 +36,7 @@ export class ForgejoOwnersService {
     return rows.map(toItem);
   }
 
-  async map(tenantId: string, login: string, actor: AuditActor, request?: RequestContext): Promise<ForgejoOwnerItem> {
+  async map(tenantId: string, login: string, actor: Actor, request?: RequestContext): Promise<ForgejoOwnerItem> {
     const owner = normalized(login);
     let row: ForgejoOwner;
     try {
@@ -53,7 +54,7 @@ export class ForgejoOwnersService {
     return toItem(row);
   }
 
-  async unmap(tenantId: string, login: string, actor: AuditActor, request?: RequestContext): Promise<void> {
+  async unmap(tenantId: string, login: string, actor: Actor, request?: RequestContext): Promise<void> {
     const owner = login.toLowerCase();
     await this.transactions.inTenant(tenantId, async (tx) => {
       const removed = await this.owners.delete(tx, tenantId, owner);

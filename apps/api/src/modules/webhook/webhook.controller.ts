@@ -1,4 +1,5 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { DeliveryReceipt } from '@dora/domain';
 import type { Request, Response } from 'express';
 import { WebhookService } from './webhook.service.js';
 import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
@@ -18,8 +19,8 @@ export class WebhookController {
   @ApiAnswer(202, 'DeliveryReceipt', 'Stored')
   @ApiAnswer(200, 'DeliveryReceipt', 'This delivery id was stored before')
   @ApiErrors(400, 401, 413)
-  @ApiResponse({ status: 503, description: 'FORGEJO_WEBHOOK_SECRET is not set', schema: { $ref: '#/components/schemas/Error' } })
-  async receive(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<{ id: string; status: string }> {
+  @ApiResponse({ status: 503, description: 'FORGEJO_WEBHOOK_SECRET is not set', schema: { $ref: '#/components/schemas/ApiErrorBody' } })
+  async receive(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<DeliveryReceipt> {
     const { id, status, duplicate } = await this.webhook.receive(request.headers, request.body as Buffer);
     if (duplicate) response.status(200);
     return { id, status };

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AuditLogModule } from '../audit/audit-log.module.js';
-import { AuthModule } from '../auth/auth.module.js';
 import { IngestModule } from '../ingest/ingest.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
@@ -11,7 +10,7 @@ import { WebhookController } from './webhook.controller.js';
 import { WebhookService } from './webhook.service.js';
 
 @Module({
-  imports: [AuditLogModule, AuthModule, IngestModule, ForgejoOwnersModule],
+  imports: [AuditLogModule, IngestModule, ForgejoOwnersModule],
   controllers: [WebhookController, DeliveriesController],
   providers: [DeliveriesRepository, DeliveryProcessor, ForgejoClient, WebhookService],
 })

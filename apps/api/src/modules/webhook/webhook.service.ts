@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DeliveryItem, Page } from '@dora/domain';
+import type { DeliveryItem, DeliveryStatus, Page } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
-import { decodeCursor, encodeCursor, isTimeAndIdCursor } from '../../common/cursor.js';
+import { decodeCursor, isTimeAndIdCursor, pageOf } from '../../common/cursor.js';
 import { DomainError } from '../../common/errors.js';
 import { isUuid } from '../../common/uuid.js';
 import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { Transactions } from '../../database/transactions.js';
-import { AuditRepository, type AuditActor } from '../audit/audit.repository.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import type { Actor } from '../../access/principals.js';
 import type { RequestContext } from '../../common/request-context.js';
-import { type Delivery, DeliveriesRepository, type DeliveryStatus } from './deliveries.repository.js';
+import { type Delivery, DeliveriesRepository } from './deliveries.repository.js';
 import { planDelivery } from './forgejo-payload.js';
 import { Telemetry } from '../observability/telemetry.js';
 import { type Headers, header, signedPayload, verifySignature } from './webhook-signature.js';
@@ -90,16 +91,11 @@ export class WebhookService {
     const rows = await this.transactions.inTenant(tenantId, (tx) =>
       this.deliveries.list(tx, { tenantId, status: query.status ?? null }, { after, limit: query.limit + 1 }),
     );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toDeliveryItem),
-      next_cursor: rows.length > query.limit && last ? encodeCursor([last.received_at_exact, last.id]) : null,
-    };
+    return pageOf(rows, query.limit, toDeliveryItem, (row) => [row.received_at_exact, row.id]);
   }
 
   /** Re-queues a failed delivery of the org, audited. */
-  async retry(tenantId: string, id: string, actor: AuditActor, request: RequestContext): Promise<DeliveryItem> {
+  async retry(tenantId: string, id: string, actor: Actor, request: RequestContext): Promise<DeliveryItem> {
     const notRetryable = new DomainError('not_found', `No failed delivery ${id} in this org`);
     if (!isUuid(id)) throw notRetryable;
     const delivery = await this.transactions.inTenant(tenantId, async (tx) => {

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import type { IdentityProviderItem } from '@dora/domain';
 import { type RequestContext, RequestMeta } from '../../../common/request-context.js';
-import type { AuditActor } from '../../audit/audit.repository.js';
-import type { Org } from '../../tenancy/tenants.repository.js';
-import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../access.guard.js';
+import type { Actor } from '../../../access/principals.js';
+import type { Org } from '../../../access/principals.js';
+import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../../../access/access.guard.js';
 import { CreateIdentityProviderDto } from './dto/create-identity-provider.dto.js';
 import { IdentityProvidersService } from './identity-providers.service.js';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -27,9 +27,9 @@ export class IdentityProvidersController {
   @Post()
   @RequiresScope('dora:admin')
   @ApiOrgRoute('Trust an issuer (audited)', 'dora:admin')
-  @ApiAnswer(201, 'IdentityProvider', 'Trusted')
+  @ApiAnswer(201, 'IdentityProviderItem', 'Trusted')
   @ApiErrors(400, 409, 415)
-  add(@CurrentOrg() org: Org, @Body() body: CreateIdentityProviderDto, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<IdentityProviderItem> {
+  add(@CurrentOrg() org: Org, @Body() body: CreateIdentityProviderDto, @CurrentActor() actor: Actor, @RequestMeta() request: RequestContext): Promise<IdentityProviderItem> {
     return this.providers.add(org.id, body, actor, request);
   }
 
@@ -38,7 +38,7 @@ export class IdentityProvidersController {
   @RequiresScope('dora:admin')
   @ApiOrgRoute('Stop trusting an issuer (audited)', 'dora:admin')
   @ApiResponse({ status: 204, description: 'Removed' })
-  remove(@CurrentOrg() org: Org, @Param('id') id: string, @CurrentActor() actor: AuditActor, @RequestMeta() request: RequestContext): Promise<void> {
+  remove(@CurrentOrg() org: Org, @Param('id') id: string, @CurrentActor() actor: Actor, @RequestMeta() request: RequestContext): Promise<void> {
     return this.providers.remove(org.id, id, actor, request);
   }
 }

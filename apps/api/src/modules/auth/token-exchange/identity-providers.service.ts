@@ -7,11 +7,12 @@ import type { RequestContext } from '../../../common/request-context.js';
 import { isUuid } from '../../../common/uuid.js';
 import { isUniqueViolation } from '../../../database/postgres-errors.js';
 import { Transactions } from '../../../database/transactions.js';
-import { type AuditActor, AuditRepository } from '../../audit/audit.repository.js';
+import { AuditRepository } from '../../audit/audit.repository.js';
+import type { Actor } from '../../../access/principals.js';
 import type { CreateIdentityProviderDto } from './dto/create-identity-provider.dto.js';
 import { type IdentityProvider, IdentityProvidersRepository } from './identity-providers.repository.js';
 import { JwksKeys } from './jwks-keys.js';
-import { MAX_GLOB_LENGTH } from '../../../common/glob.js';
+import { MAX_GLOB_LENGTH } from '@dora/domain';
 
 /** An org's trusted issuers: registered and removed by its admins, audited. */
 @Injectable()
@@ -28,7 +29,7 @@ export class IdentityProvidersService {
     return rows.map(toItem);
   }
 
-  async add(tenantId: string, input: CreateIdentityProviderDto, actor: AuditActor, request?: RequestContext): Promise<IdentityProviderItem> {
+  async add(tenantId: string, input: CreateIdentityProviderDto, actor: Actor, request?: RequestContext): Promise<IdentityProviderItem> {
     if ((input.jwks_uri === undefined) === (input.jwks === undefined)) {
       throw invalid('jwks_uri', 'give exactly one of jwks_uri and jwks');
     }
@@ -87,7 +88,7 @@ export class IdentityProvidersService {
     }
   }
 
-  async remove(tenantId: string, id: string, actor: AuditActor, request?: RequestContext): Promise<void> {
+  async remove(tenantId: string, id: string, actor: Actor, request?: RequestContext): Promise<void> {
     const notFound = new DomainError('not_found', `No identity provider ${id} in this org`);
     if (!isUuid(id)) throw notFound;
     await this.transactions.inTenant(tenantId, async (tx) => {

@@ -1,8 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import type { OAuthErrorCode } from '@dora/domain';
 import { DomainError } from '../../../common/errors.js';
 
-export type OAuthErrorCode = 'invalid_request' | 'invalid_grant' | 'invalid_scope' | 'invalid_target' | 'unsupported_grant_type' | 'temporarily_unavailable' | 'server_error';
 
 /** An error of the token endpoint, in OAuth's terms (RFC 6749 §5.2, RFC 8693 §2.2.2). */
 export class OAuthError extends Error {

@@ -1,4 +1,4 @@
-import { Glob } from '../../../common/glob.js';
+import { Glob } from '@dora/domain';
 
 /** A claim value longer than this never matches: real CI claims are a few hundred characters at most. */
 export const MAX_CLAIM_VALUE_LENGTH = 1024;

@@ -23,8 +23,8 @@ export class TokenExchangeController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ schema: { type: 'object', required: ['grant_type', 'subject_token', 'subject_token_type'], properties: { grant_type: { type: 'string' }, subject_token: { type: 'string' }, subject_token_type: { type: 'string' }, scope: { type: 'string' }, audience: { type: 'string' } } } })
   @ApiAnswer(200, 'TokenExchangeResponse')
-  @ApiResponse({ status: 400, description: 'OAuth error', schema: { $ref: '#/components/schemas/OAuthError' } })
-  @ApiResponse({ status: 503, description: 'The issuer’s keys could not be fetched', schema: { $ref: '#/components/schemas/OAuthError' } })
+  @ApiResponse({ status: 400, description: 'OAuth error', schema: { $ref: '#/components/schemas/OAuthErrorBody' } })
+  @ApiResponse({ status: 503, description: 'The issuer’s keys could not be fetched', schema: { $ref: '#/components/schemas/OAuthErrorBody' } })
   @Header('Cache-Control', 'no-store')
   issue(@Req() http: Request, @RequestMeta() request: RequestContext): Promise<TokenExchangeResponse> {
     return this.exchange.exchange(parameters(http.headers['content-type'] ?? '', http.body as Buffer), request);

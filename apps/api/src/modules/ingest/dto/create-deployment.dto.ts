@@ -1,18 +1,14 @@
 import type { DeploymentInput } from '@dora/domain';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { IsEnvironment, IsRepoFullName } from '../../../common/deployment-fields.js';
 import { IsTimestamp, MAX_FUTURE_MS } from '../../../common/timestamps.js';
-
-const SEGMENT = '[A-Za-z0-9._-]+';
 
 /** DESIGN §5. `null` means "not given" for the optional strings; booleans must be real JSON booleans. */
 export class CreateDeploymentDto implements DeploymentInput {
-  @Matches(new RegExp(`^${SEGMENT}(/${SEGMENT})+$`), { message: 'must be owner/name: 2 or more segments of letters, digits, "-", "_" and "."' })
-  @MaxLength(255)
-  @IsString()
+  @IsRepoFullName()
   repo_full_name!: string;
 
-  @Matches(/^[A-Za-z0-9._/-]{1,64}$/, { message: 'must be 1-64 characters of letters, digits, "-", "_", "." and "/"' })
-  @IsString()
+  @IsEnvironment()
   environment!: string;
 
   @IsTimestamp({ maxFutureMs: MAX_FUTURE_MS })

@@ -1,20 +1,17 @@
 import { REPO_SORT_KEYS, WINDOW_DAYS } from '@dora/domain';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PageQuery, TimeRangePageQuery } from '../../../common/page-query.js';
 import { ToBoolean, ToNumber } from '../../../common/query-params.js';
+import { IsEnvironment, IsRepoFullName } from '../../../common/deployment-fields.js';
 import { IsTimestamp } from '../../../common/timestamps.js';
-
-const ENVIRONMENT = /^[A-Za-z0-9._/-]{1,64}$/;
-const REPO = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)+$/;
 
 /** What every metric question is about: one environment (default production), optionally one repo. */
 class ScopeQuery {
-  @Matches(ENVIRONMENT, { message: 'must be 1-64 characters of letters, digits, "-", "_", "." and "/"' })
+  @IsEnvironment()
   @IsOptional()
   environment: string = 'production';
 
-  @Matches(REPO, { message: 'must be owner/name' })
-  @MaxLength(255)
+  @IsRepoFullName()
   @IsOptional()
   repo?: string;
 
@@ -49,7 +46,7 @@ export class ReposQueryDto extends PageQuery {
   @IsOptional()
   window?: number;
 
-  @Matches(ENVIRONMENT, { message: 'must be 1-64 characters of letters, digits, "-", "_", "." and "/"' })
+  @IsEnvironment()
   @IsOptional()
   environment: string = 'production';
 
@@ -65,12 +62,11 @@ export class ReposQueryDto extends PageQuery {
 
 /** The deployments on `deployed_at`. */
 export class DeploymentsQueryDto extends TimeRangePageQuery {
-  @Matches(REPO, { message: 'must be owner/name' })
-  @MaxLength(255)
+  @IsRepoFullName()
   @IsOptional()
   repo?: string;
 
-  @Matches(ENVIRONMENT, { message: 'must be 1-64 characters of letters, digits, "-", "_", "." and "/"' })
+  @IsEnvironment()
   @IsOptional()
   environment: string = 'production';
 

@@ -1,6 +1,6 @@
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQuery } from '../../../common/page-query.js';
-import type { DeliveryStatus } from '../deliveries.repository.js';
+import type { DeliveryStatus } from '@dora/domain';
 
 const STATUSES: DeliveryStatus[] = ['pending', 'processed', 'skipped', 'failed'];
 

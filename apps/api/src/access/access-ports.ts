@@ -1,0 +1,22 @@
+import type { Org, SessionPrincipal, TokenPrincipal } from './principals.js';
+
+/**
+ * What the access guard needs of the module that owns credentials (auth provides it, globally), so
+ * that guarding a route never means importing that module.
+ */
+export abstract class Credentials {
+  /** The principal of a presented API token; `unauthenticated` with the reason when it is not a live one. */
+  abstract authenticateToken(secret: string): Promise<TokenPrincipal>;
+  /** Notes that a token was used (off the request's path). */
+  abstract noteTokenUse(principal: TokenPrincipal): void;
+  /** The live session of a request's `Cookie` header, or `undefined`. */
+  abstract sessionFromCookie(header: string | undefined): Promise<SessionPrincipal | undefined>;
+  /** `forbidden` unless `presented` is the session's CSRF token. */
+  abstract checkCsrf(session: SessionPrincipal, presented: string | undefined): void;
+}
+
+/** What the access guard needs of the module that owns orgs (tenancy provides it, globally). */
+export abstract class OrgLookup {
+  /** The org of `slug` if it is the caller's own tenant; another org's slug is the same `not_found` as none. */
+  abstract findOwnOrg(tenantId: string, slug: string): Promise<Org>;
+}
