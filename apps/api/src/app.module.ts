@@ -24,7 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(database),
+        DatabaseModule.forRoot(database, config.databaseTimeouts),
         ObservabilityModule,
         AuditModule,
         TenancyModule,

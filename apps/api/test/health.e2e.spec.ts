@@ -1,40 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { SERVICE_VERSION } from '../src/common/version.js';
 import { createOrg, startTestApp, type TestApp } from './support/test-app.js';
-import { testDatabase } from './support/test-database.js';
-
-/** A TCP proxy in front of the test database (on TCP, or on a Unix socket: `?host=<dir>`) that can be made to drop every connection. */
-async function startDatabaseProxy(target: URL) {
-  const sockets = new Set<Socket>();
-  let down = false;
-  const server: Server = createServer((client) => {
-    if (down) return client.destroy();
-    const socketDir = target.searchParams.get('host');
-    const upstream = socketDir ? connect(join(socketDir, `.s.PGSQL.${target.port || 5432}`)) : connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  const url = new URL(target);
-  url.port = String(port);
-  url.hostname = '127.0.0.1';
-  url.searchParams.delete('host');
-  return {
-    url: url.toString(),
-    setDown(value: boolean) {
-      down = value;
-      if (down) for (const socket of sockets) socket.destroy();
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe('health, readiness and status', () => {
   let t: TestApp;
@@ -78,26 +44,6 @@ describe('health, readiness and status', () => {
       const res = await t.http().get(path).expect(200);
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.text).toContain('<div id="root"></div>');
-    }
-  });
-});
-
-describe('GET /readyz when the database goes away', () => {
-  it('answers 503 with the JSON error body while the database is unreachable, and 200 again once it is back', async () => {
-    const proxy = await startDatabaseProxy(new URL(testDatabase().url));
-    const t = await startTestApp({}, { ...testDatabase(), url: proxy.url });
-    try {
-      await t.http().get('/readyz').expect(200);
-      proxy.setDown(true);
-      const down = await t.http().get('/readyz').expect(503);
-      expect(down.body.error.code).toBe('database_unavailable');
-      await t.http().get('/healthz').expect(200);
-      proxy.setDown(false);
-      await t.http().get('/readyz').expect(200);
-    } finally {
-      proxy.setDown(true);
-      await t.close().catch(() => undefined);
-      await proxy.close();
     }
   });
 });

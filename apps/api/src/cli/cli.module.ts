@@ -15,7 +15,7 @@ export class CliModule {
   static forRoot(config: AppConfig, database: OpenDatabase): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), ObservabilityModule, TenancyModule, AuthModule, IngestModule, ForgejoOwnersModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database, config.databaseTimeouts), ObservabilityModule, TenancyModule, AuthModule, IngestModule, ForgejoOwnersModule],
     };
   }
 }

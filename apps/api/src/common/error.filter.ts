@@ -1,8 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ApiErrorBody } from '@dora/domain';
 import type { Response } from 'express';
-import { isConnectionFailure } from '../database/postgres-errors.js';
+import { isConnectionFailure, isDiskFull } from '../database/postgres-errors.js';
 import { DomainError, type ErrorCode, httpStatusOf } from './errors.js';
+
+/** A database away or busy is usually back within seconds (a restart, a failover, a long lock). */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** Maps every error to a status and the one JSON error body `{ error: { code, message, details? } }`. */
 @Catch()
@@ -27,9 +30,13 @@ export class ErrorFilter implements ExceptionFilter {
   private toDomainError(exception: unknown): DomainError {
     if (exception instanceof DomainError) return exception;
     if (exception instanceof HttpException) return fromHttpException(exception);
+    if (isDiskFull(exception)) {
+      this.logger.error(`the database is out of disk space: ${String(exception)}`);
+      return new DomainError('database_unavailable', 'The database is out of disk space: nothing was stored; retry later', undefined, DATABASE_RETRY_AFTER_SECONDS);
+    }
     if (isConnectionFailure(exception)) {
       this.logger.warn(`database unreachable: ${String(exception)}`);
-      return new DomainError('database_unavailable', 'The database is not reachable; try again shortly');
+      return new DomainError('database_unavailable', 'The database is not reachable or too busy now; retry shortly', undefined, DATABASE_RETRY_AFTER_SECONDS);
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return new DomainError('internal', 'Internal server error');

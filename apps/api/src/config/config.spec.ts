@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       databaseMigrateUrl: undefined,
       databasePoolSize: 10,
+      databaseTimeouts: { statementMs: 10_000, acquireMs: 5_000 },
       dataDir: '/srv/dora/.data',
       ingestRateLimitPerMinute: 1200,
       publicUrl: undefined,
@@ -48,6 +49,8 @@ describe('loadConfig', () => {
         HOST: '127.0.0.1',
         DATABASE_URL: 'postgresql://dora@db:5432/dora',
         DATABASE_POOL_SIZE: '20',
+        DATABASE_STATEMENT_TIMEOUT_MS: '30000',
+        DATABASE_ACQUIRE_TIMEOUT_MS: '2000',
         DORA_DATA_DIR: '/var/lib/dora',
         INGEST_RATE_LIMIT_PER_MINUTE: '0',
         FORGEJO_WEBHOOK_SECRET: 's3cr3t',
@@ -80,6 +83,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgresql://dora@db:5432/dora',
       databaseMigrateUrl: 'postgresql://owner:pw@db:5432/dora',
       databasePoolSize: 20,
+      databaseTimeouts: { statementMs: 30_000, acquireMs: 2_000 },
       dataDir: '/var/lib/dora',
       ingestRateLimitPerMinute: 0,
       publicUrl: 'https://dora.example.com',
@@ -113,6 +117,8 @@ describe('loadConfig', () => {
     ['PUBLIC_ORG_DIRECTORY', 'yes'],
     ['FORGEJO_MAP_OWNER_TO_SLUG', '1'],
     ['PASSWORD_HASH_CONCURRENCY', '0'],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', '50'],
+    ['DATABASE_ACQUIRE_TIMEOUT_MS', 'soon'],
   ])('stops on %s=%s, naming the variable and what is allowed', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}=.* is not valid: .+`));

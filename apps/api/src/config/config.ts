@@ -10,6 +10,8 @@ export interface AppConfig {
   databaseMigrateUrl: string | undefined;
   /** Connections per process to a real PostgreSQL (the embedded default always uses one). */
   databasePoolSize: number;
+  /** Bounds on waiting for the database: a statement's run, and getting a connection of the pool. */
+  databaseTimeouts: DatabaseTimeouts;
   /** The embedded database's directory, absolute. */
   dataDir: string;
   /** Ingest requests per minute and token; 0 turns the limit off. */
@@ -41,6 +43,13 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** How long a stop may take (in-flight requests and deliveries) before the process exits anyway. */
   shutdownTimeoutMs: number;
+}
+
+export interface DatabaseTimeouts {
+  /** A statement (a lock wait included) is cancelled after this: the request answers 503. */
+  statementMs: number;
+  /** Waiting for a connection of the pool (or for a new one) ends after this: the request answers 503. */
+  acquireMs: number;
 }
 
 export interface ForgejoConfig {
@@ -80,6 +89,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     databaseUrl: databaseUrl(env, 'DATABASE_URL'),
     databaseMigrateUrl: env.DATABASE_URL?.trim() ? databaseUrl(env, 'DATABASE_MIGRATE_URL') : undefined,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 100),
+    databaseTimeouts: {
+      statementMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      acquireMs: integer(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
+    },
     dataDir: resolve(cwd, nonEmpty(env, 'DORA_DATA_DIR', './.data')),
     ingestRateLimitPerMinute: integer(env, 'INGEST_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     publicUrl: httpUrl(env, 'PUBLIC_URL'),

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseTimeouts } from '../config/config.js';
 import { InitialSchema1795690000000 } from './migrations/1795690000000-initial-schema.js';
 import { MetricsDerivedColumns1795700000000 } from './migrations/1795700000000-metrics-derived-columns.js';
 import { WebhookDeliveries1795710000000 } from './migrations/1795710000000-webhook-deliveries.js';
@@ -14,7 +15,10 @@ export const migrations = [
   TenantTrust1795730000000,
 ];
 
-export function dataSourceOptions(database: OpenDatabase): DataSourceOptions {
+/** Migrations wait as long as they need: they run once, at start, before anything is served. */
+const MIGRATION_TIMEOUTS: DatabaseTimeouts = { statementMs: 0, acquireMs: 30_000 };
+
+export function dataSourceOptions(database: OpenDatabase, timeouts: DatabaseTimeouts = MIGRATION_TIMEOUTS): DataSourceOptions {
   return {
     type: 'postgres',
     url: database.url,
@@ -25,10 +29,12 @@ export function dataSourceOptions(database: OpenDatabase): DataSourceOptions {
     logging: false,
     extra: {
       application_name: 'dora',
-      connectionTimeoutMillis: 10_000,
-      // The session time zone is always UTC (DESIGN §3); bounded statements keep a stuck query from holding the pool.
+      // Waiting for a pooled connection (or a new one): a database that is away or saturated is a 503, not a hang.
+      connectionTimeoutMillis: timeouts.acquireMs,
+      // The session time zone is always UTC (DESIGN §3); bounded statements keep a stuck query (or a lock
+      // held by someone else) from holding the pool.
       options: '-c TimeZone=UTC',
-      statement_timeout: 30_000,
+      statement_timeout: timeouts.statementMs,
       idle_in_transaction_session_timeout: 60_000,
     },
   };

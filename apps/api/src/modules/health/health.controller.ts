@@ -36,7 +36,7 @@ export class HealthController {
   @ApiErrors(503)
   async readyz(): Promise<HealthStatus> {
     if (!(await this.database.isReachable(2000))) {
-      throw new DomainError('database_unavailable', 'The database does not answer');
+      throw new DomainError('database_unavailable', 'The database does not answer', undefined, 2);
     }
     return { status: 'ready' };
   }

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs
 import type { Response } from 'express';
 import type { OAuthErrorCode } from '@dora/domain';
 import { DomainError } from '../../../common/errors.js';
+import { isConnectionFailure } from '../../../database/postgres-errors.js';
 
 
 /** An error of the token endpoint, in OAuth's terms (RFC 6749 §5.2, RFC 8693 §2.2.2). */
@@ -32,10 +33,13 @@ export class OAuthErrorFilter implements ExceptionFilter {
 
   private toOAuth(exception: unknown): OAuthError {
     if (exception instanceof OAuthError) return exception;
-    // Malformed bodies (not JSON or form, too large, missing fields) are invalid requests.
     if (exception instanceof DomainError && exception.code === 'rate_limited') {
       return new OAuthError('temporarily_unavailable', exception.message, 429, exception.retryAfterSeconds);
     }
+    if (isConnectionFailure(exception)) {
+      return new OAuthError('temporarily_unavailable', 'The database is not reachable or too busy now; retry shortly', 503, 2);
+    }
+    // Malformed bodies (not JSON or form, too large, missing fields) are invalid requests.
     if (exception instanceof DomainError && exception.code !== 'internal' && exception.code !== 'database_unavailable') {
       return new OAuthError('invalid_request', exception.message);
     }
