@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { ErrorFilter } from './common/error.filter.js';
 import { httpLogger } from './common/logging.js';
-import { jsonBody, rawBody } from './common/request-body.js';
+import { jsonBody, rawBody, safeQueryAndPath } from './common/request-body.js';
 import { assignRequestId } from './common/request-context.js';
 import { RequestValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -45,8 +45,8 @@ export async function createApp(
   );
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
   app.use('/api/v1/webhooks', rawBody(WEBHOOK_BODY_LIMIT_BYTES));
-  app.use('/api/v1/auth/token-exchange', rawBody(BODY_LIMIT_BYTES)); // parsed by the endpoint, so its errors stay OAuth's
-  app.use('/api', jsonBody(BODY_LIMIT_BYTES));
+  app.use('/api/v1/auth/token-exchange', rawBody(BODY_LIMIT_BYTES, { deferErrors: true })); // parsed by the endpoint, so its errors stay OAuth's
+  app.use('/api', safeQueryAndPath, jsonBody(BODY_LIMIT_BYTES));
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   serveApiDocs(app);

@@ -1,5 +1,6 @@
 import type { Page } from '@dora/domain';
 import { DomainError } from './errors.js';
+import { unsafeJson } from './safe-input.js';
 import { parseRfc3339 } from './timestamps.js';
 import { isUuid } from './uuid.js';
 
@@ -16,7 +17,7 @@ export function decodeCursor<Key extends unknown[]>(cursor: string, isValid: (ke
   } catch {
     key = undefined;
   }
-  if (!Array.isArray(key) || !isValid(key)) {
+  if (!Array.isArray(key) || unsafeJson(key) || !isValid(key)) {
     throw new DomainError('validation_failed', 'cursor is not valid: pass next_cursor of the previous page unchanged', [
       { field: 'cursor', message: 'is not a cursor of this list' },
     ]);
@@ -24,11 +25,12 @@ export function decodeCursor<Key extends unknown[]>(cursor: string, isValid: (ke
   return key;
 }
 
-/** The cursor of a newest-first list: the last item's timestamp (to the microsecond) and id. */
+/** The cursor of a newest-first list: the last item's timestamp (UTC, to the microsecond) and id. */
 export function isTimeAndIdCursor(key: unknown[]): key is [string, string] {
   return (
     key.length === 2 &&
     typeof key[0] === 'string' &&
+    key[0].endsWith('Z') &&
     parseRfc3339(key[0]) !== undefined &&
     typeof key[1] === 'string' &&
     isUuid(key[1])

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { DomainError } from './errors.js';
+import { isStorableText, unsafeJson } from './safe-input.js';
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
@@ -17,17 +18,58 @@ export function jsonBody(limitBytes: number): RequestHandler {
       next(new DomainError('unsupported_media_type', 'Request body must be JSON (Content-Type: application/json)'));
       return;
     }
-    parse(request, response, (error?: unknown) => next(error === undefined ? undefined : fromBodyParser(error, limitBytes)));
+    parse(request, response, (error?: unknown) => {
+      if (error !== undefined) return next(fromBodyParser(error, limitBytes));
+      const unsafe = unsafeJson(request.body);
+      next(unsafe ? new DomainError('validation_failed', `Invalid request: ${unsafe.field} ${unsafe.message}`, [unsafe]) : undefined);
+    });
   };
 }
 
-/** The body as its exact bytes (a Buffer, empty when there is none), for signatures computed over them. */
-export function rawBody(limitBytes: number): RequestHandler {
+/**
+ * Query strings and path parameters reach SQL as text: one the database cannot store (NUL, a lone
+ * surrogate, broken percent-encoding) is a 400 here, not a database error later.
+ */
+export function safeQueryAndPath(request: Request, _response: Response, next: NextFunction): void {
+  let path: string;
+  try {
+    path = decodeURIComponent(request.path);
+  } catch {
+    return next(new DomainError('validation_failed', 'The path is not valid percent-encoded UTF-8'));
+  }
+  if (!isStorableText(path)) return next(new DomainError('validation_failed', 'The path must not contain NUL characters or unpaired surrogates'));
+  // Express 5 parses queries flat (strings and arrays of strings); unknown parameters are ignored, not refused.
+  for (const [name, value] of Object.entries(request.query)) {
+    const texts = [name, ...(Array.isArray(value) ? value : [value])].filter((text): text is string => typeof text === 'string');
+    if (!texts.every(isStorableText)) {
+      const detail = { field: isStorableText(name) ? name : '(query)', message: 'must not contain NUL characters or unpaired surrogates' };
+      return next(new DomainError('validation_failed', `Invalid request: ${detail.field} ${detail.message}`, [detail]));
+    }
+  }
+  next();
+}
+
+declare module 'express' {
+  interface Request {
+    /** Why the body could not be read, for an endpoint that answers it in its own terms (`deferErrors`). */
+    bodyError?: unknown;
+  }
+}
+
+/**
+ * The body as its exact bytes (a Buffer, empty when there is none), for signatures computed over them.
+ * With `deferErrors`, a body that cannot be read (too large) is left to the endpoint, which says so in
+ * its own terms (the OAuth token endpoint's errors are OAuth's).
+ */
+export function rawBody(limitBytes: number, { deferErrors = false } = {}): RequestHandler {
   const read = express.raw({ type: () => true, limit: limitBytes });
   return (request: Request, response: Response, next: NextFunction) =>
     read(request, response, (error?: unknown) => {
-      if (error === undefined && !Buffer.isBuffer(request.body)) request.body = Buffer.alloc(0);
-      next(error === undefined ? undefined : fromBodyParser(error, limitBytes));
+      if (!Buffer.isBuffer(request.body)) request.body = Buffer.alloc(0);
+      if (error === undefined) return next();
+      if (!deferErrors) return next(fromBodyParser(error, limitBytes));
+      request.bodyError = fromBodyParser(error, limitBytes);
+      next();
     });
 }
 

@@ -24,6 +24,17 @@ export function parseRfc3339(value: string): number | undefined {
   return local.getTime() + fraction - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
 }
 
+/**
+ * A valid RFC 3339 timestamp in UTC (`Z`), its fraction of a second kept as written: RFC 3339 allows
+ * offsets PostgreSQL does not (beyond ±15:59), and an offset moves whole minutes, never the fraction.
+ */
+export function toUtc(value: string): string {
+  const instant = parseRfc3339(value);
+  if (instant === undefined) throw new Error(`not an RFC 3339 timestamp: ${value}`);
+  const fraction = RFC3339.exec(value)![7] ?? '';
+  return `${new Date(Math.floor(instant / 1000) * 1000).toISOString().slice(0, 19)}${fraction}Z`;
+}
+
 /** An RFC 3339 timestamp with a zone, at most `maxFutureMs` after the moment it is validated. */
 export function IsTimestamp(options: { maxFutureMs?: number } = {}, validationOptions?: ValidationOptions) {
   return (object: object, propertyName: string) =>

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DeploymentInput, IngestedDeployment } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import type { RequestContext } from '../../common/request-context.js';
+import { toUtc } from '../../common/timestamps.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { TokenPrincipal } from '../../access/principals.js';
@@ -35,9 +36,9 @@ export class IngestService {
         tenantId,
         repoFullName: input.repo_full_name,
         environment: input.environment,
-        deployedAt: input.deployed_at,
+        deployedAt: toUtc(input.deployed_at),
         commitSha: input.commit_sha ?? null,
-        committedAt: input.committed_at ?? null,
+        committedAt: input.committed_at ? toUtc(input.committed_at) : null,
         success: input.success ?? true,
         isRework: input.is_rework ?? false,
         externalRef: input.external_ref ?? null,

@@ -3,7 +3,7 @@ import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { Transactions } from '../../database/transactions.js';
 import { type ForgejoDeploymentInput, IngestService } from '../ingest/ingest.service.js';
-import { MAX_FUTURE_MS } from '../../common/timestamps.js';
+import { MAX_FUTURE_MS, parseRfc3339, toUtc } from '../../common/timestamps.js';
 import { type Delivery, DeliveriesRepository, type Outcome } from './deliveries.repository.js';
 import { ForgejoClient, ForgejoRefusedError, ForgejoUnavailableError, type ResolvedCommit } from './forgejo-client.js';
 import { type DeliveryPlan, planDelivery } from './forgejo-payload.js';
@@ -118,10 +118,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
       tenantId = (await this.transactions.acrossTenants('webhook inbox', (tx) => this.owners.orgOf(tx, plan.owner.toLowerCase(), this.config.forgejo.mapOwnerToSlug))) ?? null;
       if (!tenantId) return { status: 'skipped', tenantId: null, deploymentId: null, lastError: 'owner not mapped to an org', retryAt: null, awaitingOwner: true };
       const deployment = plan.kind === 'release' ? await this.fromRelease(plan) : await this.fromTag(plan, delivery);
-      if (Date.parse(deployment.deployedAt) > Date.now() + MAX_FUTURE_MS) {
+      const deployedAt = parseRfc3339(deployment.deployedAt);
+      if (deployedAt === undefined) throw new RefusedDeliveryError(`its date ${JSON.stringify(deployment.deployedAt)} is not an RFC 3339 timestamp`);
+      if (deployedAt > Date.now() + MAX_FUTURE_MS) {
         throw new RefusedDeliveryError(`its date ${deployment.deployedAt} is more than 5 minutes in the future (as on ingest)`);
       }
-      const { id } = await this.ingest.recordForgejoDeployment({ ...deployment, tenantId, deliveryId: delivery.id });
+      const committedAt = deployment.committedAt !== null && parseRfc3339(deployment.committedAt) !== undefined ? toUtc(deployment.committedAt) : null;
+      const { id } = await this.ingest.recordForgejoDeployment({ ...deployment, deployedAt: toUtc(deployment.deployedAt), committedAt, tenantId, deliveryId: delivery.id });
       return { status: 'processed', tenantId, deploymentId: id, lastError: null, retryAt: null };
     } catch (error) {
       const message = (error as Error).message;

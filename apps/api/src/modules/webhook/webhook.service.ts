@@ -4,6 +4,7 @@ import type { DeliveryItem, DeliveryStatus, Page } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import { decodeCursor, isTimeAndIdCursor, pageOf } from '../../common/cursor.js';
 import { DomainError } from '../../common/errors.js';
+import { unsafeJson } from '../../common/safe-input.js';
 import { isUuid } from '../../common/uuid.js';
 import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -55,6 +56,11 @@ export class WebhookService {
     } catch {
       throw new DomainError('invalid_json', 'The delivery is signed but its payload is not JSON');
     }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      throw new DomainError('invalid_json', 'The delivery is signed but its payload is not a JSON object');
+    }
+    const unsafe = unsafeJson(payload);
+    if (unsafe) throw new DomainError('validation_failed', `The delivery's payload cannot be stored: ${unsafe.field} ${unsafe.message}`, [unsafe]);
     const event = header(headers, 'x-forgejo-event') ?? header(headers, 'x-gitea-event') ?? header(headers, 'x-gogs-event');
     if (!event) throw new DomainError('validation_failed', 'Missing X-Forgejo-Event (or X-Gitea-Event) header');
     const deliveryId = header(headers, 'x-forgejo-delivery') ?? header(headers, 'x-gitea-delivery') ?? header(headers, 'x-github-delivery') ?? null;

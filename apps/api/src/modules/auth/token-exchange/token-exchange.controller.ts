@@ -2,6 +2,7 @@ import { Controller, Header, HttpCode, Post, Req, UseFilters } from '@nestjs/com
 import type { TokenExchangeResponse } from '@dora/domain';
 import type { Request } from 'express';
 import { type RequestContext, RequestMeta } from '../../../common/request-context.js';
+import { DomainError, httpStatusOf } from '../../../common/errors.js';
 import { OAuthError, OAuthErrorFilter } from './oauth-error.js';
 import { TokenExchangeService } from './token-exchange.service.js';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -27,21 +28,27 @@ export class TokenExchangeController {
   @ApiResponse({ status: 503, description: 'The issuer’s keys could not be fetched', schema: { $ref: '#/components/schemas/OAuthErrorBody' } })
   @Header('Cache-Control', 'no-store')
   issue(@Req() http: Request, @RequestMeta() request: RequestContext): Promise<TokenExchangeResponse> {
+    if (http.bodyError instanceof DomainError) throw new OAuthError('invalid_request', http.bodyError.message, httpStatusOf(http.bodyError.code));
+    if (http.bodyError) throw http.bodyError;
     return this.exchange.exchange(parameters(http.headers['content-type'] ?? '', http.body as Buffer), request);
   }
 }
 
-/** The request's parameters, from a form (what OAuth clients send) or a JSON object. */
-export function parameters(contentType: string, body: Buffer): Record<string, unknown> {
+/**
+ * The request's parameters, from a form (what OAuth clients send) or a JSON object. Unrecognised ones
+ * are ignored (RFC 6749 §3.2); the recognised ones are only compared, and the JWT's claims, which are
+ * looked up as text, are checked where they are read.
+ */
+function parameters(contentType: string, body: Buffer): Record<string, unknown> {
   if (/^application\/x-www-form-urlencoded/i.test(contentType)) return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
   if (/^application\/json/i.test(contentType)) {
-    let parsed: unknown;
+    let value: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      value = JSON.parse(body.toString('utf8'));
     } catch {
       throw new OAuthError('invalid_request', 'the body is not valid JSON');
     }
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
     throw new OAuthError('invalid_request', 'the body must be a JSON object');
   }
   throw new OAuthError('invalid_request', 'send the parameters as application/x-www-form-urlencoded (or JSON)');

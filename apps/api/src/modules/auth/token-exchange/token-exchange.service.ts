@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isScope, type Scope, type TokenExchangeResponse } from '@dora/domain';
 import { decodeJwt, errors, type JWTPayload, jwtVerify } from 'jose';
 import type { RequestContext } from '../../../common/request-context.js';
+import { unsafeJson } from '../../../common/safe-input.js';
 import { TokenBuckets } from '../../../common/token-buckets.js';
 import type { AppConfig } from '../../../config/config.js';
 import { APP_CONFIG } from '../../../config/config.module.js';
@@ -80,7 +81,8 @@ export class TokenExchangeService {
       throw new OAuthError('invalid_request', 'subject_token is not a JWT');
     }
     const issuer = unverified.iss;
-    if (typeof issuer !== 'string') throw new OAuthError('invalid_grant', NOT_ACCEPTED);
+    // Claims are looked up and stored as text: one the database cannot hold is refused like any other.
+    if (typeof issuer !== 'string' || unsafeJson(unverified)) throw new OAuthError('invalid_grant', NOT_ACCEPTED);
     const audience = field('audience');
     const candidates = await this.transactions.acrossTenants('token exchange', (tx) => this.providers.trusting(tx, issuer));
     const verdicts = await Promise.all(
