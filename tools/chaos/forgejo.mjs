@@ -1,0 +1,59 @@
+// A fake Forgejo for the webhook scenarios: answers a release's tag with a commit, or misbehaves on
+// purpose (down, 500, garbage JSON, an answer only after a long delay).
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+
+export const WEBHOOK_SECRET = 'chaos-webhook-secret';
+
+/** The commit a tag resolves to, always the same for the same tag. */
+export function commitOf(tag) {
+  return createHmac('sha1', 'commits').update(tag).digest('hex');
+}
+
+export async function startForgejo() {
+  const sockets = new Set();
+  const fake = { mode: 'ok', requests: 0, delayMs: 60_000, port: 0 };
+  const server = createServer((request, response) => {
+    fake.requests++;
+    const url = new URL(request.url, 'http://fake');
+    if (fake.mode === 'error') return void response.writeHead(500).end('{"message":"internal error"}');
+    if (fake.mode === 'garbage') return void response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"sha": [unterminated');
+    if (fake.mode === 'slow') return void setTimeout(() => answer(url, response), fake.delayMs).unref();
+    answer(url, response);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const listen = () => new Promise((resolve) => server.listen(fake.port, '127.0.0.1', resolve));
+  await listen();
+  fake.port = server.address().port;
+  fake.url = `http://127.0.0.1:${fake.port}`;
+  /** Closes the port (connections refused) until `up()`. */
+  fake.down = async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  fake.up = listen;
+  fake.stop = fake.down;
+  return fake;
+}
+
+function answer(url, response) {
+  const commits = /^\/api\/v1\/repos\/[^/]+\/[^/]+\/commits$/.exec(url.pathname);
+  if (!commits) return void response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"not found"}');
+  const ref = url.searchParams.get('sha');
+  const body = [{ sha: commitOf(ref), commit: { author: { date: '2026-01-01T10:00:00+01:00' } } }];
+  response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** A signed Forgejo release delivery of `owner/repo`, tag `v1.<n>`. */
+export function releaseDelivery(owner, repo, n) {
+  const body = JSON.stringify({
+    action: 'published',
+    release: { id: n, tag_name: `v1.${n}`, target_commitish: 'main', draft: false, prerelease: false, created_at: new Date().toISOString() },
+    repository: { id: 1, name: repo, full_name: `${owner}/${repo}`, owner: { login: owner } },
+  });
+  const signature = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex');
+  return { body, headers: { 'Content-Type': 'application/json', 'X-Forgejo-Event': 'release', 'X-Forgejo-Delivery': `chaos-${owner}-${n}`, 'X-Forgejo-Signature': signature } };
+}
