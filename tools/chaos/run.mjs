@@ -13,7 +13,7 @@ import { cli, ROOT } from '../bench/lib.mjs';
 import { pgQuery, psqlQuery, verifyDeployments } from './check.mjs';
 import { pause, startLoad } from './client.mjs';
 import { commitOf, releaseDelivery, startForgejo, WEBHOOK_SECRET } from './forgejo.mjs';
-import { createCluster, createDatabase } from './postgres.mjs';
+import { createCluster, createDatabase } from '../postgres/clusters.mjs';
 import { killAll, startService } from './service.mjs';
 
 const exec = promisify(execFile);

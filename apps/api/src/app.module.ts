@@ -24,7 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(database, config.databaseTimeouts),
+        DatabaseModule.forRoot(database, config.databaseTimeouts, config.readReplica),
         ObservabilityModule,
         AuditModule,
         TenancyModule,

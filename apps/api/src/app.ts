@@ -43,7 +43,7 @@ export async function createApp(
       hsts: config.publicUrl?.startsWith('https:') ?? false,
     }),
   );
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'Data-As-Of'] });
   app.use('/api/v1/webhooks', rawBody(WEBHOOK_BODY_LIMIT_BYTES));
   app.use('/api/v1/auth/token-exchange', rawBody(BODY_LIMIT_BYTES, { deferErrors: true })); // parsed by the endpoint, so its errors stay OAuth's
   app.use('/api', safeQueryAndPath, jsonBody(BODY_LIMIT_BYTES));

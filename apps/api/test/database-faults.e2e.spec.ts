@@ -6,6 +6,7 @@ import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
 import { startDatabaseProxy } from './support/database-proxy.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 import { ownerUrl, testDatabase } from './support/test-database.js';
+import { until } from './support/until.js';
 
 /*
  * The database misbehaving under a running service: away, dropping its connections (a restart's
@@ -17,14 +18,6 @@ import { ownerUrl, testDatabase } from './support/test-database.js';
 
 const INGEST = '/api/v1/dora/deployments';
 const onPostgres = process.env.DORA_TEST_DATABASE_KIND === 'postgresql';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 60_000): Promise<T> {
-  for (const deadline = Date.now() + deadlineMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
-    const value = await probe();
-    if (value !== undefined) return value;
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function expectRetryLater(res: Response): void {
   expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status: 503, code: 'database_unavailable' });

@@ -64,6 +64,7 @@ export class AccessGuard implements CanActivate {
       window_days: membership.window_days,
       timezone: membership.timezone,
       max_token_lifetime_days: membership.max_token_lifetime_days,
+      config_version: membership.config_version,
     };
     request.principal = session;
     return true;

@@ -5,6 +5,8 @@ export interface Org extends DoraSettings {
   id: string;
   slug: string;
   name: string;
+  /** Raised by every change of the org's configuration (a replica read must have replayed it). */
+  config_version: number;
 }
 
 /** The caller behind a verified API token. */
@@ -22,6 +24,7 @@ export interface Membership extends DoraSettings {
   slug: string;
   name: string;
   role: Role;
+  config_version: number;
 }
 
 /** A signed-in user, from a session cookie. */

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       databaseMigrateUrl: undefined,
       databasePoolSize: 10,
       databaseTimeouts: { statementMs: 10_000, acquireMs: 5_000 },
+      readReplica: undefined,
       dataDir: '/srv/dora/.data',
       ingestRateLimitPerMinute: 1200,
       publicUrl: undefined,
@@ -65,6 +66,9 @@ describe('loadConfig', () => {
         METRICS_TOKEN: 'scrape',
         SHUTDOWN_TIMEOUT_MS: '5000',
         DATABASE_MIGRATE_URL: 'postgresql://owner:pw@db:5432/dora',
+        DATABASE_READ_URL: 'postgresql://dora@replica:5432/dora',
+        DATABASE_READ_POOL_SIZE: '4',
+        DATABASE_READ_MAX_LAG_SECONDS: '5',
         JWKS_ALLOWED_HOSTS: '127.0.0.1, IdP.internal:8443,[::1]',
         TOKEN_EXCHANGE_RATE_LIMIT_PER_MINUTE: '30',
         PASSWORD_HASH_CONCURRENCY: '4',
@@ -84,6 +88,7 @@ describe('loadConfig', () => {
       databaseMigrateUrl: 'postgresql://owner:pw@db:5432/dora',
       databasePoolSize: 20,
       databaseTimeouts: { statementMs: 30_000, acquireMs: 2_000 },
+      readReplica: { url: 'postgresql://dora@replica:5432/dora', poolSize: 4, maxLagSeconds: 5 },
       dataDir: '/var/lib/dora',
       ingestRateLimitPerMinute: 0,
       publicUrl: 'https://dora.example.com',
@@ -122,6 +127,22 @@ describe('loadConfig', () => {
   ])('stops on %s=%s, naming the variable and what is allowed', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}=.* is not valid: .+`));
+  });
+});
+
+describe('a read replica', () => {
+  const primary = { DATABASE_URL: 'postgresql://dora@db/dora' };
+  it.each([
+    ['DATABASE_READ_URL', { ...primary, DATABASE_READ_URL: 'http://replica/dora' }],
+    ['DATABASE_READ_POOL_SIZE', { ...primary, DATABASE_READ_URL: 'postgresql://dora@replica/dora', DATABASE_READ_POOL_SIZE: '0' }],
+    ['DATABASE_READ_MAX_LAG_SECONDS', { ...primary, DATABASE_READ_URL: 'postgresql://dora@replica/dora', DATABASE_READ_MAX_LAG_SECONDS: '-1' }],
+    ['DATABASE_READ_URL', { DATABASE_READ_URL: 'postgresql://dora@replica/dora' }],
+  ])('stops on a bad %s', (variable, env) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}=.* is not valid: .+`));
+  });
+
+  it('has the documented defaults', () => {
+    expect(loadConfig({ ...primary, DATABASE_READ_URL: 'postgresql://dora@replica/dora' }).readReplica).toEqual({ url: 'postgresql://dora@replica/dora', poolSize: 10, maxLagSeconds: 30 });
   });
 });
 

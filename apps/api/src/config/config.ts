@@ -12,6 +12,8 @@ export interface AppConfig {
   databasePoolSize: number;
   /** Bounds on waiting for the database: a statement's run, and getting a connection of the pool. */
   databaseTimeouts: DatabaseTimeouts;
+  /** A streaming replica for the metrics reads; `undefined` reads on the primary. */
+  readReplica: ReadReplicaConfig | undefined;
   /** The embedded database's directory, absolute. */
   dataDir: string;
   /** Ingest requests per minute and token; 0 turns the limit off. */
@@ -50,6 +52,13 @@ export interface DatabaseTimeouts {
   statementMs: number;
   /** Waiting for a connection of the pool (or for a new one) ends after this: the request answers 503. */
   acquireMs: number;
+}
+
+export interface ReadReplicaConfig {
+  url: string;
+  poolSize: number;
+  /** A replica further behind than this (or unreachable) is left alone: reads go to the primary. */
+  maxLagSeconds: number;
 }
 
 export interface ForgejoConfig {
@@ -93,6 +102,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       statementMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
       acquireMs: integer(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
     },
+    readReplica: readReplica(env),
     dataDir: resolve(cwd, nonEmpty(env, 'DORA_DATA_DIR', './.data')),
     ingestRateLimitPerMinute: integer(env, 'INGEST_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     publicUrl: httpUrl(env, 'PUBLIC_URL'),
@@ -129,6 +139,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 2_000, 50, 600_000),
       mapOwnerToSlug: boolean(env, 'FORGEJO_MAP_OWNER_TO_SLUG'),
     },
+  };
+}
+
+function readReplica(env: Env): ReadReplicaConfig | undefined {
+  const url = databaseUrl(env, 'DATABASE_READ_URL');
+  if (!url) return undefined;
+  if (!env.DATABASE_URL?.trim()) throw new ConfigError('DATABASE_READ_URL', 'only with DATABASE_URL: the embedded database has no replica', url);
+  return {
+    url,
+    poolSize: integer(env, 'DATABASE_READ_POOL_SIZE', 10, 1, 100),
+    maxLagSeconds: integer(env, 'DATABASE_READ_MAX_LAG_SECONDS', 30, 0, 86_400),
   };
 }
 

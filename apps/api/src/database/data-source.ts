@@ -5,6 +5,7 @@ import { MetricsDerivedColumns1795700000000 } from './migrations/1795700000000-m
 import { WebhookDeliveries1795710000000 } from './migrations/1795710000000-webhook-deliveries.js';
 import { IdentityProviders1795720000000 } from './migrations/1795720000000-identity-providers.js';
 import { TenantTrust1795730000000 } from './migrations/1795730000000-tenant-trust.js';
+import { ConfigVersion1795740000000 } from './migrations/1795740000000-config-version.js';
 import type { OpenDatabase } from './open-database.js';
 
 export const migrations = [
@@ -13,6 +14,7 @@ export const migrations = [
   WebhookDeliveries1795710000000,
   IdentityProviders1795720000000,
   TenantTrust1795730000000,
+  ConfigVersion1795740000000,
 ];
 
 /** Migrations wait as long as they need: they run once, at start, before anything is served. */

@@ -3,17 +3,19 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import type { DatabaseTimeouts } from '../config/config.js';
+import type { DatabaseTimeouts, ReadReplicaConfig } from '../config/config.js';
 import { DatabaseHealth } from './database-health.js';
 import { dataSourceOptions } from './data-source.js';
-import { OPEN_DATABASE } from './database-tokens.js';
+import { OPEN_DATABASE, READ_REPLICA } from './database-tokens.js';
 import type { OpenDatabase } from './open-database.js';
+import { ReadReplica } from './read-replica.js';
 import { Transactions } from './transactions.js';
 
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(database: OpenDatabase, timeouts: DatabaseTimeouts): DynamicModule {
+  /** `readReplica`: where the metric reads go when it is in use (the server's, never the CLI's). */
+  static forRoot(database: OpenDatabase, timeouts: DatabaseTimeouts, readReplica?: ReadReplicaConfig): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -23,8 +25,22 @@ export class DatabaseModule {
           dataSourceFactory: async (options) => listenToConnectionErrors(await new DataSource(options!).initialize()),
         }),
       ],
-      providers: [Transactions, DatabaseHealth, { provide: OPEN_DATABASE, useValue: database }],
-      exports: [Transactions, DatabaseHealth, OPEN_DATABASE],
+      providers: [
+        Transactions,
+        DatabaseHealth,
+        { provide: OPEN_DATABASE, useValue: database },
+        {
+          provide: READ_REPLICA,
+          inject: [DataSource],
+          useFactory: async (primary: DataSource) => {
+            if (!readReplica) return null;
+            const replica = new ReadReplica(readReplica, timeouts, primary);
+            await replica.start();
+            return replica;
+          },
+        },
+      ],
+      exports: [Transactions, DatabaseHealth, OPEN_DATABASE, READ_REPLICA],
     };
   }
 }

@@ -916,6 +916,14 @@ export const CONTRACT_SCHEMAS = {
           "ok",
           "ready"
         ]
+      },
+      read_replica: {
+        allOf: [
+          {
+            $ref: "#/components/schemas/ReadReplicaHealth"
+          }
+        ],
+        description: "`/readyz` with a read replica configured: whether the metric reads go there, and why not."
       }
     },
     required: [
@@ -1206,6 +1214,35 @@ export const CONTRACT_SCHEMAS = {
       "server_error"
     ],
     description: "The `error` codes of the token endpoint (RFC 6749 §5.2, RFC 8693 §2.2.2)."
+  },
+  ReadReplicaHealth: {
+    type: "object",
+    properties: {
+      state: {
+        type: "string",
+        enum: [
+          "not measured yet",
+          "in use",
+          "unreachable",
+          "not a standby",
+          "lagging"
+        ]
+      },
+      lag_seconds: {
+        type: "number",
+        nullable: true,
+        description: "Seconds behind the primary at the last measurement (every 2 s); null when unknown."
+      },
+      max_lag_seconds: {
+        type: "number"
+      }
+    },
+    required: [
+      "state",
+      "lag_seconds",
+      "max_lag_seconds"
+    ],
+    additionalProperties: false
   },
   RepoMetrics: {
     type: "object",

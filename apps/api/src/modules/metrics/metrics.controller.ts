@@ -1,8 +1,10 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import type { DeploymentDetail, DeploymentItem, DoraSeries, DoraSummary, EnvironmentCount, Page, RepoMetrics } from '@dora/domain';
 import { AccessGuard, CurrentOrg, RequiresScope } from '../../access/access.guard.js';
 import type { Org } from '../../access/principals.js';
 import { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, SummaryQueryDto } from './dto/metrics-query.dto.js';
+import type { Served } from '../../database/transactions.js';
 import { MetricsService } from './metrics.service.js';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiErrors, ApiOrgRoute } from '../../openapi/decorators.js';
@@ -18,8 +20,8 @@ export class MetricsController {
   @ApiOrgRoute('The five metrics of a window, with samples, bands and the previous window', 'dora:read')
   @ApiAnswer(200, 'DoraSummary')
   @ApiErrors(400)
-  summary(@CurrentOrg() org: Org, @Query() query: SummaryQueryDto): Promise<DoraSummary> {
-    return this.metrics.summary(org, query);
+  summary(@CurrentOrg() org: Org, @Query() query: SummaryQueryDto, @Res({ passthrough: true }) response: Response): Promise<DoraSummary> {
+    return answer(response, this.metrics.summary(org, query));
   }
 
   @Get('series')
@@ -27,8 +29,8 @@ export class MetricsController {
   @ApiOrgRoute('Daily points cut at midnight in the org time zone', 'dora:read')
   @ApiAnswer(200, 'DoraSeries')
   @ApiErrors(400)
-  series(@CurrentOrg() org: Org, @Query() query: SeriesQueryDto): Promise<DoraSeries> {
-    return this.metrics.series(org, query);
+  series(@CurrentOrg() org: Org, @Query() query: SeriesQueryDto, @Res({ passthrough: true }) response: Response): Promise<DoraSeries> {
+    return answer(response, this.metrics.series(org, query));
   }
 
   @Get('repos')
@@ -36,8 +38,8 @@ export class MetricsController {
   @ApiOrgRoute('The metrics per repository, sorted and paginated', 'dora:read')
   @ApiAnswer(200, 'RepoPage')
   @ApiErrors(400)
-  repos(@CurrentOrg() org: Org, @Query() query: ReposQueryDto): Promise<Page<RepoMetrics>> {
-    return this.metrics.repos(org, query);
+  repos(@CurrentOrg() org: Org, @Query() query: ReposQueryDto, @Res({ passthrough: true }) response: Response): Promise<Page<RepoMetrics>> {
+    return answer(response, this.metrics.repos(org, query));
   }
 
   @Get('deployments')
@@ -45,23 +47,30 @@ export class MetricsController {
   @ApiOrgRoute('The deployments behind any number, newest first', 'dora:read')
   @ApiAnswer(200, 'DeploymentPage')
   @ApiErrors(400)
-  deployments(@CurrentOrg() org: Org, @Query() query: DeploymentsQueryDto): Promise<Page<DeploymentItem>> {
-    return this.metrics.deployments(org, query);
+  deployments(@CurrentOrg() org: Org, @Query() query: DeploymentsQueryDto, @Res({ passthrough: true }) response: Response): Promise<Page<DeploymentItem>> {
+    return answer(response, this.metrics.deployments(org, query));
   }
 
   @Get('deployments/:id')
   @RequiresScope('dora:read')
   @ApiOrgRoute('One deployment with its audit events', 'dora:read')
   @ApiAnswer(200, 'DeploymentDetail')
-  deployment(@CurrentOrg() org: Org, @Param('id') id: string): Promise<DeploymentDetail> {
-    return this.metrics.deployment(org, id);
+  deployment(@CurrentOrg() org: Org, @Param('id') id: string, @Res({ passthrough: true }) response: Response): Promise<DeploymentDetail> {
+    return answer(response, this.metrics.deployment(org, id));
   }
 
   @Get('environments')
   @RequiresScope('dora:read')
   @ApiOrgRoute('The environments seen, with counts', 'dora:read')
   @ApiAnswer(200, 'EnvironmentList')
-  environments(@CurrentOrg() org: Org): Promise<{ items: EnvironmentCount[] }> {
-    return this.metrics.environments(org);
+  environments(@CurrentOrg() org: Org, @Res({ passthrough: true }) response: Response): Promise<{ items: EnvironmentCount[] }> {
+    return answer(response, this.metrics.environments(org));
   }
+}
+
+/** The answer, and in `Data-As-Of` the moment of the primary's data it reflects (a replica may lag behind). */
+async function answer<T>(response: Response, read: Promise<Served<T>>): Promise<T> {
+  const served = await read;
+  response.setHeader('Data-As-Of', served.dataAsOf.toISOString());
+  return served.value;
 }

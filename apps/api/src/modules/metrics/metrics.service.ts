@@ -16,7 +16,7 @@ import { decodeCursor, isTimeAndIdCursor, pageOf } from '../../common/cursor.js'
 import { DomainError } from '../../common/errors.js';
 import { parseRfc3339, timeRange } from '../../common/timestamps.js';
 import { isUuid } from '../../common/uuid.js';
-import { Transactions } from '../../database/transactions.js';
+import { type Served, Transactions } from '../../database/transactions.js';
 import { AuditRepository, toAuditEventItem } from '../audit/audit.repository.js';
 import type { Org } from '../../access/principals.js';
 import type { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, SummaryQueryDto } from './dto/metrics-query.dto.js';
@@ -24,6 +24,11 @@ import { DEFINITIONS, type MetricCounts, toMetrics } from './definitions.js';
 import { type DeploymentRow, MetricsRepository, type RepoCursor } from './metrics.repository.js';
 
 const DAY_MS = 86_400_000;
+
+/** The answer built from a read, still saying where and as of when it was read. */
+function withValue<T>(served: Served<unknown>, value: T): Served<T> {
+  return { ...served, value };
+}
 
 /** SQL sort expressions over the per-repo aggregates: the only text of a request that reaches SQL is a key of this map. */
 const REPO_SORTS = {
@@ -40,16 +45,15 @@ export class MetricsService {
     private readonly audit: AuditRepository,
   ) {}
 
-  async summary(org: Org, query: SummaryQueryDto): Promise<DoraSummary> {
+  async summary(org: Org, query: SummaryQueryDto): Promise<Served<DoraSummary>> {
     const days = query.window ?? org.window_days;
     const asOf = asOfOf(query.as_of);
     const from = new Date(asOf.getTime() - days * DAY_MS);
     const previousFrom = new Date(from.getTime() - days * DAY_MS);
     const scope = { tenantId: org.id, environment: query.environment, repo: query.repo ?? null };
-    const { current, previous } = await this.transactions.inTenant(org.id, (tx) =>
-      this.metrics.windowAndPrevious(tx, scope, { previousFrom, from, asOf }),
-    );
-    return {
+    const served = await this.transactions.readInTenant(org, (tx) => this.metrics.windowAndPrevious(tx, scope, { previousFrom, from, asOf }));
+    const { current, previous } = served.value;
+    return withValue(served, {
       org: org.slug,
       environment: query.environment,
       repo: scope.repo,
@@ -57,21 +61,19 @@ export class MetricsService {
       window: window(days, from, asOf),
       ...toMetrics(current, days, asOf),
       previous: { window: window(days, previousFrom, from), ...toMetrics(previous, days, from) },
-    };
+    });
   }
 
-  async series(org: Org, query: SeriesQueryDto): Promise<DoraSeries> {
+  async series(org: Org, query: SeriesQueryDto): Promise<Served<DoraSeries>> {
     const asOf = asOfOf(query.as_of);
     const scope = { tenantId: org.id, environment: query.environment, repo: query.repo ?? null };
-    const rows = await this.transactions.inTenant(org.id, (tx) =>
-      this.metrics.daily(tx, scope, { days: query.days, asOf, timezone: org.timezone }),
-    );
-    return {
+    const served = await this.transactions.readInTenant(org, (tx) => this.metrics.daily(tx, scope, { days: query.days, asOf, timezone: org.timezone }));
+    return withValue(served, {
       org: org.slug,
       environment: query.environment,
       repo: scope.repo,
       timezone: org.timezone,
-      points: rows.map((row) => {
+      points: served.value.map((row) => {
         const m = toMetrics(row.total ? (row as MetricCounts) : undefined, 1, asOf);
         return {
           date: row.day,
@@ -84,10 +86,10 @@ export class MetricsService {
           rework_rate: { value: m.rework_rate.value, rework: m.rework_rate.rework, total: m.rework_rate.total },
         };
       }),
-    };
+    });
   }
 
-  async repos(org: Org, query: ReposQueryDto): Promise<Page<RepoMetrics>> {
+  async repos(org: Org, query: ReposQueryDto): Promise<Served<Page<RepoMetrics>>> {
     const days = query.window ?? org.window_days;
     const asOf = asOfOf(query.as_of);
     const from = new Date(asOf.getTime() - days * DAY_MS);
@@ -98,34 +100,37 @@ export class MetricsService {
       repoDescending: descending && key === 'repo_full_name',
     };
     const after = query.cursor ? decodeCursor(query.cursor, isRepoCursor) : null;
-    const rows = await this.transactions.inTenant(org.id, (tx) =>
+    const served = await this.transactions.readInTenant(org, (tx) =>
       this.metrics.perRepo(tx, { tenantId: org.id, environment: query.environment }, { from, asOf, sort, after, limit: query.limit + 1 }),
     );
-    return pageOf(
-      rows,
-      query.limit,
-      (row) => ({ repo_full_name: row.repo_full_name, ...toMetrics(row, days, asOf) }),
-      (row) => [row.sort_null, row.sort_value, row.repo_full_name],
+    return withValue(
+      served,
+      pageOf(
+        served.value,
+        query.limit,
+        (row) => ({ repo_full_name: row.repo_full_name, ...toMetrics(row, days, asOf) }),
+        (row) => [row.sort_null, row.sort_value, row.repo_full_name],
+      ),
     );
   }
 
-  async deployments(org: Org, query: DeploymentsQueryDto): Promise<Page<DeploymentItem>> {
+  async deployments(org: Org, query: DeploymentsQueryDto): Promise<Served<Page<DeploymentItem>>> {
     const { from, to } = timeRange(query.from, query.to);
     const after = query.cursor ? decodeCursor(query.cursor, isTimeAndIdCursor) : null;
-    const rows = await this.transactions.inTenant(org.id, (tx) =>
+    const served = await this.transactions.readInTenant(org, (tx) =>
       this.metrics.deployments(
         tx,
         { tenantId: org.id, environment: query.environment, repo: query.repo ?? null, from, to, success: query.success ?? null, isRework: query.is_rework ?? null },
         { after, limit: query.limit + 1 },
       ),
     );
-    return pageOf(rows, query.limit, toDeploymentItem, (row) => [row.deployed_at_exact, row.id]);
+    return withValue(served, pageOf(served.value, query.limit, toDeploymentItem, (row) => [row.deployed_at_exact, row.id]));
   }
 
-  async deployment(org: Org, id: string): Promise<DeploymentDetail> {
+  async deployment(org: Org, id: string): Promise<Served<DeploymentDetail>> {
     const notFound = new DomainError('not_found', `No deployment ${id} in this org`);
     if (!isUuid(id)) throw notFound;
-    return this.transactions.inTenant(org.id, async (tx) => {
+    return this.transactions.readInTenant(org, async (tx) => {
       const row = await this.metrics.deployment(tx, org.id, id);
       if (!row) throw notFound;
       const events = await this.audit.forSubject(tx, org.id, { type: 'deployment', id });
@@ -133,9 +138,9 @@ export class MetricsService {
     });
   }
 
-  async environments(org: Org): Promise<{ items: EnvironmentCount[] }> {
-    const rows = await this.transactions.inTenant(org.id, (tx) => this.metrics.environments(tx, org.id));
-    return { items: rows.map((row) => ({ ...row, last_deployed_at: row.last_deployed_at.toISOString() })) };
+  async environments(org: Org): Promise<Served<{ items: EnvironmentCount[] }>> {
+    const served = await this.transactions.readInTenant(org, (tx) => this.metrics.environments(tx, org.id));
+    return withValue(served, { items: served.value.map((row) => ({ ...row, last_deployed_at: row.last_deployed_at.toISOString() })) });
   }
 }
 

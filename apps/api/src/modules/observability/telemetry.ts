@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { READ_REPLICA } from '../../database/database-tokens.js';
+import type { ReadReplica } from '../../database/read-replica.js';
 
 /** The pg pool under TypeORM's postgres driver. */
 interface PgPool {
@@ -36,7 +38,7 @@ export class Telemetry {
   });
   readonly webhookRetries = new Counter({ name: 'dora_webhook_retries_total', help: 'Delivery attempts that will be tried again (Forgejo could not answer)', registers: [this.registry] });
 
-  constructor(dataSource: DataSource) {
+  constructor(dataSource: DataSource, @Inject(READ_REPLICA) replica: ReadReplica | null) {
     collectDefaultMetrics({ register: this.registry, prefix: 'dora_' });
     const pool = () => (dataSource.driver as unknown as { master?: PgPool }).master;
     new Gauge({
@@ -49,6 +51,23 @@ export class Telemetry {
         this.set({ state: 'total' }, master?.totalCount ?? 0);
         this.set({ state: 'idle' }, master?.idleCount ?? 0);
         this.set({ state: 'waiting' }, master?.waitingCount ?? 0);
+      },
+    });
+    if (!replica) return;
+    new Gauge({
+      name: 'dora_db_replica_lag_seconds',
+      help: 'How far the read replica is behind the primary (NaN when it cannot be measured)',
+      registers: [this.registry],
+      collect() {
+        this.set(replica.status.lagSeconds ?? Number.NaN);
+      },
+    });
+    new Gauge({
+      name: 'dora_db_replica_in_use',
+      help: 'Whether the metric reads go to the read replica (1) or to the primary (0)',
+      registers: [this.registry],
+      collect() {
+        this.set(replica.status.inUse ? 1 : 0);
       },
     });
   }

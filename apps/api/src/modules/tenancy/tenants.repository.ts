@@ -10,7 +10,7 @@ export interface Tenant {
 }
 
 
-const ORG_COLUMNS = `id, slug, name, window_days, timezone, max_token_lifetime_days`;
+const ORG_COLUMNS = `id, slug, name, window_days, timezone, max_token_lifetime_days, config_version`;
 
 @Injectable()
 export class TenantsRepository {
@@ -34,7 +34,8 @@ export class TenantsRepository {
   }
 
   async updateSettings(tx: Tx, tenantId: string, settings: DoraSettings): Promise<void> {
-    await tx.query(`UPDATE tenants SET window_days = $2, timezone = $3, max_token_lifetime_days = $4 WHERE id = $1`, [
+    // A new configuration version: metric reads stay on the primary until the replica has it.
+    await tx.query(`UPDATE tenants SET window_days = $2, timezone = $3, max_token_lifetime_days = $4, config_version = config_version + 1 WHERE id = $1`, [
       tenantId,
       settings.window_days,
       settings.timezone,
