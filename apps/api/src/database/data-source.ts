@@ -6,6 +6,7 @@ import { WebhookDeliveries1795710000000 } from './migrations/1795710000000-webho
 import { IdentityProviders1795720000000 } from './migrations/1795720000000-identity-providers.js';
 import { TenantTrust1795730000000 } from './migrations/1795730000000-tenant-trust.js';
 import { ConfigVersion1795740000000 } from './migrations/1795740000000-config-version.js';
+import { ScaleOut1795750000000 } from './migrations/1795750000000-scale-out.js';
 import type { OpenDatabase } from './open-database.js';
 
 export const migrations = [
@@ -15,6 +16,7 @@ export const migrations = [
   IdentityProviders1795720000000,
   TenantTrust1795730000000,
   ConfigVersion1795740000000,
+  ScaleOut1795750000000,
 ];
 
 /** Migrations wait as long as they need: they run once, at start, before anything is served. */

@@ -1,18 +1,20 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
+import { distributeOnCitus } from './citus.js';
 import { dataSourceOptions } from './data-source.js';
 import type { OpenDatabase } from './open-database.js';
 
 /** Any constant shared by every process of this service; serialises migrations of instances starting together. */
 const MIGRATION_LOCK_KEY = 7_140_211_901;
 
-/** Runs the pending migrations in one transaction and answers their names. */
+/** Runs the pending migrations in one transaction (then distributes the tables on a Citus coordinator, once) and answers what it did. */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       const executed = await new MigrationExecutor(dataSource, runner).executePendingMigrations();
-      return executed.map((migration) => migration.name);
+      const distributed = await distributeOnCitus(runner);
+      return [...executed.map((migration) => migration.name), ...(distributed ? ['distributed on Citus'] : [])];
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }

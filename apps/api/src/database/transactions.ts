@@ -163,8 +163,10 @@ export class Transactions {
 /**
  * BEGIN and the tenant in one round trip (the id is a checked UUID, safe to inline). Always BEGIN
  * first: a SET LOCAL outside a transaction is only a warning and leaves row-level security bypassed.
+ * `SET LOCAL` rather than `set_config()`: Citus sends the former along to its workers (DESIGN §3), so
+ * PostgreSQL, the embedded database and Citus all run this one statement.
  */
 function beginInTenant(tenantId: string): string {
   if (!isUuid(tenantId)) throw new Error(`Not a tenant id: ${JSON.stringify(tenantId)}`);
-  return `BEGIN; SELECT set_config('role', 'dora_app', true), set_config('dora.tenant_id', '${tenantId}', true)`;
+  return `BEGIN; SET LOCAL ROLE dora_app; SET LOCAL dora.tenant_id = '${tenantId}'`;
 }

@@ -56,14 +56,12 @@ const listed = (source: string) => /* sql */ `
 
 @Injectable()
 export class TokensRepository {
+  /** Inserts, then reads the listing back: Citus plans an INSERT inside a CTE joined with other tables by reading them whole, beyond dora_app's columns. */
   async insert(tx: Tx, token: NewApiToken): Promise<TokenListRow> {
-    const [row] = await tx.query<TokenListRow>(
+    await tx.query(
       /* sql */ `
-      WITH t AS (
-        INSERT INTO api_tokens (tenant_id, id, name, prefix, token_hash, scopes, expires_at, created_by, origin, issuer, subject, jti)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-        RETURNING *)
-      ${listed('t')}`,
+      INSERT INTO api_tokens (tenant_id, id, name, prefix, token_hash, scopes, expires_at, created_by, origin, issuer, subject, jti)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         token.tenantId,
         token.id,
@@ -79,7 +77,7 @@ export class TokensRepository {
         token.exchangedFrom?.jti ?? null,
       ],
     );
-    return row!;
+    return (await this.item(tx, token.tenantId, token.id))!;
   }
 
   async maxLifetimeDays(tx: Tx, tenantId: string): Promise<number | null> {

@@ -49,8 +49,7 @@ export interface DeploymentRow {
  * make an index-only scan cheaper than reading the table even for most of a tenant's rows, which the
  * default random_page_cost (4, priced for spinning disks) hides from the planner.
  */
-const QUERY_SETTINGS = /* sql */ `
-  SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true)`;
+const QUERY_SETTINGS = /* sql */ `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1`;
 
 /** Read-only SQL of the metrics: computed live in PostgreSQL, one method per query. */
 @Injectable()

@@ -106,14 +106,16 @@ export class DeliveriesRepository {
 
   /** Queues again the deliveries kept for an owner mapped to no org, once their owner (any, or `owner`) is mapped. */
   async requeueAwaiting(tx: Tx, owner: string | null, retryForMs: number): Promise<number> {
+    // Two statements: on Citus the queue is a plain table of the coordinator, which a statement may not mix with the owners' reference table.
+    const mapped = await tx.query<{ owner: string }>(`SELECT owner FROM forgejo_owners WHERE $1::text IS NULL OR owner = $1`, [owner]);
+    if (mapped.length === 0) return 0;
     return tx.execute(
       /* sql */ `
-      UPDATE webhook_deliveries d
+      UPDATE webhook_deliveries
          SET status = 'pending', awaiting_owner = false, last_error = NULL, processed_at = NULL,
              next_attempt_at = now(), give_up_at = now() + $2 * interval '1 millisecond'
-       WHERE d.awaiting_owner AND ($1::text IS NULL OR d.owner = $1)
-         AND EXISTS (SELECT 1 FROM forgejo_owners o WHERE o.owner = d.owner)`,
-      [owner, retryForMs],
+       WHERE awaiting_owner AND owner = ANY ($1::text[])`,
+      [mapped.map((row) => row.owner), retryForMs],
     );
   }
 

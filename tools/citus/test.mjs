@@ -1,0 +1,69 @@
+// CI's Citus stage: a three-node cluster of its own (tools/citus/cluster.mjs) whose coordinator starts
+// as an existing single-PostgreSQL install with data (migrated, then moved onto Citus: the README's
+// upgrade path), then the API's database-facing suites against it (`npm run test:citus`).
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { ROOT, buildApi } from '../bench/lib.mjs';
+import { createCitusCluster } from './cluster.mjs';
+
+const exec = promisify(execFile);
+const TENANT = '01a2a000-0000-7000-8000-000000000001';
+
+const migrate = (url) => exec(process.execPath, [`${ROOT}apps/api/dist/cli.js`, 'db:migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url } });
+
+async function query(url, sql, params = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Rows of an existing install: a failure restored by a later success, and their audit events. */
+async function existingInstall(url) {
+  await migrate(url);
+  await query(url, `INSERT INTO tenants (id, slug, name) VALUES ($1, 'before-citus', 'Before Citus')`, [TENANT]);
+  for (const [i, success, at] of [[1, false, '2026-11-01T10:00:00Z'], [2, true, '2026-11-01T11:00:00Z']]) {
+    await query(
+      url,
+      `WITH d AS (INSERT INTO dora_deployments (tenant_id, id, repo_full_name, environment, deployed_at, success, restored_at, source)
+                  VALUES ($1, $2, 'acme/web', 'production', $3, $4, $5, 'api') RETURNING id)
+       INSERT INTO audit_events (tenant_id, id, action, actor_type) SELECT $1, $2, 'deployment.ingested', 'system' FROM d`,
+      [TENANT, `01a2a000-0000-7000-8000-00000000000${i + 1}`, at, success, success ? null : '2026-11-01T11:00:00Z'],
+    );
+  }
+}
+
+async function checkMovedOntoCitus(url) {
+  await migrate(url);
+  const [moved] = await query(
+    url,
+    `SELECT (SELECT citus_table_type FROM citus_tables WHERE table_name = 'dora_deployments'::regclass) AS kind,
+            (SELECT count(*)::int FROM dora_deployments WHERE tenant_id = $1) AS deployments,
+            (SELECT count(*)::int FROM audit_events WHERE tenant_id = $1) AS events,
+            (SELECT restored_at FROM dora_deployments WHERE tenant_id = $1 AND NOT success) AS restored_at`,
+    [TENANT],
+  );
+  const expected = { kind: 'distributed', deployments: 2, events: 2, restored_at: '2026-11-01T11:00:00.000Z' };
+  const found = { ...moved, restored_at: moved.restored_at?.toISOString() ?? null };
+  if (JSON.stringify(found) !== JSON.stringify(expected)) throw new Error(`the existing install did not move onto Citus whole: ${JSON.stringify(found)}`);
+  console.log('Citus: an existing install moved onto the cluster with its rows (2 deployments, 2 audit events, restored_at kept)');
+}
+
+await buildApi();
+const cluster = await createCitusCluster({ beforeCitus: existingInstall });
+let code;
+try {
+  console.log(`Citus: coordinator on ${cluster.coordinator.port}, workers on ${cluster.workers.map((w) => w.port).join(', ')}`);
+  await checkMovedOntoCitus(cluster.url);
+  code = await new Promise((resolve) => {
+    const child = spawn('npm', ['run', 'test:citus'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, DATABASE_URL: cluster.url } });
+    child.on('exit', (status) => resolve(status ?? 1));
+  });
+} finally {
+  await cluster.remove();
+}
+process.exit(code);
