@@ -53,13 +53,12 @@ interface SeriesPoint {
 export class DeploymentsRepository {
   /** Inserts unless a row with the same (tenant, repo, environment, external_ref) exists: then answers `undefined`. */
   async insertIfNew(tx: Tx, d: NewDeployment): Promise<StoredDeployment | undefined> {
-    const restoredAt = await this.beforeInsert(tx, d);
     const [row] = await tx.query<StoredDeployment>(
       /* sql */ `
       INSERT INTO dora_deployments
         (tenant_id, id, repo_full_name, environment, deployed_at, commit_sha, committed_at, success, is_rework,
-         external_ref, source, token_id, restored_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         external_ref, source, token_id)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
       ON CONFLICT (tenant_id, repo_full_name, environment, external_ref) WHERE external_ref IS NOT NULL DO NOTHING
       RETURNING ${RETURNED}`,
       [
@@ -75,10 +74,9 @@ export class DeploymentsRepository {
         d.externalRef,
         d.source,
         d.tokenId,
-        restoredAt,
       ],
     );
-    if (row) await this.afterInsert(tx, d);
+    if (row) await this.keepRestores(tx, { ...d, id: row.id });
     return row;
   }
 
@@ -100,8 +98,6 @@ export class DeploymentsRepository {
    * whichever of a tag push and a release came first — and answers `undefined` then.
    */
   async insertForgejoIfNew(tx: Tx, d: NewForgejoDeployment): Promise<StoredDeployment | undefined> {
-    const point = { ...d, environment: 'production', success: true };
-    await this.beforeInsert(tx, point);
     const [row] = await tx.query<StoredDeployment>(
       /* sql */ `
       INSERT INTO dora_deployments
@@ -112,32 +108,32 @@ export class DeploymentsRepository {
       RETURNING ${RETURNED}`,
       [d.tenantId, d.id, d.repoFullName, d.deployedAt, d.commitSha, d.committedAt, d.externalRef, d.releaseTag, d.deliveryId],
     );
-    if (row) await this.afterInsert(tx, point);
+    if (row) await this.keepRestores(tx, { ...d, id: row.id, environment: 'production', success: true });
     return row;
   }
 
-  /*
-   * Each failure's restored_at — the first success of its series strictly later than it — is kept
-   * exact by the insert itself, out-of-order backfills included (DESIGN §3): in the writing
-   * transaction rather than in triggers, which a distributed database runs per shard, unsafely.
+  /**
+   * Each failure's restored_at — the first success of its series strictly later than it — kept exact by
+   * the inserting transaction (DESIGN §3), out-of-order backfills included: after the row is in, under
+   * the series' lock (one writer at a time, and each sees the rows committed before it), a failure
+   * learns its restore from the successes there, and a success restores the failures between the
+   * previous success and itself whose restore is later or unknown. The lock comes after the INSERT,
+   * so a request never waits for it while another waits for the table (a bounded wait, not two).
    */
-
-  /** Takes the series' lock (one writer at a time, so concurrent inserts see each other's rows); a failure learns its restore from the successes already there. */
-  private async beforeInsert(tx: Tx, p: SeriesPoint): Promise<Date | null> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2 || '/' || $3, 0))`, [p.tenantId, p.environment, p.repoFullName]);
-    if (p.success) return null;
-    const [row] = await tx.query<{ restored_at: Date | null }>(
-      /* sql */ `
-      SELECT min(deployed_at) AS restored_at FROM dora_deployments
-       WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3 AND success AND deployed_at > $4`,
-      [p.tenantId, p.environment, p.repoFullName, p.deployedAt],
-    );
-    return row!.restored_at;
-  }
-
-  /** A success restores the failures between the previous success and itself whose restore is later (or unknown). */
-  private async afterInsert(tx: Tx, p: SeriesPoint): Promise<void> {
-    if (!p.success) return;
+  private async keepRestores(tx: Tx, p: SeriesPoint & { id: string }): Promise<void> {
+    const series = [p.tenantId, p.environment, p.repoFullName, p.deployedAt];
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2 || '/' || $3, 0))`, series.slice(0, 3));
+    if (!p.success) {
+      await tx.query(
+        /* sql */ `
+        UPDATE dora_deployments SET restored_at = later.first
+          FROM (SELECT min(deployed_at) AS first FROM dora_deployments
+                 WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3 AND success AND deployed_at > $4) later
+         WHERE tenant_id = $1 AND id = $5 AND later.first IS NOT NULL`,
+        [...series, p.id],
+      );
+      return;
+    }
     await tx.query(
       /* sql */ `
       UPDATE dora_deployments SET restored_at = $4
@@ -147,7 +143,7 @@ export class DeploymentsRepository {
                                        WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3
                                          AND success AND deployed_at < $4), '-infinity')
          AND (restored_at IS NULL OR restored_at > $4)`,
-      [p.tenantId, p.environment, p.repoFullName, p.deployedAt],
+      series,
     );
   }
 
