@@ -6,13 +6,14 @@ import { createCluster } from '../postgres/clusters.mjs';
 const CITUS = { shared_preload_libraries: 'citus', max_connections: '200' };
 
 /**
+ * `settings`: server settings for every node, beyond Citus's own.
  * `beforeCitus(url)` runs on the coordinator's database while it is still a plain PostgreSQL one (an
  * existing install, about to move onto Citus); then the extension is created and the workers added.
  */
-export async function createCitusCluster({ beforeCitus } = {}) {
+export async function createCitusCluster({ beforeCitus, settings = {} } = {}) {
   const nodes = [];
   try {
-    for (let i = 0; i < 3; i++) nodes.push(await createCluster({ settings: CITUS }));
+    for (let i = 0; i < 3; i++) nodes.push(await createCluster({ settings: { ...CITUS, ...settings } }));
     const [coordinator, ...workers] = nodes;
     for (const node of nodes) await node.query('CREATE DATABASE dora');
     await beforeCitus?.(coordinator.url('dora'));

@@ -1,12 +1,12 @@
 // Ingest throughput: unique deployments POSTed through the real API on PostgreSQL for DURATION seconds
-// at CONCURRENCY connections, against the floor of the same rows (deployment + audit event, one
-// transaction each) inserted directly through pg at the same concurrency.
+// at CONCURRENCY connections, against the floor of the same rows (the series' lock, deployment, the
+// restores of a success and the audit event, one transaction each) written directly through pg at the
+// same concurrency.
 //   node tools/bench/ingest/run.mjs        (BENCH_DATABASE_URL, BENCH_DURATION=15, BENCH_CONCURRENCY=32)
-import autocannon from 'autocannon';
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { cli, createBenchDatabase, percentile, startApi } from '../lib.mjs';
+import { postDeployments } from './load.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -19,43 +19,13 @@ try {
   api = await startApi(env);
   await cli(['orgs:create', 'bench', '--name', 'Bench'], env);
   const { secret } = await cli(['tokens:create', '--org', 'bench', '--name', 'bench', '--scope', 'findings:write'], env);
-  const run = randomUUID().slice(0, 8);
-
-  const body = (n) =>
-    JSON.stringify({
-      repo_full_name: `bench/repo-${n % 50}`,
-      environment: 'production',
-      deployed_at: new Date(Date.now() - (n % 86_400) * 1000).toISOString(),
-      commit_sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
-      committed_at: new Date(Date.now() - 3_600_000).toISOString(),
-      success: n % 20 !== 0,
-      is_rework: n % 33 === 0,
-      external_ref: `${run}-${n}`,
-    });
-  let sent = 0;
-  const fire = (duration) =>
-    autocannon({
-      url: `${api.url}/api/v1/dora/deployments`,
-      connections: CONCURRENCY,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-          setupRequest: (request) => ({ ...request, body: body(sent++) }),
-        },
-      ],
-    });
-
-  const warmup = await fire(2); // JIT, pool, caches
-  const result = await fire(DURATION);
+  const result = await postDeployments({ apiUrl: api.url, secret, duration: DURATION, concurrency: CONCURRENCY });
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   const rows = Number((await client.query(`SELECT count(*) FROM dora_deployments`)).rows[0].count);
   const { tenant_id: tenantId, id: tokenId } = (await client.query(`SELECT tenant_id, id FROM api_tokens LIMIT 1`)).rows[0];
   await client.end();
-  const accepted = result['2xx'];
-  const apiRate = accepted / DURATION;
+  const { accepted, perSecond: apiRate } = result;
   const peakRss = api.peakRssMiB();
   await api.stop();
   api = undefined;
@@ -73,10 +43,10 @@ try {
           accepted,
           non_2xx: result.non2xx,
           errors: result.errors,
-          accepted_with_warmup: accepted + warmup['2xx'],
+          accepted_with_warmup: result.acceptedWithWarmup,
           rows_in_database: rows,
           deployments_per_s: round(apiRate),
-          latency_ms: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+          latency_ms: result.latencyMs,
           peak_rss_mib: round(peakRss),
         },
         floor_direct_pg: {
@@ -109,12 +79,24 @@ async function insertDirectly(url, tenantId, tokenId, count) {
         try {
           await client.query('BEGIN');
           const id = uuidv7();
+          const repo = `bench/repo-${n % 50}`;
+          // What the service's insert does around the row (DESIGN §3): the series' lock, and the restores of a success.
+          await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/production/' || $2, 0))`, [tenantId, repo]);
           await client.query(
             `INSERT INTO dora_deployments (tenant_id, id, repo_full_name, environment, deployed_at, commit_sha, committed_at,
                success, is_rework, external_ref, source, token_id)
              VALUES ($1, $2, $3, 'production', now(), 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', now() - interval '1 hour',
                true, false, $4, 'api', $5)`,
-            [tenantId, id, `bench/repo-${n % 50}`, `floor-${n}`, tokenId],
+            [tenantId, id, repo, `floor-${n}`, tokenId],
+          );
+          await client.query(
+            `UPDATE dora_deployments SET restored_at = now()
+              WHERE tenant_id = $1 AND environment = 'production' AND repo_full_name = $2 AND NOT success AND deployed_at < now()
+                AND deployed_at >= coalesce((SELECT max(deployed_at) FROM dora_deployments
+                                              WHERE tenant_id = $1 AND environment = 'production' AND repo_full_name = $2
+                                                AND success AND deployed_at < now()), '-infinity')
+                AND (restored_at IS NULL OR restored_at > now())`,
+            [tenantId, repo],
           );
           await client.query(
             `INSERT INTO audit_events (tenant_id, id, action, actor_type, actor_id, subject_type, subject_id, metadata)
