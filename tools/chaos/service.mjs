@@ -58,15 +58,31 @@ export async function startService({ env, command = 'image', wrap = [], port }) 
     peakRssMiB(pid = child.pid) {
       return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
     },
-    /** Sends a signal to the whole process group and waits for the exit. */
+    /**
+     * Sends a signal to the whole process group and waits until none of it is left: npm exits on
+     * SIGTERM before the server it started has stopped (and closed its data directory).
+     */
     async kill(signal = 'SIGKILL') {
       try {
         process.kill(-child.pid, signal);
       } catch {
         // already gone
       }
-      return exited;
+      const code = await exited;
+      for (const deadline = Date.now() + 60_000; groupAlive(child.pid); await new Promise((resolve) => setTimeout(resolve, 100))) {
+        if (Date.now() > deadline) process.kill(-child.pid, 'SIGKILL');
+      }
+      return code;
     },
     restart: () => startService({ env, command, wrap, port }),
   };
+}
+
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
