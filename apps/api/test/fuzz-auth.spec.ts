@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import { SCOPES } from '@dora/domain';
 import fc from 'fast-check';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -19,7 +19,7 @@ import {
   checkWrites,
   describeAnswer,
   FuzzStats,
-  fuzzSeed,
+  fuzzFile,
   hostileJson,
   hostileNumber,
   hostileString,
@@ -48,9 +48,7 @@ import { createOrg, createToken, startTestApp, type TestApp } from './support/te
  * (a refusal writes nothing but the documented refusal events). FUZZ_SEED replays a run.
  */
 
-jest.setTimeout(600_000);
-const seed = fuzzSeed();
-console.log(`fuzz-auth: FUZZ_SEED=${seed} (replay with FUZZ_SEED=${seed})`);
+const seed = fuzzFile('fuzz-auth');
 
 const LOGIN = '/api/v1/auth/login';
 const EXCHANGE = '/api/v1/auth/token-exchange';

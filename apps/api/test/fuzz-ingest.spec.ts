@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Test } from 'supertest';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
@@ -18,7 +18,7 @@ import {
   describeAnswer,
   formatTimestamp,
   FuzzStats,
-  fuzzSeed,
+  fuzzFile,
   hostileJson,
   hostileString,
   hostileTimestamp,
@@ -46,9 +46,7 @@ import { createOrg, createToken, startTestApp, type TestApp } from './support/te
  * property where the cases are many and cheap). FUZZ_SEED replays a run (see support/fuzz-support.ts).
  */
 
-jest.setTimeout(600_000);
-const seed = fuzzSeed();
-console.log(`fuzz-ingest: FUZZ_SEED=${seed} (replay with FUZZ_SEED=${seed})`);
+const seed = fuzzFile('fuzz-ingest');
 
 const URL = '/api/v1/dora/deployments';
 const LIMIT = 64 * 1024;

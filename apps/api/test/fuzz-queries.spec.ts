@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { REPO_SORT_KEYS } from '@dora/domain';
 import fc from 'fast-check';
 import querystring from 'node:querystring';
@@ -14,7 +14,7 @@ import {
   checkWrites,
   describeAnswer,
   FuzzStats,
-  fuzzSeed,
+  fuzzFile,
   hostileJson,
   hostileNumber,
   hostileString,
@@ -39,9 +39,7 @@ import { createOrg, createToken, startTestApp, type TestApp } from './support/te
  * write (the org's rows are counted around every property). FUZZ_SEED replays a run.
  */
 
-jest.setTimeout(600_000);
-const seed = fuzzSeed();
-console.log(`fuzz-queries: FUZZ_SEED=${seed} (replay with FUZZ_SEED=${seed})`);
+const seed = fuzzFile('fuzz-queries');
 
 /** The read endpoints with query parameters, and the parameters each reads. */
 const QUERIES = {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createHash, createHmac } from 'node:crypto';
 import type { Test } from 'supertest';
@@ -15,7 +15,7 @@ import {
   checkWrites,
   describeAnswer,
   FuzzStats,
-  fuzzSeed,
+  fuzzFile,
   hostileJson,
   hostileString,
   hostileTimestamp,
@@ -46,9 +46,7 @@ import { createOrg, createToken, startTestApp, type TestApp } from './support/te
  * gets anything (the deliveries name owners no org maps). FUZZ_SEED replays a run.
  */
 
-jest.setTimeout(600_000);
-const seed = fuzzSeed();
-console.log(`fuzz-webhook: FUZZ_SEED=${seed} (replay with FUZZ_SEED=${seed})`);
+const seed = fuzzFile('fuzz-webhook');
 
 const URL = '/api/v1/webhooks/forgejo';
 const LIMIT = 1024 * 1024;

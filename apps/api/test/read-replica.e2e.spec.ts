@@ -60,7 +60,7 @@ if (onPostgres && canCreateClusters()) {
     const summary = (token = reader, slug = org.slug) => t.http().get(`/api/v1/orgs/${slug}/dora/summary?environment=production`).set('Authorization', `Bearer ${token}`).expect(200);
     const deployments = async (token = reader, slug = org.slug) => (await summary(token, slug)).body.change_failure_rate.total as number;
     const replicaState = async () => (await t.http().get('/readyz').expect(200)).body.read_replica as { state: string; lag_seconds: number | null };
-    const onStandby = (sql: string) => standby.query(sql, [], 'replica_test');
+    const onStandby = (sql: string) => standby.query<{ s: string; n: number }>(sql, [], 'replica_test');
     /** Runs `check` while the standby replays nothing, and lets it replay again whatever happens. */
     async function whileReplayPaused(check: () => Promise<void>): Promise<void> {
       await onStandby('SELECT pg_wal_replay_pause()');
@@ -75,12 +75,13 @@ if (onPostgres && canCreateClusters()) {
     beforeAll(async () => {
       primary = await createCluster();
       const urls = await createDatabase(primary, 'replica_test');
-      await migrateAsOwner({ kind: 'postgresql', url: urls.DATABASE_URL, poolSize: 1 }, urls.DATABASE_MIGRATE_URL);
+      const primaryDatabase = { kind: 'postgresql' as const, url: urls.DATABASE_URL, poolSize: 5, owned: true, description: 'replica test primary', close: async () => undefined };
+      await migrateAsOwner(primaryDatabase, urls.DATABASE_MIGRATE_URL);
       standby = await createStandby(primary);
       const readUrl = urls.DATABASE_URL.replace(`:${primary.port}/`, `:${standby.port}/`);
       t = await startTestApp(
         { DATABASE_URL: urls.DATABASE_URL, DATABASE_READ_URL: readUrl, DATABASE_READ_MAX_LAG_SECONDS: '3600' },
-        { kind: 'postgresql', url: urls.DATABASE_URL, poolSize: 5, owned: true, description: 'replica test primary', close: async () => undefined },
+        primaryDatabase,
       );
       t.app.useLogger({ log: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) });
       org = await createOrg(t.app, 'replica');

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { ApiErrorCode, OAuthErrorCode } from '@dora/domain';
 import fc from 'fast-check';
 import type { Server } from 'node:http';
@@ -25,6 +26,17 @@ export function fuzzSeed(): number {
   if (raw === 'random') return Math.floor(Math.random() * 0x7fffffff);
   const seed = Number(raw || DEFAULT_SEED);
   if (!Number.isSafeInteger(seed)) throw new Error(`FUZZ_SEED must be an integer or "random", not ${JSON.stringify(raw)}`);
+  return seed;
+}
+
+/**
+ * A fuzz file's start: its seed, printed for a replay, and a deadline for a stuck property — each sends
+ * hundreds of real requests, which on a busy 2-core machine may take minutes (times FUZZ_SCALE).
+ */
+export function fuzzFile(name: string): number {
+  jest.setTimeout(600_000 * Math.max(1, SCALE));
+  const seed = fuzzSeed();
+  console.log(`${name}: FUZZ_SEED=${seed} (replay with FUZZ_SEED=${seed})`);
   return seed;
 }
 
