@@ -41,6 +41,13 @@ export const RESPONSE_TYPES = [
   'EnvironmentList',
   'AuditPage',
   'DoraSettings',
+  'TeamMetricsList',
+  'ServicePage',
+  // teams
+  'Team',
+  'TeamList',
+  'TeamRuleList',
+  'TeamRulesPreview',
   // auth
   'Me',
   'ApiTokenItem',

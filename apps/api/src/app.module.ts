@@ -11,6 +11,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { IngestModule } from './modules/ingest/ingest.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { ObservabilityModule } from './modules/observability/observability.module.js';
+import { TeamsModule } from './modules/teams/teams.module.js';
 import { TenancyModule } from './modules/tenancy/tenancy.module.js';
 import { WebhookModule } from './modules/webhook/webhook.module.js';
 
@@ -29,6 +30,7 @@ export class AppModule {
         AuditModule,
         TenancyModule,
         AuthModule,
+        TeamsModule,
         IngestModule,
         MetricsModule,
         HealthModule,

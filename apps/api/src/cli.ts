@@ -32,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
         'jwks-uri': { type: 'string' },
         audience: { type: 'string' },
         claim: { type: 'string', multiple: true },
+        repo: { type: 'string', multiple: true },
+        service: { type: 'string' },
         'max-ttl': { type: 'string' },
         days: { type: 'string' },
         force: { type: 'boolean' },

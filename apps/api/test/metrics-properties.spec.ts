@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type ReferenceDeployment, referenceRepos, referenceSeries, referenceSummary } from '@dora/domain/reference';
+import type { TeamRule } from '@dora/domain';
+import { type ReferenceDeployment, referenceRepos, referenceSeries, referenceSummary, referenceTeams } from '@dora/domain/reference';
 import fc from 'fast-check';
 import { insertDeployments } from './support/deployments.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
@@ -11,7 +12,9 @@ import { createOrg, createToken, startTestApp, type TestApp } from './support/te
  */
 const AS_OF = Date.parse('2026-11-26T10:00:00.000Z');
 const D = 86_400_000;
-const REPOS = ['acme/web', 'acme/api', 'beta/app'];
+const REPOS = ['acme/web', 'acme/api', 'beta/app', 'acme/mono'];
+const SERVICES = ['checkout', 'cart', 'search'];
+const TEAMS = ['pay', 'shop', 'ops'];
 const ENVIRONMENTS = ['production', 'staging'];
 const TIME_ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Adelaide'];
 const runs = (numRuns: number) => ({ numRuns, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) });
@@ -46,16 +49,32 @@ const deploymentArbitrary: fc.Arbitrary<ReferenceDeployment> = fc
     success: fc.boolean(),
     failure: fc.integer({ min: 0, max: 3 }),
     is_rework: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
+    service: fc.option(fc.constantFrom(...SERVICES), { freq: 2 }),
+    // About one in six names its team on ingest; the rules decide the others.
+    team: fc.integer({ min: 0, max: 5 }).chain((n) => (n === 0 ? fc.constantFrom(...TEAMS) : fc.constant(null))),
   })
   .map((r) => ({
     repo_full_name: r.repo_full_name,
     environment: r.environment,
+    // Services mostly in the monorepo, now and then elsewhere.
+    service: r.repo_full_name === 'acme/mono' || r.failure === 0 ? r.service : null,
+    team: r.team,
     deployed_at: r.deployed_at,
     commit_sha: r.commit?.sha ?? null,
     committed_at: r.commit?.hasTime ? r.deployed_at - r.commit.leadMs : null,
     success: r.success || r.failure > 0, // about one in eight fails, in streaks now and then
     is_rework: r.is_rework,
   }));
+
+/** An ordered rule list over the repos and services above: overlapping, shadowed and never-matching rules alike. */
+const rulesArbitrary: fc.Arbitrary<TeamRule[]> = fc.array(
+  fc.record({
+    team: fc.constantFrom(...TEAMS),
+    repo: fc.constantFrom('acme/*', 'acme/mono', 'beta/*', '*', 'acme/w*', '*/a*', 'nobody/*'),
+    service: fc.constantFrom(null, null, 'c*', 'checkout', '*', 'search'),
+  }),
+  { minLength: 1, maxLength: 6 },
+);
 
 /** A history, inserted in a random order (backfills arrive after what they precede). */
 const history = fc
@@ -81,16 +100,23 @@ describe('DORA metrics: SQL equals the reference implementation on random histor
   });
   afterAll(() => t.close());
 
-  /** A new org (so tenants pile up as runs go) with the history, plus noise in another org that must not count. */
-  async function orgWith(insertionOrder: ReferenceDeployment[], timezone?: string) {
+  /**
+   * A new org (so tenants pile up as runs go) with the teams, the history, plus noise in another org that
+   * must not count. Rules given in `rules.before` apply while the history arrives, then `rules.after`
+   * replaces them: the answers must be those of the final rules over all history.
+   */
+  async function orgWith(insertionOrder: ReferenceDeployment[], timezone?: string, rules: { before: TeamRule[]; after: TeamRule[] } = { before: [], after: [] }) {
     const org = await createOrg(t.app, 'prop');
     const noise = await createOrg(t.app, 'noise');
     const { secret } = await createToken(t.app, org, ['dora:read', 'dora:admin']);
+    const send = (method: 'post' | 'put', path: string, body: object) =>
+      t.http()[method](`/api/v1/orgs/${org.slug}/${path}`).set('Authorization', `Bearer ${secret}`).send(body);
+    for (const team of TEAMS) await send('post', 'teams', { slug: team, name: team.toUpperCase() }).expect(201);
+    await send('put', 'teams/rules', { rules: rules.before }).expect(200);
     await insertDeployments(t.app, org.id, insertionOrder);
-    await insertDeployments(t.app, noise.id, insertionOrder.map((row) => ({ ...row, success: !row.success })));
-    if (timezone) {
-      await t.http().put(`/api/v1/orgs/${org.slug}/dora/settings`).set('Authorization', `Bearer ${secret}`).send({ timezone }).expect(200);
-    }
+    await insertDeployments(t.app, noise.id, insertionOrder.map((row) => ({ ...row, success: !row.success, team: null })));
+    await send('put', 'teams/rules', { rules: rules.after }).expect(200);
+    if (timezone) await send('put', 'dora/settings', { timezone }).expect(200);
     return async (path: string) => {
       const res = await t.http().get(`/api/v1/orgs/${org.slug}/dora/${path}`).set('Authorization', `Bearer ${secret}`);
       expect(res.status).toBe(200);
@@ -110,7 +136,7 @@ describe('DORA metrics: SQL equals the reference implementation on random histor
           const params = new URLSearchParams({ window: String(days), environment, as_of: new Date(AS_OF).toISOString(), ...(repo ? { repo } : {}) });
           const sql = await get(`summary?${params}`);
           const { window, previous, ...metrics } = referenceSummary(rows, { environment, repo, days, asOf: AS_OF });
-          expect(comparable(sql)).toEqual(comparable({ org: sql.org, environment, repo, band_set: 'dora-2023', window, ...metrics, previous }));
+          expect(comparable(sql)).toEqual(comparable({ org: sql.org, environment, repo, team: null, service: null, band_set: 'dora-2023', window, ...metrics, previous }));
         },
       ),
       runs(30),
@@ -144,6 +170,42 @@ describe('DORA metrics: SQL equals the reference implementation on random histor
         const sql = await get(`repos?window=${days}&environment=${environment}&as_of=${new Date(AS_OF).toISOString()}&limit=200`);
         expect(sql.next_cursor).toBeNull();
         expect(comparable(sql.items)).toEqual(comparable(referenceRepos(rows, { environment, days, asOf: AS_OF })));
+      }),
+      runs(20),
+    );
+  });
+
+  it('a team, unassigned or a service: exactly the deployments attributed to it, by the rules as they are now', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        history,
+        fc.record({ before: rulesArbitrary, after: rulesArbitrary }),
+        fc.constantFrom(...TEAMS, 'unassigned', null),
+        fc.option(fc.constantFrom(...SERVICES), { freq: 3 }),
+        fc.option(fc.constantFrom(...REPOS), { freq: 3 }),
+        async ({ rows, insertionOrder }, rules, team, service, repo) => {
+          const get = await orgWith(insertionOrder, undefined, rules);
+          const filters = { ...(team ? { team } : {}), ...(service ? { service } : {}), ...(repo ? { repo } : {}) };
+          const sql = await get(`summary?${new URLSearchParams({ window: '90', as_of: new Date(AS_OF).toISOString(), ...filters })}`);
+          const { window, previous, ...metrics } = referenceSummary(rows, { environment: 'production', repo, service, team, rules: rules.after, days: 90, asOf: AS_OF });
+          expect(comparable(sql)).toEqual(comparable({ org: sql.org, environment: 'production', repo, team, service, band_set: 'dora-2023', window, ...metrics, previous }));
+        },
+      ),
+      runs(30),
+    );
+  });
+
+  it('per-team breakdown: every team and unassigned, which partition the org', async () => {
+    await fc.assert(
+      fc.asyncProperty(history, fc.record({ before: rulesArbitrary, after: rulesArbitrary }), fc.constantFrom(30, 90), async ({ rows, insertionOrder }, rules, days) => {
+        const get = await orgWith(insertionOrder, undefined, rules);
+        const asOf = new Date(AS_OF).toISOString();
+        const sql = await get(`teams?window=${days}&as_of=${asOf}`);
+        const expected = referenceTeams(rows, { environment: 'production', days, asOf: AS_OF, rules: rules.after, teams: [...TEAMS].sort() });
+        expect(comparable(sql.items)).toEqual(comparable(expected.map((row) => ({ ...row, name: row.team?.toUpperCase() ?? null }))));
+        const org = await get(`summary?window=${days}&as_of=${asOf}`);
+        const sum = (key: 'total' | 'failed') => sql.items.reduce((n: number, item: { change_failure_rate: Record<string, number> }) => n + item.change_failure_rate[key], 0);
+        expect([sum('total'), sum('failed')]).toEqual([org.change_failure_rate.total, org.change_failure_rate.failed]);
       }),
       runs(20),
     );

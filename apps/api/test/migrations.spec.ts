@@ -60,10 +60,11 @@ describe('migrations', () => {
   it('force row-level security on every table that holds tenant data', async () => {
     const tables = await t.ownerQuery<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
       `SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class
-        WHERE relname IN ('tenants', 'users', 'memberships', 'api_tokens', 'dora_deployments', 'audit_events', 'webhook_deliveries', 'identity_providers', 'forgejo_owners')
+        WHERE relname IN ('tenants', 'users', 'memberships', 'api_tokens', 'dora_deployments', 'audit_events', 'webhook_deliveries', 'identity_providers', 'forgejo_owners',
+                          'teams', 'team_rules', 'deployment_targets')
           AND relkind = 'r' ORDER BY relname`,
     );
-    expect(tables).toHaveLength(9);
+    expect(tables).toHaveLength(12);
     for (const table of tables) expect(table).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
   });
 

@@ -10,6 +10,10 @@ export interface DeploymentInput {
   success?: boolean;
   is_rework?: boolean;
   external_ref?: string;
+  /** The part of a monorepo deployed (1-128 characters, as `environment`); absent: the whole repo. */
+  service?: string;
+  /** A team's slug of the org: owns this deployment whatever the org's rules say. */
+  team?: string;
 }
 
 /** Answer of the ingest endpoint: 201 for a new row, 200 with `deduped: true` for a replay. */

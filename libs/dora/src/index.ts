@@ -10,3 +10,4 @@ export * from './glob.js';
 export * from './metrics.js';
 export * from './scopes.js';
 export * from './service-status.js';
+export * from './teams.js';

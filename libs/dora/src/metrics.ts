@@ -100,6 +100,10 @@ export interface DoraSummary extends DoraMetrics {
   org: string;
   environment: string;
   repo: string | null;
+  /** The team filter: a team's slug, "unassigned", or null for every deployment. */
+  team: string | null;
+  /** The service filter, or null. */
+  service: string | null;
   /**
    * The band thresholds used: `dora-2023` (DESIGN §4).
    * @const "dora-2023"
@@ -132,6 +136,10 @@ export interface DoraSeries {
   org: string;
   environment: string;
   repo: string | null;
+  /** The team filter: a team's slug, "unassigned", or null for every deployment. */
+  team: string | null;
+  /** The service filter, or null. */
+  service: string | null;
   timezone: string;
   points: SeriesPoint[];
 }
@@ -174,6 +182,10 @@ export interface DeploymentItem {
   success: boolean;
   is_rework: boolean;
   external_ref: string | null;
+  /** The part of a monorepo deployed, or null: the whole repo. */
+  service: string | null;
+  /** The slug of the team it is attributed to (by its ingest, or else by the org's rules), or null. */
+  team: string | null;
   source: DeploymentSource;
   /** Who reported it: the API token (by name) or the webhook delivery. */
   ingested_by: { type: 'token' | 'webhook'; id: string | null; name: string | null };

@@ -4,10 +4,15 @@
  */
 import { changeFailureRateBand, deploymentFrequencyBand, leadTimeBand, timeToRestoreBand } from './bands.js';
 import type { DoraMetrics, MetricsWindow, RepoMetrics, SeriesPoint } from './metrics.js';
+import type { TeamRule } from './teams.js';
 
 export interface ReferenceDeployment {
   repo_full_name: string;
   environment: string;
+  /** Null: the whole repo. */
+  service: string | null;
+  /** The team slug its ingest named, or null: the rules decide. */
+  team: string | null;
   /** Epoch milliseconds. */
   deployed_at: number;
   commit_sha: string | null;
@@ -16,9 +21,18 @@ export interface ReferenceDeployment {
   is_rework: boolean;
 }
 
-export interface ReferenceQuery {
-  environment: string;
+/** Which deployments a question is about, besides environment and time. */
+export interface ReferenceFilter {
   repo: string | null;
+  service?: string | null;
+  /** A team slug, 'unassigned', or null/absent for all. */
+  team?: string | null;
+  /** The org's ordered rules (absent: none). */
+  rules?: readonly TeamRule[];
+}
+
+export interface ReferenceQuery extends ReferenceFilter {
+  environment: string;
   days: number;
   /** Epoch milliseconds. */
   asOf: number;
@@ -36,8 +50,32 @@ export function percentileCont(values: number[], fraction: number): number | nul
   return lower + (upper - lower) * (position - Math.floor(position));
 }
 
+/** The team that owns a deployment: the one its ingest named, else the first matching rule's, else none. */
+export function referenceTeamOf(d: ReferenceDeployment, rules: readonly TeamRule[] = []): string | null {
+  if (d.team !== null) return d.team;
+  const rule = rules.find((r) => globMatches(r.repo, d.repo_full_name) && (r.service === null || (d.service !== null && globMatches(r.service, d.service))));
+  return rule?.team ?? null;
+}
+
+/** A `*` glob the plain way (a regular expression; the service's linear matcher is what this checks). */
+function globMatches(pattern: string, value: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+function inFilter(d: ReferenceDeployment, filter: ReferenceFilter): boolean {
+  if (filter.repo !== null && d.repo_full_name !== filter.repo) return false;
+  if ((filter.service ?? null) !== null && d.service !== filter.service) return false;
+  if ((filter.team ?? null) === null) return true;
+  const owner = referenceTeamOf(d, filter.rules);
+  return filter.team === 'unassigned' ? owner === null : owner === filter.team;
+}
+
 /**
- * The first success on the same repo and environment strictly after the failure and before
+ * The first success of the same repo, service and environment strictly after the failure and before
  * `restoresBefore`, or `undefined` while the failure is open.
  */
 function restoredAt(all: ReferenceDeployment[], failure: ReferenceDeployment, restoresBefore: number): number | undefined {
@@ -46,6 +84,7 @@ function restoredAt(all: ReferenceDeployment[], failure: ReferenceDeployment, re
       (d) =>
         d.success &&
         d.repo_full_name === failure.repo_full_name &&
+        d.service === failure.service &&
         d.environment === failure.environment &&
         d.deployed_at > failure.deployed_at &&
         d.deployed_at < restoresBefore,
@@ -57,15 +96,9 @@ function restoredAt(all: ReferenceDeployment[], failure: ReferenceDeployment, re
 /** The five metrics over the deployments of [from, to), with restores searched before `restoresBefore`. */
 export function referenceMetrics(
   all: ReferenceDeployment[],
-  scope: { environment: string; repo: string | null; from: number; to: number; days: number; restoresBefore: number },
+  scope: ReferenceFilter & { environment: string; from: number; to: number; days: number; restoresBefore: number },
 ): DoraMetrics {
-  const inWindow = all.filter(
-    (d) =>
-      d.environment === scope.environment &&
-      (scope.repo === null || d.repo_full_name === scope.repo) &&
-      d.deployed_at >= scope.from &&
-      d.deployed_at < scope.to,
-  );
+  const inWindow = all.filter((d) => d.environment === scope.environment && inFilter(d, scope) && d.deployed_at >= scope.from && d.deployed_at < scope.to);
   const successes = inWindow.filter((d) => d.success);
   const withCommit = successes.filter((d) => d.commit_sha !== null && d.committed_at !== null);
   const leadTimes = withCommit.filter((d) => d.committed_at! <= d.deployed_at).map((d) => (d.deployed_at - d.committed_at!) / 1000);
@@ -132,11 +165,22 @@ export function referenceSummary(all: ReferenceDeployment[], query: ReferenceQue
 export function referenceRepos(all: ReferenceDeployment[], query: Omit<ReferenceQuery, 'repo'>): RepoMetrics[] {
   const from = query.asOf - query.days * DAY_MS;
   const repos = new Set(
-    all.filter((d) => d.environment === query.environment && d.deployed_at >= from && d.deployed_at < query.asOf).map((d) => d.repo_full_name),
+    all
+      .filter((d) => d.environment === query.environment && inFilter(d, { ...query, repo: null }) && d.deployed_at >= from && d.deployed_at < query.asOf)
+      .map((d) => d.repo_full_name),
   );
   return [...repos].sort().map((repo) => ({
     repo_full_name: repo,
-    ...referenceMetrics(all, { environment: query.environment, repo, from, to: query.asOf, days: query.days, restoresBefore: query.asOf }),
+    ...referenceMetrics(all, { ...query, repo, from, to: query.asOf, restoresBefore: query.asOf }),
+  }));
+}
+
+/** Every team (in the given order) and unassigned (team null), each over exactly the deployments it owns. */
+export function referenceTeams(all: ReferenceDeployment[], query: Omit<ReferenceQuery, 'repo' | 'team'> & { teams: string[] }) {
+  const from = query.asOf - query.days * DAY_MS;
+  return [...query.teams, null].map((team) => ({
+    team,
+    ...referenceMetrics(all, { ...query, repo: null, team: team ?? 'unassigned', from, to: query.asOf, restoresBefore: query.asOf }),
   }));
 }
 
@@ -148,7 +192,7 @@ export function referenceSeries(all: ReferenceDeployment[], query: ReferenceQuer
     const date = addDays(today, -back);
     const from = localMidnight(date, query.timeZone);
     const to = Math.min(localMidnight(addDays(date, 1), query.timeZone), query.asOf);
-    const m = referenceMetrics(all, { environment: query.environment, repo: query.repo, from, to, days: 1, restoresBefore: query.asOf });
+    const m = referenceMetrics(all, { ...query, from, to, days: 1, restoresBefore: query.asOf });
     points.push({
       date,
       from: new Date(from).toISOString(),

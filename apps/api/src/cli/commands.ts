@@ -1,9 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { isScope, type Scope } from '@dora/domain';
+import { isScope, RULE_PATTERN, type Scope } from '@dora/domain';
 import { seedDemo } from '../demo/seed-demo.js';
 import { IdentityProvidersService } from '../modules/auth/token-exchange/identity-providers.service.js';
 import { TokensService } from '../modules/auth/tokens.service.js';
 import { UsersService } from '../modules/auth/users.service.js';
+import { TeamsService } from '../modules/teams/teams.service.js';
 import { TenantsService } from '../modules/tenancy/tenants.service.js';
 import { ForgejoOwnersService } from '../modules/webhook/forgejo-owners.service.js';
 
@@ -29,6 +30,8 @@ export interface ParsedArgs {
     grace?: string;
     owner?: string;
     'allow-any-subject'?: boolean;
+    repo?: string[];
+    service?: string;
   };
 }
 
@@ -54,6 +57,10 @@ export const USAGE = `Usage: npm run dora -- <command> [options] [--json]
           [--allow-any-subject]             trust every subject of the issuer (no --claim): not recommended
   forgejo:map --org <slug> --owner <login>    releases of this Forgejo user's or org's repositories belong to the org
   forgejo:unmap --org <slug> --owner <login>
+  teams:create <team> --org <slug> --name <name> [--repo <glob>]… [--service <glob>]
+                                            a team; each --repo appends a rule (with --service) to the org's rules
+  teams:list --org <slug>
+  teams:delete <team> --org <slug>          its rules go; what it owned falls to the remaining rules
   db:migrate
 
 Scopes: findings:write (ingest), dora:read (read metrics), dora:admin (settings, tokens).
@@ -169,6 +176,42 @@ export const COMMANDS: Record<string, Command> = {
       json: { identity_provider: provider, org: org.slug },
       text: [`"${org.slug}" now trusts ${provider.issuer} (audience ${provider.audience}) for ${provider.allowed_scopes.join(', ')}, tokens of ${provider.max_ttl_seconds} s`],
     };
+  },
+
+  'teams:create': async (app, args) => {
+    const slug = onePositional(args, '<team>');
+    const repos = args.values.repo ?? [];
+    const service = args.values.service ?? null;
+    for (const pattern of [...repos, ...(service === null ? [] : [service])]) {
+      if (!RULE_PATTERN.test(pattern)) throw new UsageError(`"${pattern}" is not a pattern: letters, digits, "-", "_", ".", "/" and "*"`);
+    }
+    if (service !== null && repos.length === 0) throw new UsageError('--service needs a --repo');
+    const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
+    const teams = app.get(TeamsService);
+    const team = await teams.create(org, { slug, name: required(args.values.name, '--name') }, actor);
+    if (repos.length > 0) {
+      const existing = (await teams.rules(org)).map(({ team, repo, service }) => ({ team, repo, service }));
+      await teams.replaceRules(org, [...existing, ...repos.map((repo) => ({ team: slug, repo, service }))], actor);
+    }
+    const rules = repos.map((repo) => (service === null ? repo : `${repo} service ${service}`));
+    return {
+      json: { org: org.slug, team: { ...team, rules: repos.length }, rules: repos.map((repo) => ({ repo, service })) },
+      text: [`created team "${team.slug}" (${team.name}) in "${org.slug}"${rules.length ? `, owning ${rules.join(', ')} (after the org's earlier rules)` : ''}`],
+    };
+  },
+
+  'teams:list': async (app, args) => {
+    noPositionals(args);
+    const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
+    const items = await app.get(TeamsService).list(org);
+    return { json: { org: org.slug, items }, text: items.length ? items.map((team) => `${team.slug}\t${team.name}\t${team.rules} rules`) : [`"${org.slug}" has no teams`] };
+  },
+
+  'teams:delete': async (app, args) => {
+    const slug = onePositional(args, '<team>');
+    const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
+    await app.get(TeamsService).delete(org, slug, actor);
+    return { json: { org: org.slug, team: slug, deleted: true }, text: [`deleted team "${slug}" of "${org.slug}" with its rules`] };
   },
 
   'demo:seed': async (app, args) => {

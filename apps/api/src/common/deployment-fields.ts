@@ -16,3 +16,8 @@ export function IsRepoFullName() {
 export function IsEnvironment() {
   return applyDecorators(IsString(), Matches(/^[A-Za-z0-9._/-]{1,64}$/, { message: 'must be 1-64 characters of letters, digits, "-", "_", "." and "/"' }));
 }
+
+/** 1-128 characters of letters, digits, "-", "_", "." and "/": the part of a monorepo deployed. */
+export function IsService() {
+  return applyDecorators(IsString(), Matches(/^[A-Za-z0-9._/-]{1,128}$/, { message: 'must be 1-128 characters of letters, digits, "-", "_", "." and "/"' }));
+}

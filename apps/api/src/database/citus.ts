@@ -3,7 +3,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 /** Small tables read before a tenant is known, or by every request: a copy on every node. */
 const REFERENCE_TABLES = ['tenants', 'users', 'memberships', 'sessions', 'api_tokens', 'identity_providers', 'forgejo_owners'];
 /** The tenants' data, spread over the workers by tenant and co-located: one tenant's rows on one node. */
-const DISTRIBUTED_TABLES = ['dora_deployments', 'audit_events'];
+const DISTRIBUTED_TABLES = ['dora_deployments', 'audit_events', 'teams', 'team_rules', 'deployment_targets'];
 /** Claimed across tenants with SKIP LOCKED, which Citus refuses on distributed tables: a plain table of the coordinator. */
 const COORDINATOR_TABLES = ['webhook_deliveries'];
 
@@ -17,16 +17,23 @@ export async function isCitus(db: Queryable): Promise<boolean> {
 
 /**
  * On a Citus coordinator whose tables are not distributed yet — a fresh install, or an existing one
- * moved onto Citus — distributes them, rows included, in one transaction; then it does nothing.
+ * moved onto Citus — distributes them, rows included, in one transaction; on one distributed before,
+ * the tables that later migrations added; then it does nothing.
  * Runs as the schema owner after the migrations, at every start (DESIGN §3).
  */
 export async function distributeOnCitus(db: Queryable): Promise<boolean> {
   if (!(await isCitus(db))) return false;
-  const [done] = (await db.query(`SELECT 1 FROM citus_tables WHERE table_name = 'dora_deployments'::regclass`)) as unknown[];
-  if (done) return false;
+  const done = ((await db.query(`SELECT table_name::text AS name FROM citus_tables`)) as { name: string }[]).map((row) => row.name);
+  const added = DISTRIBUTED_TABLES.filter((table) => !done.includes(table));
+  if (added.length === 0) return false;
   await db.query('BEGIN');
   try {
-    await distribute(db);
+    if (done.includes(DISTRIBUTED_TABLES[0]!)) {
+      // In the order of DISTRIBUTED_TABLES, a table's keys reference only tables distributed before it.
+      for (const table of added) await db.query(`SELECT create_distributed_table($1, 'tenant_id', colocate_with => $2)`, [table, DISTRIBUTED_TABLES[0]]);
+    } else {
+      await distribute(db);
+    }
     await db.query('COMMIT');
   } catch (error) {
     await db.query('ROLLBACK');

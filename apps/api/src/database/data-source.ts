@@ -7,6 +7,7 @@ import { IdentityProviders1795720000000 } from './migrations/1795720000000-ident
 import { TenantTrust1795730000000 } from './migrations/1795730000000-tenant-trust.js';
 import { ConfigVersion1795740000000 } from './migrations/1795740000000-config-version.js';
 import { ScaleOut1795750000000 } from './migrations/1795750000000-scale-out.js';
+import { Teams1795760000000 } from './migrations/1795760000000-teams.js';
 import type { OpenDatabase } from './open-database.js';
 
 export const migrations = [
@@ -17,6 +18,7 @@ export const migrations = [
   TenantTrust1795730000000,
   ConfigVersion1795740000000,
   ScaleOut1795750000000,
+  Teams1795760000000,
 ];
 
 /** Migrations wait as long as they need: they run once, at start, before anything is served. */

@@ -45,6 +45,14 @@ export class Tx {
   }
 }
 
+/**
+ * Records a change of an org's configuration (settings, teams and their rules): the org's metric reads
+ * stay on the primary until the read replica has replayed it (`readInTenant`).
+ */
+export async function raiseConfigVersion(tx: Tx, tenantId: string): Promise<void> {
+  await tx.query(`UPDATE tenants SET config_version = config_version + 1 WHERE id = $1`, [tenantId]);
+}
+
 /** A read's answer, and the moment of the primary's data it reflects (earlier than now on a lagging replica). */
 export interface Served<T> {
   value: T;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { demoHistory } from './demo-history.js';
+import { TeamRuleSet } from '@dora/domain';
+import { demoHistory, demoTeams } from './demo-history.js';
 
 const now = Date.parse('2026-11-26T10:00:00Z');
 
@@ -15,12 +16,14 @@ describe('demoHistory', () => {
   });
 
   it('has several repos and environments, failures with fixes after them, rework, and missing commits', () => {
-    expect(new Set(history.map((d) => d.repo_full_name)).size).toBe(5);
+    expect(new Set(history.map((d) => d.repo_full_name)).size).toBe(6);
     expect(new Set(history.map((d) => d.environment))).toEqual(new Set(['production', 'staging']));
     const failures = history.filter((d) => d.success === false);
     expect(failures.length).toBeGreaterThan(5);
     for (const failure of failures) {
-      const fixed = history.some((d) => d.repo_full_name === failure.repo_full_name && d.environment === 'production' && d.success !== false && d.deployed_at > failure.deployed_at);
+      const fixed = history.some(
+        (d) => d.repo_full_name === failure.repo_full_name && d.service === failure.service && d.environment === 'production' && d.success !== false && d.deployed_at > failure.deployed_at,
+      );
       expect(fixed || Date.parse(failure.deployed_at) > now - 86_400_000).toBe(true);
     }
     expect(history.some((d) => d.is_rework)).toBe(true);
@@ -33,5 +36,16 @@ describe('demoHistory', () => {
   it('is the same for the same seed, with unique external refs', () => {
     expect(demoHistory('acme', { days: 90, now })).toEqual(history);
     expect(new Set(history.map((d) => d.external_ref)).size).toBe(history.length);
+  });
+
+  it('has a monorepo whose services three teams own, and a repo of no team', () => {
+    const services = new Set(history.filter((d) => d.repo_full_name === 'acme/shop').map((d) => d.service));
+    expect(services).toEqual(new Set(['checkout', 'cart', 'search']));
+    const { teams, rules } = demoTeams('acme');
+    const ruleSet = new TeamRuleSet(rules);
+    const owners = new Set(history.map((d) => ruleSet.teamOf(d.repo_full_name, d.service ?? null)));
+    expect(owners).toEqual(new Set([...teams.map((team) => team.slug), null]));
+    expect(ruleSet.teamOf('acme/shop', 'search')).toBe('search');
+    expect(ruleSet.teamOf('acme/shop', 'cart')).toBe('storefront');
   });
 });

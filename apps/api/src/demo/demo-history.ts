@@ -1,16 +1,39 @@
-import type { DeploymentInput } from '@dora/domain';
+import type { DeploymentInput, TeamRule } from '@dora/domain';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
 /** Repositories of a plausible org: how often each deploys to production, and whether it goes through staging. */
-const REPOS = [
+const REPOS: { name: string; perDay: number; staging: boolean; service?: string }[] = [
   { name: 'web', perDay: 2, staging: true },
   { name: 'api', perDay: 1.2, staging: true },
   { name: 'worker', perDay: 0.5, staging: true },
   { name: 'mobile-bff', perDay: 0.3, staging: false },
   { name: 'infra', perDay: 0.15, staging: false },
+  // A monorepo whose services deploy on their own.
+  { name: 'shop', service: 'checkout', perDay: 0.8, staging: true },
+  { name: 'shop', service: 'cart', perDay: 0.5, staging: false },
+  { name: 'shop', service: 'search', perDay: 0.6, staging: false },
 ];
+
+/** The demo org's teams and their ordered rules: mobile-bff stays unassigned, so the Teams page shows that row too. */
+export function demoTeams(org: string): { teams: { slug: string; name: string }[]; rules: TeamRule[] } {
+  return {
+    teams: [
+      { slug: 'storefront', name: 'Storefront' },
+      { slug: 'search', name: 'Search' },
+      { slug: 'platform', name: 'Platform' },
+    ],
+    rules: [
+      { team: 'search', repo: `${org}/shop`, service: 'search' },
+      { team: 'storefront', repo: `${org}/shop`, service: null },
+      { team: 'storefront', repo: `${org}/web`, service: null },
+      { team: 'platform', repo: `${org}/api`, service: null },
+      { team: 'platform', repo: `${org}/worker`, service: null },
+      { team: 'platform', repo: `${org}/infra`, service: null },
+    ],
+  };
+}
 
 /**
  * A realistic deployment history for an org over the last `days` days before `now`: several repos and
@@ -46,10 +69,11 @@ export function demoHistory(org: string, options: { days: number; now: number; s
       let count = poisson(random, repo.perDay * (weekend ? 0.2 : 1.1));
       while (count-- > 0) {
         const at = dayStart + (8 + random() * 10) * 60 * MINUTE; // working hours, UTC
-        if (repo.staging) add(repo.name, 'staging', at - (30 + random() * 60) * MINUTE, {});
+        const service = repo.service ? { service: repo.service } : {};
+        if (repo.staging) add(repo.name, 'staging', at - (30 + random() * 60) * MINUTE, service);
         const failed = random() < 0.07;
-        add(repo.name, 'production', at, { success: !failed, is_rework: !failed && random() < 0.04 });
-        if (failed) add(repo.name, 'production', at + logNormal(random, 60 * MINUTE, 1.1), { is_rework: true });
+        add(repo.name, 'production', at, { ...service, success: !failed, is_rework: !failed && random() < 0.04 });
+        if (failed) add(repo.name, 'production', at + logNormal(random, 60 * MINUTE, 1.1), { ...service, is_rework: true });
       }
     }
   }

@@ -5,17 +5,20 @@ import { TokensService } from '../modules/auth/tokens.service.js';
 import { DeploymentsRepository } from '../modules/ingest/deployments.repository.js';
 import { IngestService } from '../modules/ingest/ingest.service.js';
 import type { Tenant } from '../modules/tenancy/tenants.repository.js';
-import { demoHistory } from './demo-history.js';
+import { TeamsService } from '../modules/teams/teams.service.js';
+import { demoHistory, demoTeams } from './demo-history.js';
 
 /**
  * Fills an org with a demo history through the real ingest path (a token named "demo seed",
- * revoked at the end; one audited deployment at a time). Refuses an org that has deployments, unless forced.
+ * revoked at the end; one audited deployment at a time), and gives it the demo's teams when it has
+ * none. Refuses an org that has deployments, unless forced.
  */
 export async function seedDemo(app: INestApplicationContext, org: Tenant, options: { days: number; force: boolean }): Promise<number> {
   const hasDeployments = await app.get(Transactions).inTenant(org.id, (tx) => app.get(DeploymentsRepository).exists(tx, org.id));
   if (hasDeployments && !options.force) {
     throw new DomainError('conflict', `"${org.slug}" already has deployments: demo data would mix with them (--force to add them anyway)`);
   }
+  await addDemoTeams(app, org);
   const tokens = app.get(TokensService);
   const { token } = await tokens.mint(
     { tenantId: org.id, name: 'demo seed', scopes: ['findings:write'], expiresAt: new Date(Date.now() + 3_600_000), createdBy: null },
@@ -34,4 +37,13 @@ export async function seedDemo(app: INestApplicationContext, org: Tenant, option
     await tokens.revokeInOrg(org.id, token.id, { type: 'system', id: 'cli' });
   }
   return stored;
+}
+
+/** The demo's teams and rules, unless the org has teams of its own. */
+async function addDemoTeams(app: INestApplicationContext, org: Tenant): Promise<void> {
+  const teams = app.get(TeamsService);
+  if ((await teams.list(org)).length > 0) return;
+  const demo = demoTeams(org.slug);
+  for (const team of demo.teams) await teams.create(org, team, { type: 'system', id: 'cli' });
+  await teams.replaceRules(org, demo.rules, { type: 'system', id: 'cli' });
 }

@@ -499,6 +499,16 @@ export const CONTRACT_SCHEMAS = {
         type: "string",
         nullable: true
       },
+      service: {
+        type: "string",
+        nullable: true,
+        description: "The part of a monorepo deployed, or null: the whole repo."
+      },
+      team: {
+        type: "string",
+        nullable: true,
+        description: "The slug of the team it is attributed to (by its ingest, or else by the org's rules), or null."
+      },
       source: {
         $ref: "#/components/schemas/DeploymentSource"
       },
@@ -552,8 +562,10 @@ export const CONTRACT_SCHEMAS = {
       "ingested_by",
       "is_rework",
       "repo_full_name",
+      "service",
       "source",
-      "success"
+      "success",
+      "team"
     ],
     additionalProperties: false
   },
@@ -614,6 +626,16 @@ export const CONTRACT_SCHEMAS = {
         type: "string",
         nullable: true
       },
+      service: {
+        type: "string",
+        nullable: true,
+        description: "The part of a monorepo deployed, or null: the whole repo."
+      },
+      team: {
+        type: "string",
+        nullable: true,
+        description: "The slug of the team it is attributed to (by its ingest, or else by the org's rules), or null."
+      },
       source: {
         $ref: "#/components/schemas/DeploymentSource"
       },
@@ -659,6 +681,8 @@ export const CONTRACT_SCHEMAS = {
       "success",
       "is_rework",
       "external_ref",
+      "service",
+      "team",
       "source",
       "ingested_by",
       "created_at"
@@ -694,6 +718,28 @@ export const CONTRACT_SCHEMAS = {
       "forgejo"
     ]
   },
+  DeploymentTarget: {
+    type: "object",
+    properties: {
+      repo_full_name: {
+        type: "string"
+      },
+      service: {
+        type: "string",
+        nullable: true
+      },
+      deployments_90d: {
+        type: "integer"
+      }
+    },
+    required: [
+      "repo_full_name",
+      "service",
+      "deployments_90d"
+    ],
+    additionalProperties: false,
+    description: "A repo, or one service of a monorepo (service null: deployments of the whole repo)."
+  },
   DoraSeries: {
     type: "object",
     properties: {
@@ -706,6 +752,16 @@ export const CONTRACT_SCHEMAS = {
       repo: {
         type: "string",
         nullable: true
+      },
+      team: {
+        type: "string",
+        nullable: true,
+        description: "The team filter: a team's slug, \"unassigned\", or null for every deployment."
+      },
+      service: {
+        type: "string",
+        nullable: true,
+        description: "The service filter, or null."
       },
       timezone: {
         type: "string"
@@ -721,6 +777,8 @@ export const CONTRACT_SCHEMAS = {
       "org",
       "environment",
       "repo",
+      "team",
+      "service",
       "timezone",
       "points"
     ],
@@ -776,6 +834,16 @@ export const CONTRACT_SCHEMAS = {
         type: "string",
         nullable: true
       },
+      team: {
+        type: "string",
+        nullable: true,
+        description: "The team filter: a team's slug, \"unassigned\", or null for every deployment."
+      },
+      service: {
+        type: "string",
+        nullable: true,
+        description: "The service filter, or null."
+      },
       band_set: {
         type: "string",
         description: "The band thresholds used: `dora-2023` (DESIGN §4).",
@@ -830,6 +898,8 @@ export const CONTRACT_SCHEMAS = {
       "previous",
       "repo",
       "rework_rate",
+      "service",
+      "team",
       "time_to_restore",
       "window"
     ],
@@ -1512,6 +1582,71 @@ export const CONTRACT_SCHEMAS = {
     additionalProperties: false,
     description: "One day of a series: the definitions over [local midnight, next local midnight), truncated at `as_of`."
   },
+  ServiceMetrics: {
+    type: "object",
+    properties: {
+      deployment_frequency: {
+        $ref: "#/components/schemas/DeploymentFrequency"
+      },
+      lead_time: {
+        $ref: "#/components/schemas/LeadTime"
+      },
+      change_failure_rate: {
+        $ref: "#/components/schemas/ChangeFailureRate"
+      },
+      time_to_restore: {
+        $ref: "#/components/schemas/TimeToRestore"
+      },
+      rework_rate: {
+        $ref: "#/components/schemas/ReworkRate"
+      },
+      repo_full_name: {
+        type: "string"
+      },
+      service: {
+        type: "string",
+        nullable: true
+      },
+      team: {
+        type: "string",
+        nullable: true,
+        description: "The team the rules give it (a deployment's ingest may still name another)."
+      }
+    },
+    required: [
+      "change_failure_rate",
+      "deployment_frequency",
+      "lead_time",
+      "repo_full_name",
+      "rework_rate",
+      "service",
+      "team",
+      "time_to_restore"
+    ],
+    additionalProperties: false,
+    description: "One row of `GET …/dora/services`: one (repo, service), service null for whole-repo deployments."
+  },
+  ServicePage: {
+    type: "object",
+    properties: {
+      items: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/ServiceMetrics"
+        }
+      },
+      next_cursor: {
+        type: "string",
+        nullable: true,
+        description: "Pass as `cursor` for the next page; `null` on the last one."
+      }
+    },
+    required: [
+      "items",
+      "next_cursor"
+    ],
+    additionalProperties: false
+  },
   ServiceStatus: {
     type: "object",
     properties: {
@@ -1559,6 +1694,215 @@ export const CONTRACT_SCHEMAS = {
     ],
     additionalProperties: false,
     description: "`GET /api/v1/status`: what the landing page shows before anyone signs in."
+  },
+  Team: {
+    type: "object",
+    properties: {
+      slug: {
+        type: "string"
+      },
+      name: {
+        type: "string"
+      },
+      rules: {
+        type: "integer"
+      },
+      created_at: {
+        type: "string",
+        format: "date-time"
+      },
+      updated_at: {
+        type: "string",
+        format: "date-time"
+      }
+    },
+    required: [
+      "slug",
+      "name",
+      "rules",
+      "created_at",
+      "updated_at"
+    ],
+    additionalProperties: false,
+    description: "A team of an org."
+  },
+  TeamAttribution: {
+    type: "object",
+    properties: {
+      team: {
+        type: "string",
+        nullable: true
+      },
+      deployments_90d: {
+        type: "integer"
+      },
+      targets_total: {
+        type: "integer"
+      },
+      targets: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/DeploymentTarget"
+        },
+        description: "The busiest repos and services it would own, at most 20."
+      }
+    },
+    required: [
+      "team",
+      "deployments_90d",
+      "targets_total",
+      "targets"
+    ],
+    additionalProperties: false,
+    description: "What a proposed rule list would attribute to one team (team null: to no team)."
+  },
+  TeamList: {
+    type: "object",
+    properties: {
+      items: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/Team"
+        }
+      }
+    },
+    required: [
+      "items"
+    ],
+    additionalProperties: false
+  },
+  TeamMetrics: {
+    type: "object",
+    properties: {
+      deployment_frequency: {
+        $ref: "#/components/schemas/DeploymentFrequency"
+      },
+      lead_time: {
+        $ref: "#/components/schemas/LeadTime"
+      },
+      change_failure_rate: {
+        $ref: "#/components/schemas/ChangeFailureRate"
+      },
+      time_to_restore: {
+        $ref: "#/components/schemas/TimeToRestore"
+      },
+      rework_rate: {
+        $ref: "#/components/schemas/ReworkRate"
+      },
+      team: {
+        type: "string",
+        nullable: true,
+        description: "The team's slug, or null for the deployments of no team (\"unassigned\")."
+      },
+      name: {
+        type: "string",
+        nullable: true
+      }
+    },
+    required: [
+      "change_failure_rate",
+      "deployment_frequency",
+      "lead_time",
+      "name",
+      "rework_rate",
+      "team",
+      "time_to_restore"
+    ],
+    additionalProperties: false,
+    description: "One row of `GET …/dora/teams`: a team's metrics over exactly the deployments attributed to it."
+  },
+  TeamMetricsList: {
+    type: "object",
+    properties: {
+      items: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/TeamMetrics"
+        }
+      }
+    },
+    required: [
+      "items"
+    ],
+    additionalProperties: false
+  },
+  TeamRuleItem: {
+    type: "object",
+    properties: {
+      team: {
+        type: "string",
+        description: "The team's slug."
+      },
+      repo: {
+        type: "string",
+        description: "A glob over `owner/name`, e.g. `acme/payments-*`."
+      },
+      service: {
+        type: "string",
+        nullable: true,
+        description: "A glob over the service, or null: then the rule matches every deployment of the repos, with a service or without."
+      },
+      position: {
+        type: "integer"
+      },
+      deployments_90d: {
+        type: "integer",
+        description: "Deployments of the last 90 days (every environment) this rule attributes: the first rule that matches a deployment owns it; deployments whose ingest named a team are not the rules'."
+      },
+      shadowed_by: {
+        type: "integer",
+        description: "The position of an earlier rule that already takes everything this one would match: this rule never matches anything. Null when it can."
+      }
+    },
+    required: [
+      "deployments_90d",
+      "position",
+      "repo",
+      "service",
+      "shadowed_by",
+      "team"
+    ],
+    additionalProperties: false,
+    description: "A rule as the API answers it, with what it attributes."
+  },
+  TeamRuleList: {
+    type: "object",
+    properties: {
+      items: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/TeamRuleItem"
+        }
+      }
+    },
+    required: [
+      "items"
+    ],
+    additionalProperties: false
+  },
+  TeamRulesPreview: {
+    type: "object",
+    properties: {
+      rules: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/TeamRuleItem"
+        }
+      },
+      teams: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/TeamAttribution"
+        },
+        description: "Every team of the org and unassigned (team null), busiest first."
+      }
+    },
+    required: [
+      "rules",
+      "teams"
+    ],
+    additionalProperties: false,
+    description: "Answer of `POST …/teams/rules/preview`: the attribution a proposed rule list gives, nothing saved."
   },
   TimeToRestore: {
     type: "object",

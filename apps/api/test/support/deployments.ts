@@ -2,14 +2,16 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ReferenceDeployment } from '@dora/domain/reference';
 import { uuidv7 } from 'uuidv7';
 import { Transactions } from '../../src/database/transactions.js';
-import { DeploymentsRepository } from '../../src/modules/ingest/deployments.repository.js';
+import { IngestService } from '../../src/modules/ingest/ingest.service.js';
+import { TeamAttribution } from '../../src/modules/teams/team-attribution.js';
 
-/** Stores deployments through the ingest repository, in the given order, in one tenant transaction. */
+/** Stores deployments through the ingest path (a team named by its slug), in the given order, in one tenant transaction. */
 export async function insertDeployments(app: NestExpressApplication, tenantId: string, rows: ReferenceDeployment[]): Promise<void> {
-  const repository = app.get(DeploymentsRepository);
+  const ingest = app.get(IngestService);
+  const teams = app.get(TeamAttribution);
   await app.get(Transactions).inTenant(tenantId, async (tx) => {
     for (const row of rows) {
-      await repository.insertIfNew(tx, {
+      await ingest.insertNew(tx, {
         id: uuidv7(),
         tenantId,
         repoFullName: row.repo_full_name,
@@ -20,6 +22,8 @@ export async function insertDeployments(app: NestExpressApplication, tenantId: s
         success: row.success,
         isRework: row.is_rework,
         externalRef: null,
+        service: row.service ?? '',
+        pinnedTeamId: row.team === null ? null : await teams.pinnedTeam(tx, tenantId, row.team),
         source: 'api',
         tokenId: null,
       });
@@ -37,6 +41,8 @@ export function deployment(at: string | number, fields: Partial<ReferenceDeploym
     committed_at: null,
     success: true,
     is_rework: false,
+    service: null,
+    team: null,
     ...fields,
   };
 }

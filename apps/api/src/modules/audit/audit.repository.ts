@@ -22,7 +22,11 @@ export type AuditAction =
   | 'forgejo.owner.mapped'
   | 'forgejo.owner.unmapped'
   | 'identity_provider.added'
-  | 'identity_provider.removed';
+  | 'identity_provider.removed'
+  | 'teams.created'
+  | 'teams.updated'
+  | 'teams.deleted'
+  | 'teams.rules_replaced';
 
 export interface AuditEvent {
   tenantId: string;

@@ -13,6 +13,9 @@ export interface NewDeployment {
   success: boolean;
   isRework: boolean;
   externalRef: string | null;
+  /** '' for the whole repo (DESIGN §3). */
+  service: string;
+  pinnedTeamId: string | null;
   source: DeploymentSource;
   tokenId: string | null;
 }
@@ -40,25 +43,30 @@ export interface StoredDeployment {
 
 const RETURNED = `id, tenant_id, repo_full_name, environment, deployed_at`;
 
-/** Where a deployment falls for time to restore: its series (tenant, environment, repo), its time and outcome. */
-interface SeriesPoint {
+/** Where a deployment falls for time to restore: its series (tenant, environment, repo, service), its time (as sent, to the microsecond) and outcome. */
+export interface SeriesPoint {
+  id: string;
   tenantId: string;
   environment: string;
   repoFullName: string;
+  service: string;
   deployedAt: string;
   success: boolean;
 }
 
 @Injectable()
 export class DeploymentsRepository {
-  /** Inserts unless a row with the same (tenant, repo, environment, external_ref) exists: then answers `undefined`. */
+  /**
+   * Inserts unless a row with the same (tenant, repo, environment, external_ref) exists: then answers
+   * `undefined`. The caller keeps the restores (`keepRestores`) once the row is in.
+   */
   async insertIfNew(tx: Tx, d: NewDeployment): Promise<StoredDeployment | undefined> {
     const [row] = await tx.query<StoredDeployment>(
       /* sql */ `
       INSERT INTO dora_deployments
         (tenant_id, id, repo_full_name, environment, deployed_at, commit_sha, committed_at, success, is_rework,
-         external_ref, source, token_id)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         external_ref, source, token_id, service, pinned_team_id)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
       ON CONFLICT (tenant_id, repo_full_name, environment, external_ref) WHERE external_ref IS NOT NULL DO NOTHING
       RETURNING ${RETURNED}`,
       [
@@ -74,9 +82,10 @@ export class DeploymentsRepository {
         d.externalRef,
         d.source,
         d.tokenId,
+        d.service,
+        d.pinnedTeamId,
       ],
     );
-    if (row) await this.keepRestores(tx, { ...d, id: row.id });
     return row;
   }
 
@@ -108,41 +117,41 @@ export class DeploymentsRepository {
       RETURNING ${RETURNED}`,
       [d.tenantId, d.id, d.repoFullName, d.deployedAt, d.commitSha, d.committedAt, d.externalRef, d.releaseTag, d.deliveryId],
     );
-    if (row) await this.keepRestores(tx, { ...d, id: row.id, environment: 'production', success: true });
     return row;
   }
 
   /**
-   * Each failure's restored_at — the first success of its series strictly later than it — kept exact by
+   * Each failure's restored_at — the first success of its series (tenant, environment, repo, service)
+   * strictly later than it — kept exact by
    * the inserting transaction (DESIGN §3), out-of-order backfills included: after the row is in, under
    * the series' lock (one writer at a time, and each sees the rows committed before it), a failure
    * learns its restore from the successes there, and a success restores the failures between the
    * previous success and itself whose restore is later or unknown. The lock comes after the INSERT,
    * so a request never waits for it while another waits for the table (a bounded wait, not two).
    */
-  private async keepRestores(tx: Tx, p: SeriesPoint & { id: string }): Promise<void> {
-    const series = [p.tenantId, p.environment, p.repoFullName, p.deployedAt];
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2 || '/' || $3, 0))`, series.slice(0, 3));
+  async keepRestores(tx: Tx, p: SeriesPoint): Promise<void> {
+    const series = [p.tenantId, p.environment, p.repoFullName, p.service, p.deployedAt];
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2 || '/' || $3 || '/' || $4, 0))`, series.slice(0, 4));
     if (!p.success) {
       await tx.query(
         /* sql */ `
         UPDATE dora_deployments SET restored_at = later.first
           FROM (SELECT min(deployed_at) AS first FROM dora_deployments
-                 WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3 AND success AND deployed_at > $4) later
-         WHERE tenant_id = $1 AND id = $5 AND later.first IS NOT NULL`,
+                 WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3 AND service = $4 AND success AND deployed_at > $5) later
+         WHERE tenant_id = $1 AND id = $6 AND later.first IS NOT NULL`,
         [...series, p.id],
       );
       return;
     }
     await tx.query(
       /* sql */ `
-      UPDATE dora_deployments SET restored_at = $4
-       WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3
-         AND NOT success AND deployed_at < $4
+      UPDATE dora_deployments SET restored_at = $5
+       WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3 AND service = $4
+         AND NOT success AND deployed_at < $5
          AND deployed_at >= coalesce((SELECT max(deployed_at) FROM dora_deployments
-                                       WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3
-                                         AND success AND deployed_at < $4), '-infinity')
-         AND (restored_at IS NULL OR restored_at > $4)`,
+                                       WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3 AND service = $4
+                                         AND success AND deployed_at < $5), '-infinity')
+         AND (restored_at IS NULL OR restored_at > $5)`,
       series,
     );
   }

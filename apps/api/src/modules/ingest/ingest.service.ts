@@ -3,11 +3,13 @@ import type { DeploymentInput, IngestedDeployment } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import type { RequestContext } from '../../common/request-context.js';
 import { toUtc } from '../../common/timestamps.js';
-import { Transactions } from '../../database/transactions.js';
+import { Transactions, type Tx } from '../../database/transactions.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { TokenPrincipal } from '../../access/principals.js';
 import { Telemetry } from '../observability/telemetry.js';
-import { DeploymentsRepository, type NewForgejoDeployment, type StoredDeployment } from './deployments.repository.js';
+import { TeamAttribution } from '../teams/team-attribution.js';
+import { WHOLE_REPO } from '../teams/teams.repository.js';
+import { DeploymentsRepository, type NewDeployment, type NewForgejoDeployment, type SeriesPoint, type StoredDeployment } from './deployments.repository.js';
 
 @Injectable()
 export class IngestService {
@@ -16,6 +18,7 @@ export class IngestService {
     private readonly deployments: DeploymentsRepository,
     private readonly audit: AuditRepository,
     private readonly telemetry: Telemetry,
+    private readonly teams: TeamAttribution,
   ) {}
 
   /**
@@ -31,7 +34,7 @@ export class IngestService {
   private record(token: TokenPrincipal, input: DeploymentInput, request: RequestContext): Promise<IngestedDeployment> {
     const tenantId = token.tenantId;
     return this.transactions.inTenant(tenantId, async (tx) => {
-      const inserted = await this.deployments.insertIfNew(tx, {
+      const deployment = {
         id: uuidv7(),
         tenantId,
         repoFullName: input.repo_full_name,
@@ -42,9 +45,12 @@ export class IngestService {
         success: input.success ?? true,
         isRework: input.is_rework ?? false,
         externalRef: input.external_ref ?? null,
-        source: 'api',
+        service: input.service ?? WHOLE_REPO,
+        pinnedTeamId: input.team === undefined ? null : await this.teams.pinnedTeam(tx, tenantId, input.team),
+        source: 'api' as const,
         tokenId: token.tokenId,
-      });
+      };
+      const inserted = await this.insertNew(tx, deployment);
       if (inserted) {
         await this.audit.record(tx, {
           tenantId,
@@ -68,6 +74,25 @@ export class IngestService {
   }
 
   /**
+   * Stores a deployment unless its (repo, environment, external_ref) exists (then answers undefined),
+   * with what a new row implies in the same transaction.
+   */
+  async insertNew(tx: Tx, deployment: NewDeployment): Promise<StoredDeployment | undefined> {
+    const inserted = await this.deployments.insertIfNew(tx, deployment);
+    if (inserted) await this.derive(tx, { ...deployment, id: inserted.id });
+    return inserted;
+  }
+
+  /**
+   * What a new row implies: its target's team, then the restores of its series — in this order, so
+   * that the org's team lock (shared) is never awaited while holding other rows' locks.
+   */
+  private async derive(tx: Tx, row: SeriesPoint): Promise<void> {
+    await this.teams.attributeNewTarget(tx, row.tenantId, row.repoFullName, row.service === WHOLE_REPO ? null : row.service);
+    await this.deployments.keepRestores(tx, row);
+  }
+
+  /**
    * Records a deployment from a Forgejo delivery with its audit event (actor webhook:forgejo), or finds
    * the one its release or tag already has. Answers the deployment's id and whether this call made it.
    */
@@ -81,6 +106,7 @@ export class IngestService {
     return this.transactions.inTenant(input.tenantId, async (tx) => {
       const inserted = await this.deployments.insertForgejoIfNew(tx, { id: uuidv7(), ...input });
       if (inserted) {
+        await this.derive(tx, { ...input, id: inserted.id, environment: 'production', service: WHOLE_REPO, success: true });
         await this.audit.record(tx, {
           tenantId: input.tenantId,
           action: 'api.dora.deployments.ingested',

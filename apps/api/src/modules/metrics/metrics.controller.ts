@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import type { DeploymentDetail, DeploymentItem, DoraSeries, DoraSummary, EnvironmentCount, Page, RepoMetrics } from '@dora/domain';
+import type { DeploymentDetail, DeploymentItem, DoraSeries, DoraSummary, EnvironmentCount, Page, RepoMetrics, ServiceMetrics, TeamMetricsList } from '@dora/domain';
 import { AccessGuard, CurrentOrg, RequiresScope } from '../../access/access.guard.js';
 import type { Org } from '../../access/principals.js';
-import { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, SummaryQueryDto } from './dto/metrics-query.dto.js';
+import { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, ServicesQueryDto, SummaryQueryDto, TeamsQueryDto } from './dto/metrics-query.dto.js';
 import type { Served } from '../../database/transactions.js';
 import { MetricsService } from './metrics.service.js';
 import { ApiTags } from '@nestjs/swagger';
@@ -40,6 +40,24 @@ export class MetricsController {
   @ApiErrors(400)
   repos(@CurrentOrg() org: Org, @Query() query: ReposQueryDto, @Res({ passthrough: true }) response: Response): Promise<Page<RepoMetrics>> {
     return answer(response, this.metrics.repos(org, query));
+  }
+
+  @Get('teams')
+  @RequiresScope('dora:read')
+  @ApiOrgRoute('The metrics per team, each over exactly its deployments, with an unassigned row (team null)', 'dora:read')
+  @ApiAnswer(200, 'TeamMetricsList')
+  @ApiErrors(400)
+  teams(@CurrentOrg() org: Org, @Query() query: TeamsQueryDto, @Res({ passthrough: true }) response: Response): Promise<TeamMetricsList> {
+    return answer(response, this.metrics.teamBreakdown(org, query));
+  }
+
+  @Get('services')
+  @RequiresScope('dora:read')
+  @ApiOrgRoute('The metrics per (repo, service), service null for whole-repo deployments, sorted and paginated', 'dora:read')
+  @ApiAnswer(200, 'ServicePage')
+  @ApiErrors(400)
+  services(@CurrentOrg() org: Org, @Query() query: ServicesQueryDto, @Res({ passthrough: true }) response: Response): Promise<Page<ServiceMetrics>> {
+    return answer(response, this.metrics.services(org, query));
   }
 
   @Get('deployments')

@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DeploymentSource } from '@dora/domain';
 import type { Tx } from '../../database/transactions.js';
 import { AGGREGATES, type MetricCounts } from './definitions.js';
-
-export interface DeploymentScope {
-  tenantId: string;
-  environment: string;
-  repo: string | null;
-}
+import { type DeploymentScope, scopedDeployments, SqlParams } from './scope.js';
 
 export interface SeriesRow extends MetricCounts {
   day: string;
@@ -15,14 +10,25 @@ export interface SeriesRow extends MetricCounts {
   day_to: Date;
 }
 
-export interface RepoRow extends MetricCounts {
+export interface GroupRow extends MetricCounts {
   repo_full_name: string;
+  /** For the per-service breakdown: '' for the whole repo. */
+  service: string;
+  /** For the per-service breakdown: the team the rules give the target. */
+  team: string | null;
   sort_null: boolean;
   sort_value: number;
 }
 
-/** Where a page of the per-repo breakdown ends: the last row's sort key and repo. */
-export type RepoCursor = [sortNull: boolean, sortValue: number, repo: string];
+export interface TeamRow extends MetricCounts {
+  owner_id: string | null;
+}
+
+/** Where a page of a breakdown ends: the last row's sort key and name (the repo, and for services the service). */
+export type BreakdownCursor = [sortNull: boolean, sortValue: number, ...name: string[]];
+
+/** The per-repo breakdown groups by repo; the per-service one by (repo, service). */
+const GROUPS = { repo: ['repo_full_name'], service: ['repo_full_name', 'service'] } as const;
 
 export interface DeploymentRow {
   id: string;
@@ -34,6 +40,8 @@ export interface DeploymentRow {
   success: boolean;
   is_rework: boolean;
   external_ref: string | null;
+  service: string;
+  team: string | null;
   source: DeploymentSource;
   token_id: string | null;
   token_name: string | null;
@@ -65,14 +73,15 @@ export class MetricsRepository {
     bounds: { previousFrom: Date; from: Date; asOf: Date },
   ): Promise<{ current: MetricCounts; previous: MetricCounts }> {
     await tx.query(QUERY_SETTINGS);
-    const window = (part: string, from: string, to: string) => /* sql */ `
+    const p = new SqlParams();
+    const [previousFrom, from, asOf] = [p.add(bounds.previousFrom), p.add(bounds.from), p.add(bounds.asOf)];
+    const window = (part: string, lower: string, upper: string) => /* sql */ `
       SELECT '${part}' AS part, ${AGGREGATES}
-        FROM (SELECT *, ${to}::timestamptz AS cutoff FROM dora_deployments
-               WHERE tenant_id = $1 AND environment = $2 AND ($3::text IS NULL OR repo_full_name = $3)
-                 AND deployed_at >= ${from} AND deployed_at < ${to}) d`;
+        FROM (SELECT s.*, ${upper}::timestamptz AS cutoff
+                FROM (${scopedDeployments(scope, p, [`d.deployed_at >= ${lower}`, `d.deployed_at < ${upper}`])}) s) d`;
     const rows = await tx.query<MetricCounts & { part: 'current' | 'previous' }>(
-      `${window('current', '$5', '$6')} UNION ALL ${window('previous', '$4', '$5')}`,
-      [scope.tenantId, scope.environment, scope.repo, bounds.previousFrom, bounds.from, bounds.asOf],
+      `${window('current', from, asOf)} UNION ALL ${window('previous', previousFrom, from)}`,
+      p.values,
     );
     // UNION ALL keeps no order (the parts may run in parallel).
     return { current: rows.find((row) => row.part === 'current')!, previous: rows.find((row) => row.part === 'previous')! };
@@ -85,70 +94,96 @@ export class MetricsRepository {
     query: { days: number; asOf: Date; timezone: string },
   ): Promise<(Partial<MetricCounts> & Pick<SeriesRow, 'day' | 'day_from' | 'day_to'>)[]> {
     await tx.query(QUERY_SETTINGS);
+    const p = new SqlParams();
+    const [days, asOf, zone] = [p.add(query.days), p.add(query.asOf), p.add(query.timezone)];
     return tx.query(
       /* sql */ `
       WITH days AS (
         SELECT to_char(local_midnight, 'YYYY-MM-DD') AS day,
-               local_midnight AT TIME ZONE $6 AS day_from,
-               least((local_midnight + interval '1 day') AT TIME ZONE $6, $5::timestamptz) AS day_to
-          FROM generate_series(date_trunc('day', $5::timestamptz AT TIME ZONE $6) - ($4 - 1) * interval '1 day',
-                               date_trunc('day', $5::timestamptz AT TIME ZONE $6),
+               local_midnight AT TIME ZONE ${zone} AS day_from,
+               least((local_midnight + interval '1 day') AT TIME ZONE ${zone}, ${asOf}::timestamptz) AS day_to
+          FROM generate_series(date_trunc('day', ${asOf}::timestamptz AT TIME ZONE ${zone}) - (${days} - 1) * interval '1 day',
+                               date_trunc('day', ${asOf}::timestamptz AT TIME ZONE ${zone}),
                                interval '1 day') AS local_midnight
       ),
       stats AS (
-        SELECT to_char(deployed_at AT TIME ZONE $6, 'YYYY-MM-DD') AS day, ${AGGREGATES}
-          FROM (SELECT *, $5::timestamptz AS cutoff FROM dora_deployments
-                 WHERE tenant_id = $1 AND environment = $2 AND ($3::text IS NULL OR repo_full_name = $3)
-                   AND deployed_at >= (SELECT min(day_from) FROM days) AND deployed_at < $5) d
+        SELECT to_char(deployed_at AT TIME ZONE ${zone}, 'YYYY-MM-DD') AS day, ${AGGREGATES}
+          FROM (SELECT s.*, ${asOf}::timestamptz AS cutoff
+                  FROM (${scopedDeployments(scope, p, [`d.deployed_at >= (SELECT min(day_from) FROM days)`, `d.deployed_at < ${asOf}`])}) s) d
          GROUP BY 1
       )
       SELECT stats.*, days.* FROM days LEFT JOIN stats USING (day) ORDER BY days.day`,
-      [scope.tenantId, scope.environment, scope.repo, query.days, query.asOf, query.timezone],
+      p.values,
     );
   }
 
   /**
-   * The metrics per repo over [from, asOf), sorted by `sort.expression` (one of the service's whitelisted
-   * SQL expressions, never caller text), nulls last, ties by repo; keyset-paginated after `after`.
+   * The metrics per repo, or per (repo, service), over [from, asOf), sorted by `sort.expression` (one of
+   * the service's whitelisted SQL expressions, never caller text), nulls last, ties by name; keyset-paginated
+   * after `after`. Per service, each row also names the team the rules give it.
    */
-  async perRepo(
+  async breakdown(
     tx: Tx,
-    scope: Omit<DeploymentScope, 'repo'>,
+    scope: DeploymentScope,
     query: {
+      by: keyof typeof GROUPS;
       from: Date;
       asOf: Date;
-      sort: { expression: string; repoDescending: boolean };
-      after: RepoCursor | null;
+      sort: { expression: string; nameDescending: boolean };
+      after: BreakdownCursor | null;
       limit: number;
     },
-  ): Promise<RepoRow[]> {
+  ): Promise<GroupRow[]> {
     await tx.query(QUERY_SETTINGS);
-    const repoOrder = query.sort.repoDescending ? { direction: 'DESC', after: '<' } : { direction: 'ASC', after: '>' };
-    return tx.query<RepoRow>(
+    const p = new SqlParams();
+    const group = GROUPS[query.by].join(', ');
+    const [from, asOf] = [p.add(query.from), p.add(query.asOf)];
+    const rows = scopedDeployments(scope, p, [`d.deployed_at >= ${from}`, `d.deployed_at < ${asOf}`]);
+    const direction = query.sort.nameDescending ? 'DESC' : 'ASC';
+    const order = `sort_null, sort_value, ${GROUPS[query.by].map((column) => `${column} ${direction}`).join(', ')}`;
+    let after = '';
+    if (query.after) {
+      const [sortNull, sortValue, ...name] = query.after;
+      const key = `(${p.add(sortNull)}::boolean, ${p.add(sortValue)}::double precision)`;
+      const nameKey = `(${name.map((part) => `${p.add(part)}::text`).join(', ')})`;
+      after = `WHERE (sort_null, sort_value) > ${key} OR ((sort_null, sort_value) = ${key} AND (${group}) ${query.sort.nameDescending ? '<' : '>'} ${nameKey})`;
+    }
+    const team =
+      query.by === 'service'
+        ? /* sql */ `(SELECT tm.slug FROM deployment_targets t JOIN teams tm ON tm.tenant_id = t.tenant_id AND tm.id = t.team_id
+             WHERE t.tenant_id = ${p.add(scope.tenantId)} AND t.repo_full_name = g.repo_full_name AND t.service = g.service)`
+        : 'NULL';
+    return tx.query<GroupRow>(
       /* sql */ `
-      SELECT * FROM (
-        SELECT repo_full_name, ${AGGREGATES}
-          FROM (SELECT *, $4::timestamptz AS cutoff FROM dora_deployments
-                 WHERE tenant_id = $1 AND environment = $2 AND deployed_at >= $3 AND deployed_at < $4) d
-         GROUP BY repo_full_name
-      ) per_repo,
-      LATERAL (SELECT (${query.sort.expression})::double precision AS key) sort_key,
-      LATERAL (SELECT key IS NULL AS sort_null, coalesce(key, 0) AS sort_value) sort
-      WHERE $5::boolean IS NULL
-         OR (sort_null, sort_value) > ($5::boolean, $6::double precision)
-         OR ((sort_null, sort_value) = ($5::boolean, $6::double precision) AND repo_full_name ${repoOrder.after} $7)
-      ORDER BY sort_null, sort_value, repo_full_name ${repoOrder.direction}
-      LIMIT $8`,
-      [
-        scope.tenantId,
-        scope.environment,
-        query.from,
-        query.asOf,
-        query.after?.[0] ?? null,
-        query.after?.[1] ?? null,
-        query.after?.[2] ?? null,
-        query.limit,
-      ],
+      SELECT g.*, ${team} AS team FROM (
+        SELECT * FROM (
+          SELECT ${query.by === 'service' ? group : `${group}, '' AS service`}, ${AGGREGATES}
+            FROM (SELECT s.*, ${asOf}::timestamptz AS cutoff FROM (${rows}) s) d
+           GROUP BY ${group}
+        ) per_group,
+        LATERAL (SELECT (${query.sort.expression})::double precision AS key) sort_key,
+        LATERAL (SELECT key IS NULL AS sort_null, coalesce(key, 0) AS sort_value) sort
+        ${after}
+        ORDER BY ${order}
+        LIMIT ${p.add(query.limit)}
+      ) g
+      ORDER BY ${order}`,
+      p.values,
+    );
+  }
+
+  /** The metrics per team (owner_id; null for deployments of no team) over [from, asOf): one row per team with deployments. */
+  async perTeam(tx: Tx, scope: DeploymentScope, query: { from: Date; asOf: Date }): Promise<TeamRow[]> {
+    await tx.query(QUERY_SETTINGS);
+    const p = new SqlParams();
+    const [from, asOf] = [p.add(query.from), p.add(query.asOf)];
+    return tx.query<TeamRow>(
+      /* sql */ `
+      SELECT owner_id, ${AGGREGATES}
+        FROM (SELECT s.*, ${asOf}::timestamptz AS cutoff
+                FROM (${scopedDeployments(scope, p, [`d.deployed_at >= ${from}`, `d.deployed_at < ${asOf}`], true)}) s) d
+       GROUP BY owner_id`,
+      p.values,
     );
   }
 
@@ -158,28 +193,21 @@ export class MetricsRepository {
     filter: DeploymentScope & { from: Date | null; to: Date | null; success: boolean | null; isRework: boolean | null },
     page: { after: [string, string] | null; limit: number },
   ): Promise<DeploymentRow[]> {
+    const p = new SqlParams();
+    const conditions: string[] = [];
+    if (filter.from) conditions.push(`d.deployed_at >= ${p.add(filter.from)}`);
+    if (filter.to) conditions.push(`d.deployed_at < ${p.add(filter.to)}`);
+    if (filter.success !== null) conditions.push(`d.success = ${p.add(filter.success)}`);
+    if (filter.isRework !== null) conditions.push(`d.is_rework = ${p.add(filter.isRework)}`);
+    if (page.after) conditions.push(`(d.deployed_at, d.id) < (${p.add(page.after[0])}::timestamptz, ${p.add(page.after[1])}::uuid)`);
+    const rows = scopedDeployments(filter, p, conditions, true);
     return tx.query<DeploymentRow>(
       /* sql */ `
       SELECT ${DEPLOYMENT_COLUMNS}
-        FROM dora_deployments d LEFT JOIN api_tokens t ON t.tenant_id = d.tenant_id AND t.id = d.token_id
-       WHERE d.tenant_id = $1 AND d.environment = $2 AND ($3::text IS NULL OR d.repo_full_name = $3)
-         AND ($4::timestamptz IS NULL OR d.deployed_at >= $4) AND ($5::timestamptz IS NULL OR d.deployed_at < $5)
-         AND ($6::boolean IS NULL OR d.success = $6) AND ($7::boolean IS NULL OR d.is_rework = $7)
-         AND ($8::timestamptz IS NULL OR (d.deployed_at, d.id) < ($8::timestamptz, $9::uuid))
-       ORDER BY d.deployed_at DESC, d.id DESC
-       LIMIT $10`,
-      [
-        filter.tenantId,
-        filter.environment,
-        filter.repo,
-        filter.from,
-        filter.to,
-        filter.success,
-        filter.isRework,
-        page.after?.[0] ?? null,
-        page.after?.[1] ?? null,
-        page.limit,
-      ],
+        FROM (SELECT * FROM (${rows}) s ORDER BY deployed_at DESC, id DESC LIMIT ${p.add(page.limit)}) d
+        ${DEPLOYMENT_JOINS}
+       ORDER BY d.deployed_at DESC, d.id DESC`,
+      p.values,
     );
   }
 
@@ -187,8 +215,11 @@ export class MetricsRepository {
     const [row] = await tx.query<DeploymentRow>(
       /* sql */ `
       SELECT ${DEPLOYMENT_COLUMNS}
-        FROM dora_deployments d LEFT JOIN api_tokens t ON t.tenant_id = d.tenant_id AND t.id = d.token_id
-       WHERE d.tenant_id = $1 AND d.id = $2`,
+        FROM (SELECT d.*, coalesce(d.pinned_team_id, t.team_id) AS owner_id
+                FROM dora_deployments d
+                LEFT JOIN deployment_targets t ON t.tenant_id = d.tenant_id AND t.repo_full_name = d.repo_full_name AND t.service = d.service
+               WHERE d.tenant_id = $1 AND d.id = $2) d
+        ${DEPLOYMENT_JOINS}`,
       [tenantId, id],
     );
     return row;
@@ -206,7 +237,12 @@ export class MetricsRepository {
   }
 }
 
+/** Over rows of `d` with their `owner_id`. */
 const DEPLOYMENT_COLUMNS = /* sql */ `
   d.id, d.repo_full_name, d.environment, d.deployed_at, d.commit_sha, d.committed_at, d.success, d.is_rework,
-  d.external_ref, d.source, d.token_id, t.name AS token_name, d.delivery_id, d.created_at,
+  d.external_ref, d.service, tm.slug AS team, d.source, d.token_id, tk.name AS token_name, d.delivery_id, d.created_at,
   to_char(d.deployed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS deployed_at_exact`;
+
+const DEPLOYMENT_JOINS = /* sql */ `
+  LEFT JOIN api_tokens tk ON tk.tenant_id = d.tenant_id AND tk.id = d.token_id
+  LEFT JOIN teams tm ON tm.tenant_id = d.tenant_id AND tm.id = d.owner_id`;

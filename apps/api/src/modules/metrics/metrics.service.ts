@@ -11,6 +11,9 @@ import {
   type Page,
   type RepoMetrics,
   type RepoSortKey,
+  type ServiceMetrics,
+  type TeamMetrics,
+  type TeamSortKey,
 } from '@dora/domain';
 import { decodeCursor, isTimeAndIdCursor, pageOf } from '../../common/cursor.js';
 import { DomainError } from '../../common/errors.js';
@@ -19,9 +22,12 @@ import { isUuid } from '../../common/uuid.js';
 import { type Served, Transactions } from '../../database/transactions.js';
 import { AuditRepository, toAuditEventItem } from '../audit/audit.repository.js';
 import type { Org } from '../../access/principals.js';
-import type { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, SummaryQueryDto } from './dto/metrics-query.dto.js';
+import type { Tx } from '../../database/transactions.js';
+import { TeamsRepository } from '../teams/teams.repository.js';
+import type { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, ServicesQueryDto, SummaryQueryDto, TeamsQueryDto } from './dto/metrics-query.dto.js';
 import { DEFINITIONS, type MetricCounts, toMetrics } from './definitions.js';
-import { type DeploymentRow, MetricsRepository, type RepoCursor } from './metrics.repository.js';
+import { type BreakdownCursor, type DeploymentRow, type GroupRow, MetricsRepository } from './metrics.repository.js';
+import type { DeploymentScope, TeamFilter } from './scope.js';
 
 const DAY_MS = 86_400_000;
 
@@ -37,11 +43,30 @@ const REPO_SORTS = {
   ...Object.fromEntries(METRIC_KEYS.map((key) => [key, DEFINITIONS[key].sort])),
 } as Record<RepoSortKey, string>;
 
+/** The teams breakdown's sorts over a team's metrics (null: no value, sorted last). */
+const TEAM_SORTS: Record<Exclude<TeamSortKey, 'team'>, (m: TeamMetrics) => number | null> = {
+  deployments: (m) => m.change_failure_rate.total,
+  deployment_frequency: (m) => m.deployment_frequency.value,
+  lead_time: (m) => m.lead_time.p95_seconds,
+  change_failure_rate: (m) => m.change_failure_rate.value,
+  time_to_restore: (m) => m.time_to_restore.median_seconds,
+  rework_rate: (m) => m.rework_rate.value,
+};
+
+/** A question's filters as the query gives them. */
+interface ScopeInput {
+  environment: string;
+  repo?: string;
+  service?: string;
+  team?: string;
+}
+
 @Injectable()
 export class MetricsService {
   constructor(
     private readonly transactions: Transactions,
     private readonly metrics: MetricsRepository,
+    private readonly teams: TeamsRepository,
     private readonly audit: AuditRepository,
   ) {}
 
@@ -50,13 +75,13 @@ export class MetricsService {
     const asOf = asOfOf(query.as_of);
     const from = new Date(asOf.getTime() - days * DAY_MS);
     const previousFrom = new Date(from.getTime() - days * DAY_MS);
-    const scope = { tenantId: org.id, environment: query.environment, repo: query.repo ?? null };
-    const served = await this.transactions.readInTenant(org, (tx) => this.metrics.windowAndPrevious(tx, scope, { previousFrom, from, asOf }));
+    const served = await this.transactions.readInTenant(org, async (tx) =>
+      this.metrics.windowAndPrevious(tx, await this.scopeOf(tx, org, query), { previousFrom, from, asOf }),
+    );
     const { current, previous } = served.value;
     return withValue(served, {
       org: org.slug,
-      environment: query.environment,
-      repo: scope.repo,
+      ...echo(query),
       band_set: BAND_SET,
       window: window(days, from, asOf),
       ...toMetrics(current, days, asOf),
@@ -66,12 +91,12 @@ export class MetricsService {
 
   async series(org: Org, query: SeriesQueryDto): Promise<Served<DoraSeries>> {
     const asOf = asOfOf(query.as_of);
-    const scope = { tenantId: org.id, environment: query.environment, repo: query.repo ?? null };
-    const served = await this.transactions.readInTenant(org, (tx) => this.metrics.daily(tx, scope, { days: query.days, asOf, timezone: org.timezone }));
+    const served = await this.transactions.readInTenant(org, async (tx) =>
+      this.metrics.daily(tx, await this.scopeOf(tx, org, query), { days: query.days, asOf, timezone: org.timezone }),
+    );
     return withValue(served, {
       org: org.slug,
-      environment: query.environment,
-      repo: scope.repo,
+      ...echo(query),
       timezone: org.timezone,
       points: served.value.map((row) => {
         const m = toMetrics(row.total ? (row as MetricCounts) : undefined, 1, asOf);
@@ -90,6 +115,37 @@ export class MetricsService {
   }
 
   async repos(org: Org, query: ReposQueryDto): Promise<Served<Page<RepoMetrics>>> {
+    const page = await this.breakdown(org, query, 'repo');
+    return withValue(page, { ...page.value, items: page.value.items.map(({ metrics, row }) => ({ repo_full_name: row.repo_full_name, ...metrics })) });
+  }
+
+  async services(org: Org, query: ServicesQueryDto): Promise<Served<Page<ServiceMetrics>>> {
+    const page = await this.breakdown(org, query, 'service');
+    return withValue(page, {
+      ...page.value,
+      items: page.value.items.map(({ metrics, row }) => ({ repo_full_name: row.repo_full_name, service: row.service || null, team: row.team, ...metrics })),
+    });
+  }
+
+  /** Every team of the org and unassigned, each over exactly the deployments attributed to it. */
+  async teamBreakdown(org: Org, query: TeamsQueryDto): Promise<Served<{ items: TeamMetrics[] }>> {
+    const days = query.window ?? org.window_days;
+    const asOf = asOfOf(query.as_of);
+    const from = new Date(asOf.getTime() - days * DAY_MS);
+    const scope: DeploymentScope = { tenantId: org.id, environment: query.environment, repo: null, service: null, team: null };
+    const served = await this.transactions.readInTenant(org, async (tx) => ({
+      rows: await this.metrics.perTeam(tx, scope, { from, asOf }),
+      teams: await this.teams.list(tx, org.id),
+    }));
+    const counts = new Map(served.value.rows.map((row) => [row.owner_id, row]));
+    const items: TeamMetrics[] = [
+      ...served.value.teams.map((team) => ({ team: team.slug, name: team.name, ...toMetrics(counts.get(team.id), days, asOf) })),
+      { team: null, name: null, ...toMetrics(counts.get(null), days, asOf) },
+    ];
+    return withValue(served, { items: sortTeams(items, query.sort) });
+  }
+
+  private async breakdown(org: Org, query: ReposQueryDto & { repo?: string }, by: 'repo' | 'service') {
     const days = query.window ?? org.window_days;
     const asOf = asOfOf(query.as_of);
     const from = new Date(asOf.getTime() - days * DAY_MS);
@@ -97,19 +153,19 @@ export class MetricsService {
     const key = query.sort.replace(/^-/, '') as RepoSortKey;
     const sort = {
       expression: descending && key !== 'repo_full_name' ? `-(${REPO_SORTS[key]})` : REPO_SORTS[key],
-      repoDescending: descending && key === 'repo_full_name',
+      nameDescending: descending && key === 'repo_full_name',
     };
-    const after = query.cursor ? decodeCursor(query.cursor, isRepoCursor) : null;
-    const served = await this.transactions.readInTenant(org, (tx) =>
-      this.metrics.perRepo(tx, { tenantId: org.id, environment: query.environment }, { from, asOf, sort, after, limit: query.limit + 1 }),
+    const after = query.cursor ? decodeCursor(query.cursor, by === 'repo' ? isRepoCursor : isServiceCursor) : null;
+    const served = await this.transactions.readInTenant(org, async (tx) =>
+      this.metrics.breakdown(tx, await this.scopeOf(tx, org, query), { by, from, asOf, sort, after, limit: query.limit + 1 }),
     );
     return withValue(
       served,
       pageOf(
         served.value,
         query.limit,
-        (row) => ({ repo_full_name: row.repo_full_name, ...toMetrics(row, days, asOf) }),
-        (row) => [row.sort_null, row.sort_value, row.repo_full_name],
+        (row: GroupRow) => ({ row, metrics: toMetrics(row, days, asOf) }),
+        (row): BreakdownCursor => (by === 'repo' ? [row.sort_null, row.sort_value, row.repo_full_name] : [row.sort_null, row.sort_value, row.repo_full_name, row.service]),
       ),
     );
   }
@@ -117,10 +173,10 @@ export class MetricsService {
   async deployments(org: Org, query: DeploymentsQueryDto): Promise<Served<Page<DeploymentItem>>> {
     const { from, to } = timeRange(query.from, query.to);
     const after = query.cursor ? decodeCursor(query.cursor, isTimeAndIdCursor) : null;
-    const served = await this.transactions.readInTenant(org, (tx) =>
+    const served = await this.transactions.readInTenant(org, async (tx) =>
       this.metrics.deployments(
         tx,
-        { tenantId: org.id, environment: query.environment, repo: query.repo ?? null, from, to, success: query.success ?? null, isRework: query.is_rework ?? null },
+        { ...(await this.scopeOf(tx, org, query)), from, to, success: query.success ?? null, isRework: query.is_rework ?? null },
         { after, limit: query.limit + 1 },
       ),
     );
@@ -138,6 +194,18 @@ export class MetricsService {
     });
   }
 
+  /** The scope of a question; a team filter names one of the org's teams (or `unassigned`), else a validation error naming it. */
+  private async scopeOf(tx: Tx, org: Org, query: ScopeInput): Promise<DeploymentScope> {
+    let team: TeamFilter = null;
+    if (query.team === 'unassigned') team = 'unassigned';
+    else if (query.team !== undefined) {
+      const found = await this.teams.find(tx, org.id, query.team);
+      if (!found) throw new DomainError('validation_failed', `team: no team "${query.team}" in this org`, [{ field: 'team', message: `no team "${query.team}" in this org` }]);
+      team = { teamId: found.id };
+    }
+    return { tenantId: org.id, environment: query.environment, repo: query.repo ?? null, service: query.service ?? null, team };
+  }
+
   async environments(org: Org): Promise<Served<{ items: EnvironmentCount[] }>> {
     const served = await this.transactions.readInTenant(org, (tx) => this.metrics.environments(tx, org.id));
     return withValue(served, { items: served.value.map((row) => ({ ...row, last_deployed_at: row.last_deployed_at.toISOString() })) });
@@ -146,6 +214,25 @@ export class MetricsService {
 
 function asOfOf(text: string | undefined): Date {
   return text === undefined ? new Date() : new Date(parseRfc3339(text)!);
+}
+
+/** The filters an answer echoes. */
+function echo(query: ScopeInput) {
+  return { environment: query.environment, repo: query.repo ?? null, team: query.team ?? null, service: query.service ?? null };
+}
+
+/** Sorted as the per-repo breakdown is: by the key, no value last, ties by team (unassigned last). */
+function sortTeams(items: TeamMetrics[], sort: string): TeamMetrics[] {
+  const descending = sort.startsWith('-');
+  const key = sort.replace(/^-/, '') as TeamSortKey;
+  const byName = (a: TeamMetrics, b: TeamMetrics) => (a.team === null ? 1 : b.team === null ? -1 : a.team.localeCompare(b.team));
+  if (key === 'team') return [...items].sort((a, b) => (descending ? -byName(a, b) : byName(a, b)));
+  const value = TEAM_SORTS[key];
+  return [...items].sort((a, b) => {
+    const [x, y] = [value(a), value(b)];
+    if (x === null || y === null) return x === y ? byName(a, b) : x === null ? 1 : -1;
+    return (descending ? y - x : x - y) || byName(a, b);
+  });
 }
 
 function window(days: number, from: Date, to: Date): MetricsWindow {
@@ -163,6 +250,8 @@ function toDeploymentItem(row: DeploymentRow): DeploymentItem {
     success: row.success,
     is_rework: row.is_rework,
     external_ref: row.external_ref,
+    service: row.service || null,
+    team: row.team,
     source: row.source,
     ingested_by:
       row.source === 'api'
@@ -172,7 +261,11 @@ function toDeploymentItem(row: DeploymentRow): DeploymentItem {
   };
 }
 
-function isRepoCursor(key: unknown[]): key is RepoCursor {
+function isRepoCursor(key: unknown[]): key is BreakdownCursor {
   return key.length === 3 && typeof key[0] === 'boolean' && typeof key[1] === 'number' && typeof key[2] === 'string';
+}
+
+function isServiceCursor(key: unknown[]): key is BreakdownCursor {
+  return key.length === 4 && typeof key[0] === 'boolean' && typeof key[1] === 'number' && typeof key[2] === 'string' && typeof key[3] === 'string';
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DoraSettings } from '@dora/domain';
 import type { Org } from '../../access/principals.js';
-import type { Tx } from '../../database/transactions.js';
+import { raiseConfigVersion, type Tx } from '../../database/transactions.js';
 
 export interface Tenant {
   id: string;
@@ -34,8 +34,8 @@ export class TenantsRepository {
   }
 
   async updateSettings(tx: Tx, tenantId: string, settings: DoraSettings): Promise<void> {
-    // A new configuration version: metric reads stay on the primary until the replica has it.
-    await tx.query(`UPDATE tenants SET window_days = $2, timezone = $3, max_token_lifetime_days = $4, config_version = config_version + 1 WHERE id = $1`, [
+    await raiseConfigVersion(tx, tenantId);
+    await tx.query(`UPDATE tenants SET window_days = $2, timezone = $3, max_token_lifetime_days = $4 WHERE id = $1`, [
       tenantId,
       settings.window_days,
       settings.timezone,

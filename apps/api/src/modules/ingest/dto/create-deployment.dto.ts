@@ -1,6 +1,6 @@
-import type { DeploymentInput } from '@dora/domain';
+import { type DeploymentInput, TEAM_SLUG_PATTERN } from '@dora/domain';
 import { IsBoolean, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
-import { IsEnvironment, IsRepoFullName } from '../../../common/deployment-fields.js';
+import { IsEnvironment, IsRepoFullName, IsService } from '../../../common/deployment-fields.js';
 import { IsTimestamp, MAX_FUTURE_MS } from '../../../common/timestamps.js';
 
 /** DESIGN §5. `null` means "not given" for the optional strings; booleans must be real JSON booleans. */
@@ -35,4 +35,13 @@ export class CreateDeploymentDto implements DeploymentInput {
   @IsString()
   @IsOptional()
   external_ref?: string;
+
+  @IsService()
+  @IsOptional()
+  service?: string;
+
+  @Matches(TEAM_SLUG_PATTERN, { message: 'must be the slug of one of the org’s teams' })
+  @IsString()
+  @IsOptional()
+  team?: string;
 }

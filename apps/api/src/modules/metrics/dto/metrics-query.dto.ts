@@ -1,12 +1,25 @@
-import { REPO_SORT_KEYS, WINDOW_DAYS } from '@dora/domain';
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { REPO_SORT_KEYS, TEAM_SLUG_PATTERN, TEAM_SORT_KEYS, WINDOW_DAYS } from '@dora/domain';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { PageQuery, TimeRangePageQuery } from '../../../common/page-query.js';
 import { ToBoolean, ToNumber } from '../../../common/query-params.js';
-import { IsEnvironment, IsRepoFullName } from '../../../common/deployment-fields.js';
+import { IsEnvironment, IsRepoFullName, IsService } from '../../../common/deployment-fields.js';
 import { IsTimestamp } from '../../../common/timestamps.js';
 
-/** What every metric question is about: one environment (default production), optionally one repo. */
-class ScopeQuery {
+/** Narrows a question to a team or a service; combinable with each other and with repo and environment. */
+class TeamAndServiceQuery {
+  /** A team's slug, or `unassigned` for the deployments of no team. */
+  @Matches(TEAM_SLUG_PATTERN, { message: 'must be a team’s slug or "unassigned"' })
+  @IsString()
+  @IsOptional()
+  team?: string;
+
+  @IsService()
+  @IsOptional()
+  service?: string;
+}
+
+/** What every metric question is about: one environment (default production), optionally one repo, team, service. */
+class ScopeQuery extends TeamAndServiceQuery {
   @IsEnvironment()
   @IsOptional()
   environment: string = 'production';
@@ -50,6 +63,16 @@ export class ReposQueryDto extends PageQuery {
   @IsOptional()
   environment: string = 'production';
 
+  /** A team's slug, or `unassigned`. */
+  @Matches(TEAM_SLUG_PATTERN, { message: 'must be a team’s slug or "unassigned"' })
+  @IsString()
+  @IsOptional()
+  team?: string;
+
+  @IsService()
+  @IsOptional()
+  service?: string;
+
   @IsTimestamp()
   @IsOptional()
   as_of?: string;
@@ -60,11 +83,51 @@ export class ReposQueryDto extends PageQuery {
   sort: string = 'repo_full_name';
 }
 
+/** The per-(repo, service) breakdown: every filter of the per-repo one, and a repo. */
+export class ServicesQueryDto extends ReposQueryDto {
+  @IsRepoFullName()
+  @IsOptional()
+  repo?: string;
+}
+
+const TEAM_SORTS = TEAM_SORT_KEYS.flatMap((key) => [key, `-${key}`]);
+
+/** The per-team breakdown: every team and unassigned, on one page. */
+export class TeamsQueryDto {
+  @IsIn(WINDOW_DAYS, { message: `must be one of ${WINDOW_DAYS.join(', ')}` })
+  @ToNumber()
+  @IsOptional()
+  window?: number;
+
+  @IsEnvironment()
+  @IsOptional()
+  environment: string = 'production';
+
+  @IsTimestamp()
+  @IsOptional()
+  as_of?: string;
+
+  /** A metric (or team, deployments); a leading "-" sorts descending. */
+  @IsIn(TEAM_SORTS, { message: `must be one of ${TEAM_SORT_KEYS.join(', ')}, optionally with a leading "-"` })
+  @IsOptional()
+  sort: string = 'team';
+}
+
 /** The deployments on `deployed_at`. */
 export class DeploymentsQueryDto extends TimeRangePageQuery {
   @IsRepoFullName()
   @IsOptional()
   repo?: string;
+
+  /** A team's slug, or `unassigned`. */
+  @Matches(TEAM_SLUG_PATTERN, { message: 'must be a team’s slug or "unassigned"' })
+  @IsString()
+  @IsOptional()
+  team?: string;
+
+  @IsService()
+  @IsOptional()
+  service?: string;
 
   @IsEnvironment()
   @IsOptional()
