@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 const RUNS = 20;
 
 /**
- * Each failure's restore: the first later success of its repo and environment (DESIGN §3), one index
+ * Each failure's restore: the first later success of its repo, service and environment (DESIGN §3), one index
  * probe per failure. (A window over every row looked neater, but `min` over a frame to the partition's
  * end is recomputed row by row: quadratic in a busy repo's deployments, minutes at a million rows.)
  */
@@ -18,8 +18,15 @@ export const RESTORES = /* sql */ `
   UPDATE dora_deployments f
      SET restored_at = (SELECT min(s.deployed_at) FROM dora_deployments s
                          WHERE s.tenant_id = f.tenant_id AND s.environment = f.environment
-                           AND s.repo_full_name = f.repo_full_name AND s.success AND s.deployed_at > f.deployed_at)
+                           AND s.repo_full_name = f.repo_full_name AND s.service = f.service
+                           AND s.success AND s.deployed_at > f.deployed_at)
    WHERE NOT f.success`;
+
+/** The targets (repo, service) ingest records as they first appear (DESIGN §3), for rows loaded around it. */
+export const TARGETS = /* sql */ `
+  INSERT INTO deployment_targets (tenant_id, repo_full_name, service)
+  SELECT DISTINCT tenant_id, repo_full_name, service FROM dora_deployments
+  ON CONFLICT DO NOTHING`;
 
 export async function createOrg(db, slug) {
   const id = uuidv7();
@@ -51,6 +58,7 @@ export async function loadDeployments(db, orgs, asOf) {
   }
   await pipeline(Readable.from(csv()), stream);
   await db.query(RESTORES); // what ingest keeps for each failure, set here in one pass after the bulk load
+  await db.query(TARGETS);
   await db.query('VACUUM ANALYZE dora_deployments');
 }
 

@@ -47,7 +47,9 @@ export class Tx {
 
 /**
  * Records a change of an org's configuration (settings, teams and their rules): the org's metric reads
- * stay on the primary until the read replica has replayed it (`readInTenant`).
+ * stay on the primary until the read replica has replayed it (`readInTenant`). Call it before the
+ * transaction's other writes: on Citus a reference table (tenants) can no longer be written once the
+ * transaction has touched a distributed table in parallel.
  */
 export async function raiseConfigVersion(tx: Tx, tenantId: string): Promise<void> {
   await tx.query(`UPDATE tenants SET config_version = config_version + 1 WHERE id = $1`, [tenantId]);

@@ -148,10 +148,11 @@ export class MetricsRepository {
       const nameKey = `(${name.map((part) => `${p.add(part)}::text`).join(', ')})`;
       after = `WHERE (sort_null, sort_value) > ${key} OR ((sort_null, sort_value) = ${key} AND (${group}) ${query.sort.nameDescending ? '<' : '>'} ${nameKey})`;
     }
+    const tenant = query.by === 'service' ? p.add(scope.tenantId) : '';
     const team =
       query.by === 'service'
         ? /* sql */ `(SELECT tm.slug FROM deployment_targets t JOIN teams tm ON tm.tenant_id = t.tenant_id AND tm.id = t.team_id
-             WHERE t.tenant_id = ${p.add(scope.tenantId)} AND t.repo_full_name = g.repo_full_name AND t.service = g.service)`
+             WHERE t.tenant_id = ${tenant} AND tm.tenant_id = ${tenant} AND t.repo_full_name = g.repo_full_name AND t.service = g.service)`
         : 'NULL';
     return tx.query<GroupRow>(
       /* sql */ `
@@ -205,7 +206,7 @@ export class MetricsRepository {
       /* sql */ `
       SELECT ${DEPLOYMENT_COLUMNS}
         FROM (SELECT * FROM (${rows}) s ORDER BY deployed_at DESC, id DESC LIMIT ${p.add(page.limit)}) d
-        ${DEPLOYMENT_JOINS}
+        ${deploymentJoins(p.add(filter.tenantId))}
        ORDER BY d.deployed_at DESC, d.id DESC`,
       p.values,
     );
@@ -217,9 +218,9 @@ export class MetricsRepository {
       SELECT ${DEPLOYMENT_COLUMNS}
         FROM (SELECT d.*, coalesce(d.pinned_team_id, t.team_id) AS owner_id
                 FROM dora_deployments d
-                LEFT JOIN deployment_targets t ON t.tenant_id = d.tenant_id AND t.repo_full_name = d.repo_full_name AND t.service = d.service
+                LEFT JOIN deployment_targets t ON t.tenant_id = $1 AND t.repo_full_name = d.repo_full_name AND t.service = d.service
                WHERE d.tenant_id = $1 AND d.id = $2) d
-        ${DEPLOYMENT_JOINS}`,
+        ${deploymentJoins('$1')}`,
       [tenantId, id],
     );
     return row;
@@ -243,6 +244,13 @@ const DEPLOYMENT_COLUMNS = /* sql */ `
   d.external_ref, d.service, tm.slug AS team, d.source, d.token_id, tk.name AS token_name, d.delivery_id, d.created_at,
   to_char(d.deployed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS deployed_at_exact`;
 
-const DEPLOYMENT_JOINS = /* sql */ `
-  LEFT JOIN api_tokens tk ON tk.tenant_id = d.tenant_id AND tk.id = d.token_id
-  LEFT JOIN teams tm ON tm.tenant_id = d.tenant_id AND tm.id = d.owner_id`;
+/**
+ * The token's name and the team's slug of rows `d` of the org `tenant` (a placeholder). Every table is
+ * filtered on the tenant itself, not only through `d`: Citus then routes the whole statement to the org's
+ * worker (joining the LIMITed subquery's result on `d.tenant_id` instead crashed its planner, Citus 13.2).
+ */
+function deploymentJoins(tenant: string): string {
+  return /* sql */ `
+  LEFT JOIN api_tokens tk ON tk.tenant_id = ${tenant} AND tk.id = d.token_id
+  LEFT JOIN teams tm ON tm.tenant_id = ${tenant} AND tm.id = d.owner_id`;
+}

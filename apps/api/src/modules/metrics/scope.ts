@@ -21,7 +21,8 @@ export interface DeploymentScope {
   team: TeamFilter;
 }
 
-const TARGET = /* sql */ `deployment_targets t ON t.tenant_id = d.tenant_id AND t.repo_full_name = d.repo_full_name AND t.service = d.service`;
+/** Joined on the tenant given, not only through `d` (Citus routes a statement whose every table names the tenant). */
+const target = (tenant: string) => /* sql */ `deployment_targets t ON t.tenant_id = ${tenant} AND t.repo_full_name = d.repo_full_name AND t.service = d.service`;
 
 /**
  * The rows of dora_deployments `d` in the scope that also meet `conditions` (over `d`), each with
@@ -37,16 +38,16 @@ export function scopedDeployments(scope: DeploymentScope, p: SqlParams, conditio
   const all = where.join(' AND ');
   if (scope.team === null) {
     return withOwner
-      ? `SELECT d.*, coalesce(d.pinned_team_id, t.team_id) AS owner_id FROM dora_deployments d JOIN ${TARGET} WHERE t.tenant_id = ${tenant} AND ${all}`
+      ? `SELECT d.*, coalesce(d.pinned_team_id, t.team_id) AS owner_id FROM dora_deployments d JOIN ${target(tenant)} WHERE ${all}`
       : `SELECT d.*, NULL::uuid AS owner_id FROM dora_deployments d WHERE ${all}`;
   }
   if (scope.team === 'unassigned') {
-    return `SELECT d.*, NULL::uuid AS owner_id FROM dora_deployments d JOIN ${TARGET} WHERE t.tenant_id = ${tenant} AND t.team_id IS NULL AND d.pinned_team_id IS NULL AND ${all}`;
+    return `SELECT d.*, NULL::uuid AS owner_id FROM dora_deployments d JOIN ${target(tenant)} WHERE t.team_id IS NULL AND d.pinned_team_id IS NULL AND ${all}`;
   }
   const team = p.add(scope.team.teamId);
   return /* sql */ `
-    SELECT d.*, t.team_id AS owner_id FROM dora_deployments d JOIN ${TARGET}
-     WHERE t.tenant_id = ${tenant} AND t.team_id = ${team}::uuid AND d.pinned_team_id IS NULL AND ${all}
+    SELECT d.*, t.team_id AS owner_id FROM dora_deployments d JOIN ${target(tenant)}
+     WHERE t.team_id = ${team}::uuid AND d.pinned_team_id IS NULL AND ${all}
     UNION ALL
     SELECT d.*, d.pinned_team_id FROM dora_deployments d WHERE d.pinned_team_id = ${team}::uuid AND ${all}`;
 }

@@ -29,9 +29,11 @@ export interface TargetTeam {
 /** A service is stored as '' for the whole repo, so that (repo, service) is a plain key (DESIGN §3). */
 export const WHOLE_REPO = '';
 
+// Every table of a statement names the tenant ($1) itself, not only through a join: Citus then routes the
+// statement to the org's worker, where a join through another table would make it ask every worker.
 const TEAM_COLUMNS = /* sql */ `
   tm.id, tm.slug, tm.name, tm.created_at, tm.updated_at,
-  (SELECT count(*)::int FROM team_rules r WHERE r.tenant_id = tm.tenant_id AND r.team_id = tm.id) AS rules`;
+  (SELECT count(*)::int FROM team_rules r WHERE r.tenant_id = $1 AND r.team_id = tm.id) AS rules`;
 
 /** Teams, their ordered rules, and the attribution of each deployment target (DESIGN §3). */
 @Injectable()
@@ -75,7 +77,7 @@ export class TeamsRepository {
     return tx.query(
       /* sql */ `
       SELECT tm.slug AS team, tm.id AS team_id, r.repo_pattern AS repo, r.service_pattern AS service
-        FROM team_rules r JOIN teams tm ON tm.tenant_id = r.tenant_id AND tm.id = r.team_id
+        FROM team_rules r JOIN teams tm ON tm.tenant_id = $1 AND tm.id = r.team_id
        WHERE r.tenant_id = $1
        ORDER BY r.position`,
       [tenantId],
@@ -85,12 +87,11 @@ export class TeamsRepository {
   async replaceRules(tx: Tx, tenantId: string, rules: { teamId: string; repo: string; service: string | null }[]): Promise<void> {
     await tx.query(`DELETE FROM team_rules WHERE tenant_id = $1`, [tenantId]);
     if (rules.length === 0) return;
+    // One multi-row VALUES: Citus routes it to the org's shard (an INSERT … SELECT FROM unnest() would go through the coordinator).
+    const values = rules.map((_, i) => `($1, ${i}, $${3 * i + 2}::uuid, $${3 * i + 3}, $${3 * i + 4})`).join(', ');
     await tx.query(
-      /* sql */ `
-      INSERT INTO team_rules (tenant_id, position, team_id, repo_pattern, service_pattern)
-      SELECT $1, ordinality - 1, team_id, repo, service
-        FROM unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS r (team_id, repo, service, ordinality)`,
-      [tenantId, rules.map((r) => r.teamId), rules.map((r) => r.repo), rules.map((r) => r.service)],
+      `INSERT INTO team_rules (tenant_id, position, team_id, repo_pattern, service_pattern) VALUES ${values}`,
+      [tenantId, ...rules.flatMap((r) => [r.teamId, r.repo, r.service])],
     );
   }
 
@@ -101,7 +102,7 @@ export class TeamsRepository {
       SELECT t.repo_full_name, nullif(t.service, '') AS service, count(d.id)::int AS deployments_90d
         FROM deployment_targets t
         LEFT JOIN dora_deployments d
-          ON d.tenant_id = t.tenant_id AND d.repo_full_name = t.repo_full_name AND d.service = t.service
+          ON d.tenant_id = $1 AND d.repo_full_name = t.repo_full_name AND d.service = t.service
          AND d.deployed_at >= $2 AND d.pinned_team_id IS NULL
        WHERE t.tenant_id = $1
        GROUP BY t.repo_full_name, t.service`,

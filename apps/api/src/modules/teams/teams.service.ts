@@ -50,8 +50,8 @@ export class TeamsService {
     const team = { id: uuidv7(), slug: input.slug, name: checkedName(input.name) };
     return this.writing(input.slug, () =>
       this.transactions.inTenant(org.id, async (tx) => {
-        await this.teams.insert(tx, org.id, team);
         await raiseConfigVersion(tx, org.id);
+        await this.teams.insert(tx, org.id, team);
         await this.audit.record(tx, { tenantId: org.id, action: 'teams.created', actor, subject: { type: 'team', id: team.id }, request, metadata: { slug: team.slug, name: team.name } });
         return toTeam((await this.teams.find(tx, org.id, team.slug))!);
       }),
@@ -63,10 +63,10 @@ export class TeamsService {
     if (change.slug !== undefined) refuseReserved(change.slug);
     return this.writing(change.slug ?? slug, () =>
       this.transactions.inTenant(org.id, async (tx) => {
+        await raiseConfigVersion(tx, org.id);
         const before = await this.existing(tx, org, slug);
         const after = { slug: change.slug ?? before.slug, name: change.name === undefined ? before.name : checkedName(change.name) };
         await this.teams.update(tx, org.id, before.id, after);
-        await raiseConfigVersion(tx, org.id);
         await this.audit.record(tx, {
           tenantId: org.id,
           action: 'teams.updated',
@@ -84,10 +84,10 @@ export class TeamsService {
   async delete(org: OrgRef, slug: string, actor: Actor, request?: RequestContext): Promise<void> {
     await this.transactions.inTenant(org.id, async (tx) => {
       await this.teams.lockConfiguration(tx, org.id, 'exclusive');
+      await raiseConfigVersion(tx, org.id);
       const team = await this.existing(tx, org, slug);
       await this.teams.delete(tx, org.id, team.id);
       await this.attribution.reattribute(tx, org.id, since());
-      await raiseConfigVersion(tx, org.id);
       await this.audit.record(tx, { tenantId: org.id, action: 'teams.deleted', actor, subject: { type: 'team', id: team.id }, request, metadata: { slug: team.slug, name: team.name, rules: team.rules } });
     });
   }
@@ -103,11 +103,11 @@ export class TeamsService {
   async replaceRules(org: OrgRef, rules: TeamRule[], actor: Actor, request?: RequestContext): Promise<TeamRuleItem[]> {
     return this.transactions.inTenant(org.id, async (tx) => {
       await this.teams.lockConfiguration(tx, org.id, 'exclusive');
+      await raiseConfigVersion(tx, org.id);
       const teamIds = await this.teamIdsOf(tx, org, rules);
       const before = await this.teams.rules(tx, org.id);
       await this.teams.replaceRules(tx, org.id, rules.map((rule) => ({ teamId: teamIds.get(rule.team)!, repo: rule.repo, service: rule.service })));
       const targets = await this.attribution.reattribute(tx, org.id, since());
-      await raiseConfigVersion(tx, org.id);
       await this.audit.record(tx, {
         tenantId: org.id,
         action: 'teams.rules_replaced',
