@@ -1,6 +1,7 @@
 // CI's Citus stage: a three-node cluster of its own (tools/citus/cluster.mjs) whose coordinator starts
 // as an existing single-PostgreSQL install with data (migrated, then moved onto Citus: the README's
-// upgrade path), then the API's database-facing suites against it (`npm run test:citus`).
+// upgrade path), is upgraded across the latest migration as a distributed install, then the API's
+// database-facing suites against it (`npm run test:citus`).
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -53,12 +54,39 @@ async function checkMovedOntoCitus(url) {
   console.log('Citus: an existing install moved onto the cluster with its rows (2 deployments, 2 audit events, restored_at kept)');
 }
 
+/**
+ * An install distributed before the teams migration: the newest migration's tables and columns taken
+ * away again (as the previous release had it), then the upgrade — the migration on distributed tables,
+ * and its new tables distributed at the start after it, with the targets of the rows there.
+ */
+async function checkUpgradeOfDistributedInstall(url) {
+  const previousRelease = [
+    `DROP TABLE deployment_targets`,
+    `DROP TABLE team_rules`,
+    `DROP TABLE teams`,
+    `DROP INDEX dora_deployments_pinned_team_idx`,
+    `DROP INDEX dora_deployments_repo_window_idx`,
+    `CREATE INDEX dora_deployments_repo_window_idx ON dora_deployments (tenant_id, environment, repo_full_name, deployed_at) INCLUDE (success, is_rework, lead_time_seconds, restored_at)`,
+    `ALTER TABLE dora_deployments DROP COLUMN pinned_team_id, DROP COLUMN service`,
+    `DELETE FROM migrations WHERE name = 'Teams1795760000000'`,
+  ];
+  for (const sql of previousRelease) await query(url, sql); // Citus drops one distributed object per statement
+  await migrate(url);
+  const tables = await query(url, `SELECT table_name::text AS name, citus_table_type AS kind FROM citus_tables WHERE table_name::text IN ('teams', 'team_rules', 'deployment_targets') ORDER BY 1`);
+  const [targets] = await query(url, `SELECT count(*)::int AS n FROM deployment_targets WHERE tenant_id = $1`, [TENANT]);
+  const found = JSON.stringify({ tables, targets: targets.n });
+  const expected = JSON.stringify({ tables: ['deployment_targets', 'team_rules', 'teams'].map((name) => ({ name, kind: 'distributed' })), targets: 1 });
+  if (found !== expected) throw new Error(`the upgrade of a distributed install did not distribute the new tables: ${found}`);
+  console.log('Citus: an install distributed before the teams migration upgraded (the new tables distributed, its targets recorded)');
+}
+
 await buildApi();
 const cluster = await createCitusCluster({ beforeCitus: existingInstall });
 let code;
 try {
   console.log(`Citus: coordinator on ${cluster.coordinator.port}, workers on ${cluster.workers.map((w) => w.port).join(', ')}`);
   await checkMovedOntoCitus(cluster.url);
+  await checkUpgradeOfDistributedInstall(cluster.url);
   code = await new Promise((resolve) => {
     const child = spawn('npm', ['run', 'test:citus'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, DATABASE_URL: cluster.url } });
     child.on('exit', (status) => resolve(status ?? 1));

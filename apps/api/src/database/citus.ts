@@ -23,17 +23,14 @@ export async function isCitus(db: Queryable): Promise<boolean> {
  */
 export async function distributeOnCitus(db: Queryable): Promise<boolean> {
   if (!(await isCitus(db))) return false;
-  const done = ((await db.query(`SELECT table_name::text AS name FROM citus_tables`)) as { name: string }[]).map((row) => row.name);
+  // A table a migration created with a key to a reference table is already a Citus "local" table: not done.
+  const done = ((await db.query(`SELECT table_name::text AS name FROM citus_tables WHERE citus_table_type <> 'local'`)) as { name: string }[]).map((row) => row.name);
   const added = DISTRIBUTED_TABLES.filter((table) => !done.includes(table));
   if (added.length === 0) return false;
   await db.query('BEGIN');
   try {
-    if (done.includes(DISTRIBUTED_TABLES[0]!)) {
-      // In the order of DISTRIBUTED_TABLES, a table's keys reference only tables distributed before it.
-      for (const table of added) await db.query(`SELECT create_distributed_table($1, 'tenant_id', colocate_with => $2)`, [table, DISTRIBUTED_TABLES[0]]);
-    } else {
-      await distribute(db);
-    }
+    if (done.includes(DISTRIBUTED_TABLES[0]!)) await distributeAdded(db, added);
+    else await distribute(db);
     await db.query('COMMIT');
   } catch (error) {
     await db.query('ROLLBACK');
@@ -49,12 +46,7 @@ export async function distributeOnCitus(db: Queryable): Promise<boolean> {
  */
 async function distribute(db: Queryable): Promise<void> {
   await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
-  const keys = (await db.query(
-    `SELECT conrelid::regclass::text AS "table", conname AS name, pg_get_constraintdef(oid) AS definition, confrelid::regclass::text AS "references"
-       FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY ($1)`,
-    [[...REFERENCE_TABLES, ...DISTRIBUTED_TABLES, ...COORDINATOR_TABLES]],
-  )) as { table: string; name: string; definition: string; references: string }[];
-  for (const key of keys) await db.query(`ALTER TABLE ${key.table} DROP CONSTRAINT ${key.name}`);
+  const keys = await setKeysAside(db, [...REFERENCE_TABLES, ...DISTRIBUTED_TABLES, ...COORDINATOR_TABLES]);
 
   // Citus runs no triggers on distributed tables: the audit log stays append-only by privileges
   // (the service may only INSERT and SELECT it).
@@ -66,10 +58,7 @@ async function distribute(db: Queryable): Promise<void> {
   await db.query(`SELECT create_distributed_table($1, 'tenant_id')`, [first]);
   for (const table of colocated) await db.query(`SELECT create_distributed_table($1, 'tenant_id', colocate_with => $2)`, [table, first]);
 
-  for (const key of keys) {
-    if (COORDINATOR_TABLES.includes(key.table) || COORDINATOR_TABLES.includes(key.references)) continue;
-    await db.query(`ALTER TABLE ${key.table} ADD CONSTRAINT ${key.name} ${key.definition}`);
-  }
+  await restoreKeys(db, keys);
 
   // Citus opens its connections to the workers as the current user, dora_app included (so it must log
   // in there: README "Scaling out" says how to restrict it), and sends a transaction's SET LOCAL (the
@@ -81,4 +70,42 @@ async function distribute(db: Queryable): Promise<void> {
       EXECUTE format('ALTER DATABASE %I SET citus.propagate_set_commands = %L', current_database(), 'local');
     END
     $$`);
+}
+
+/**
+ * The tables later migrations added, on an install distributed before them (they are Citus "local"
+ * tables by then, through their keys to reference tables), co-located with the deployments; their keys
+ * set aside meanwhile, since a local table may not reference a distributed one.
+ */
+async function distributeAdded(db: Queryable, added: string[]): Promise<void> {
+  await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+  const keys = await setKeysAside(db, added);
+  for (const table of added) await db.query(`SELECT create_distributed_table($1, 'tenant_id', colocate_with => $2)`, [table, DISTRIBUTED_TABLES[0]]);
+  await restoreKeys(db, keys);
+}
+
+interface ForeignKey {
+  table: string;
+  name: string;
+  definition: string;
+  references: string;
+}
+
+/** Drops the foreign keys of `tables` and answers them, to be restored once the tables are distributed. */
+async function setKeysAside(db: Queryable, tables: string[]): Promise<ForeignKey[]> {
+  const keys = (await db.query(
+    `SELECT conrelid::regclass::text AS "table", conname AS name, pg_get_constraintdef(oid) AS definition, confrelid::regclass::text AS "references"
+       FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY ($1)`,
+    [tables],
+  )) as ForeignKey[];
+  for (const key of keys) await db.query(`ALTER TABLE ${key.table} DROP CONSTRAINT ${key.name}`);
+  return keys;
+}
+
+/** All but the keys to and from the webhook queue, which a distributed table may not reference. */
+async function restoreKeys(db: Queryable, keys: ForeignKey[]): Promise<void> {
+  for (const key of keys) {
+    if (COORDINATOR_TABLES.includes(key.table) || COORDINATOR_TABLES.includes(key.references)) continue;
+    await db.query(`ALTER TABLE ${key.table} ADD CONSTRAINT ${key.name} ${key.definition}`);
+  }
 }

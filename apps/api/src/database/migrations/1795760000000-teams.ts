@@ -13,10 +13,12 @@ const COVERED = `success, is_rework, lead_time_seconds, restored_at`;
  */
 export class Teams1795760000000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
-    await db.query(/* sql */ `
-      ALTER TABLE dora_deployments
-        ADD COLUMN service text NOT NULL DEFAULT '' CHECK (service ~ '^([A-Za-z0-9._/-]{1,128})?$'),
-        ADD COLUMN pinned_team_id uuid`);
+    // On a Citus install distributed before this migration: one shard at a time, so that the new tables'
+    // keys to the tenants reference table may follow the DDL on dora_deployments in this transaction.
+    if (await isCitus(db)) await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+    // The check apart from ADD COLUMN: Citus refuses a column added with a constraint on a distributed table.
+    await db.query(`ALTER TABLE dora_deployments ADD COLUMN service text NOT NULL DEFAULT '', ADD COLUMN pinned_team_id uuid`);
+    await db.query(`ALTER TABLE dora_deployments ADD CONSTRAINT dora_deployments_service_check CHECK (service ~ '^([A-Za-z0-9._/-]{1,128})?$')`);
     // The restore pairing is per (repo, service, environment): its probes, and the repo and service filters.
     await db.query(`DROP INDEX dora_deployments_repo_window_idx`);
     await db.query(/* sql */ `
