@@ -46,6 +46,7 @@ export function AdminLayout() {
                 DORA
               </NavLink>
               <NavLink to={`/${slug}/_admin/dora/repos`}>Repos</NavLink>
+              <NavLink to={`/${slug}/_admin/dora/teams`}>Teams</NavLink>
               <NavLink to={`/${slug}/_admin/dora/deployments`}>Deployments</NavLink>
               <NavLink to={`/${slug}/_admin/audit`}>Audit log</NavLink>
               {isAdmin && <NavLink to={`/${slug}/_admin/tokens`}>Tokens</NavLink>}

@@ -20,8 +20,12 @@ export function createRouter() {
         { path: 'dora', ...lazyPage(() => import('../features/dora/components/dora-page'), 'DoraPage') },
         { path: 'dora/repos', ...lazyPage(() => import('../features/dora/components/repos-page'), 'ReposPage') },
         { path: 'dora/repos/*', ...lazyPage(() => import('../features/dora/components/repo-page'), 'RepoPage') },
+        { path: 'dora/teams', ...lazyPage(() => import('../features/teams/components/teams-page'), 'TeamsPage') },
+        { path: 'dora/teams/:team', ...lazyPage(() => import('../features/teams/components/team-page'), 'TeamPage') },
         { path: 'dora/deployments', ...lazyPage(() => import('../features/dora/components/deployments-page'), 'DeploymentsPage') },
         { path: 'dora/settings', ...lazyPage(() => import('../features/settings/components/settings-page'), 'SettingsPage') },
+        // Not under dora/teams/: a team may be called "settings".
+        { path: 'dora/settings/teams', ...lazyPage(() => import('../features/teams/components/team-settings-page'), 'TeamSettingsPage') },
         { path: 'tokens', ...lazyPage(() => import('../features/tokens/components/tokens-page'), 'TokensPage') },
         { path: 'audit', ...lazyPage(() => import('../features/audit/components/audit-page'), 'AuditPage') },
         { path: 'webhooks', ...lazyPage(() => import('../features/webhooks/components/webhooks-page'), 'WebhooksPage') },

@@ -26,7 +26,7 @@ export function setCsrfTokenSource(source: () => string | undefined): void {
 }
 
 /** Sends a change; a signed-in session's changes carry its CSRF token. */
-export function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   return request<T>(method, path, body, csrfTokenSource());
 }
 

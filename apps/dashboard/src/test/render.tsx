@@ -6,7 +6,8 @@ import { supplyCsrfToken } from '../features/auth/api/me';
 
 /** Answers fetch by path (without the query string) from a table; anything else is a 404. Records the requests. */
 type Answer = { status: number; body: unknown };
-type Route = ((init?: RequestInit) => Answer) | object;
+/** A fixed body, or an answer made from the request (its query string in `url.searchParams`). */
+type Route = ((init: RequestInit | undefined, url: URL) => Answer) | object;
 
 export function mockApi(routes: Record<string, Route>) {
   const calls: { path: string; method: string; body?: unknown; headers?: HeadersInit }[] = [];
@@ -17,7 +18,7 @@ export function mockApi(routes: Record<string, Route>) {
       calls.push({ path: input, method: init?.method ?? 'GET', body: init?.body ? JSON.parse(String(init.body)) : undefined, headers: init?.headers });
       const route = routes[path];
       const answer: Answer =
-        typeof route === 'function' ? route(init) : route === undefined ? { status: 404, body: { error: { code: 'not_found', message: 'no route' } } } : { status: 200, body: route };
+        typeof route === 'function' ? route(init, new URL(input, 'http://localhost')) : route === undefined ? { status: 404, body: { error: { code: 'not_found', message: 'no route' } } } : { status: 200, body: route };
       return new Response(answer.status === 204 ? null : JSON.stringify(answer.body), { status: answer.status, headers: { 'Content-Type': 'application/json' } });
     }),
   );

@@ -16,6 +16,8 @@ const deployment = (id: string): DeploymentItem => ({
   success: true,
   is_rework: false,
   external_ref: null,
+  service: null,
+  team: null,
   source: 'api',
   ingested_by: { type: 'token', id: 't1', name: 'ci' },
   created_at: '2026-11-25T10:00:01.000Z',

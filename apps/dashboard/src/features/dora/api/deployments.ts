@@ -5,6 +5,8 @@ import { getJson, orgPath } from '../../../lib/api-client';
 export interface DeploymentFilter {
   environment: string;
   repo?: string;
+  /** A team's slug or `unassigned`. */
+  team?: string;
   from?: string;
   to?: string;
   success?: boolean;
@@ -46,8 +48,8 @@ export function useDayDeployments(
   day: { date: string; from: string; to: string } | null,
   limit = 10,
 ): DayDeployments {
-  const { environment, repo, ...which } = filter;
-  const deployments = useDeployments(slug, { environment, repo, from: day?.from, to: day?.to, ...which }, { limit, enabled: day !== null });
+  const { environment, repo, team, ...which } = filter;
+  const deployments = useDeployments(slug, { environment, repo, team, from: day?.from, to: day?.to, ...which }, { limit, enabled: day !== null });
   if (day === null) return NO_DAY;
   return {
     date: day.date,

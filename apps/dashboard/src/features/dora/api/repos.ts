@@ -5,15 +5,19 @@ import { getJson, orgPath } from '../../../lib/api-client';
 export interface ReposQuery {
   slug: string;
   environment: string;
+  /** A team's slug or `unassigned`; absent = every repo. */
+  team?: string;
   window?: number;
   sort: string;
 }
 
 export const reposQuery = (query: ReposQuery) =>
   infiniteQueryOptions({
-    queryKey: ['orgs', query.slug, 'repos', query.environment, query.window ?? null, query.sort],
+    queryKey: ['orgs', query.slug, 'repos', query.environment, query.team ?? null, query.window ?? null, query.sort],
     queryFn: ({ pageParam }) =>
-      getJson<Page<RepoMetrics>>(orgPath(query.slug, 'dora/repos', { environment: query.environment, window: query.window, sort: query.sort, cursor: pageParam })),
+      getJson<Page<RepoMetrics>>(
+        orgPath(query.slug, 'dora/repos', { environment: query.environment, team: query.team, window: query.window, sort: query.sort, cursor: pageParam }),
+      ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
   });

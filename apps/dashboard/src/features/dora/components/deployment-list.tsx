@@ -1,13 +1,17 @@
 import { LoadMore } from '../../../components/load-more';
-import type { DeploymentItem } from '@dora/domain';
+import type { DeploymentItem, Team } from '@dora/domain';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { formatDateTime, shortSha } from '../../../lib/format';
 import { type DeploymentFilter, useDeployment, useDeployments } from '../api/deployments';
 import { ErrorMessage } from '../../../components/error-message';
+import { useTeams } from '../../teams/api/teams';
+import { teamLabel } from '../../teams/utils/team-label';
 
 /** Deployments newest first, each with its lineage: who reported it, with which reference, when it arrived, and its audit event. */
 export function DeploymentList({ slug, filter }: { slug: string; filter: DeploymentFilter }) {
   const deployments = useDeployments(slug, filter);
+  const teams = useTeams(slug).data?.items;
   const [open, setOpen] = useState<string | undefined>();
   if (deployments.isPending) return <p role="status">Loading deployments…</p>;
   if (deployments.isError) return <ErrorMessage error={deployments.error} prefix="Could not load the deployments: " />;
@@ -21,6 +25,8 @@ export function DeploymentList({ slug, filter }: { slug: string; filter: Deploym
             <tr>
               <th scope="col">Deployed</th>
               <th scope="col">Repository</th>
+              <th scope="col">Service</th>
+              <th scope="col">Team</th>
               <th scope="col">Environment</th>
               <th scope="col">Result</th>
               <th scope="col">Commit</th>
@@ -32,7 +38,7 @@ export function DeploymentList({ slug, filter }: { slug: string; filter: Deploym
           </thead>
           <tbody>
             {items.map((d) => (
-              <DeploymentRow key={d.id} slug={slug} deployment={d} open={open === d.id} onToggle={() => setOpen(open === d.id ? undefined : d.id)} />
+              <DeploymentRow key={d.id} slug={slug} deployment={d} teams={teams} open={open === d.id} onToggle={() => setOpen(open === d.id ? undefined : d.id)} />
             ))}
           </tbody>
         </table>
@@ -42,7 +48,7 @@ export function DeploymentList({ slug, filter }: { slug: string; filter: Deploym
   );
 }
 
-function DeploymentRow({ slug, deployment: d, open, onToggle }: { slug: string; deployment: DeploymentItem; open: boolean; onToggle: () => void }) {
+function DeploymentRow({ slug, deployment: d, teams, open, onToggle }: { slug: string; deployment: DeploymentItem; teams: Team[] | undefined; open: boolean; onToggle: () => void }) {
   const source = d.ingested_by.type === 'token' ? `API token “${d.ingested_by.name ?? 'deleted'}”` : `Forgejo delivery ${d.ingested_by.id?.slice(0, 8) ?? ''}`;
   return (
     <>
@@ -51,6 +57,8 @@ function DeploymentRow({ slug, deployment: d, open, onToggle }: { slug: string; 
           <time dateTime={d.deployed_at}>{formatDateTime(d.deployed_at)}</time>
         </td>
         <td>{d.repo_full_name}</td>
+        <td>{d.service ?? '—'}</td>
+        <td>{d.team === null ? '—' : <Link to={`/${slug}/_admin/dora/teams/${d.team}`}>{teamLabel(d.team, teams)}</Link>}</td>
         <td>{d.environment}</td>
         <td>
           <span className={d.success ? 'ok' : 'error'}>{d.success ? 'success' : 'failed'}</span>
@@ -72,7 +80,7 @@ function DeploymentRow({ slug, deployment: d, open, onToggle }: { slug: string; 
       </tr>
       {open && (
         <tr className="detail">
-          <td colSpan={9}>
+          <td colSpan={11}>
             <AuditEvents slug={slug} id={d.id} />
           </td>
         </tr>

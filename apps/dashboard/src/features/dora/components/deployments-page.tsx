@@ -2,11 +2,12 @@ import { useParams } from 'react-router';
 import { useSearchParam } from '../../../lib/use-search-param';
 import { useEnvironments } from '../api/deployments';
 import { DeploymentList } from './deployment-list';
+import { TeamSelect } from './scope-controls';
 import { TimeRangeFilter, timeRangeOf } from '../../../components/time-range-filter';
 
 const toBoolean = (value: string | null) => (value === 'true' ? true : value === 'false' ? false : undefined);
 
-/** `/{slug}/_admin/dora/deployments`: every deployment, filtered by repository, environment, result, rework and time. */
+/** `/{slug}/_admin/dora/deployments`: every deployment, filtered by repository, environment, team, result, rework and time. */
 export function DeploymentsPage() {
   const { slug = '' } = useParams();
   const [params, set] = useSearchParam();
@@ -15,6 +16,7 @@ export function DeploymentsPage() {
   const filter = {
     environment,
     repo: params.get('repo') || undefined,
+    team: params.get('team') || undefined,
     success: toBoolean(params.get('success')),
     is_rework: toBoolean(params.get('is_rework')),
     ...timeRangeOf(params),
@@ -35,6 +37,7 @@ export function DeploymentsPage() {
             ))}
           </select>
         </label>
+        <TeamSelect slug={slug} team={filter.team} onTeam={(team) => set('team', team)} />
         <label>
           Result
           <select value={params.get('success') ?? ''} onChange={(e) => set('success', e.target.value)}>

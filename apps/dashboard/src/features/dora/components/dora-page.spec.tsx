@@ -1,6 +1,7 @@
 import type { DoraMetrics, DoraSummary } from '@dora/domain';
-import { screen } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { metricsWith, summaryOf } from '../../../test/fixtures';
 import { mockApi, renderAt } from '../../../test/render';
 import { DoraPage } from './dora-page';
 
@@ -16,6 +17,8 @@ const summary: DoraSummary = {
   org: 'acme',
   environment: 'production',
   repo: null,
+  team: null,
+  service: null,
   band_set: 'dora-2023',
   window,
   ...empty,
@@ -24,7 +27,7 @@ const summary: DoraSummary = {
 };
 const api = (environments: { environment: string; deployments: number; last_deployed_at: string }[]) => ({
   '/api/v1/orgs/acme/dora/summary': summary,
-  '/api/v1/orgs/acme/dora/series': { org: 'acme', environment: 'production', repo: null, timezone: 'UTC', points: [] },
+  '/api/v1/orgs/acme/dora/series': { org: 'acme', environment: 'production', repo: null, team: null, service: null, timezone: 'UTC', points: [] },
   '/api/v1/orgs/acme/dora/environments': { items: environments },
 });
 
@@ -58,5 +61,49 @@ describe('DoraPage', () => {
     mockApi({ ...api([{ environment: 'production', deployments: 1, last_deployed_at: window.to }]), '/api/v1/orgs/acme/dora/summary': () => ({ status: 503, body: { error: { code: 'database_unavailable', message: 'The database is not reachable' } } }) });
     renderAt('/acme/_admin/dora', [{ path: '/:slug/_admin/dora', element: <DoraPage /> }]);
     expect((await screen.findByRole('alert')).textContent).toContain('The database is not reachable');
+  });
+
+  it('narrows the cards, their sparklines and the links to the team chosen, and keeps it in the URL', async () => {
+    const calls = mockApi({
+      ...api([{ environment: 'production', deployments: 44, last_deployed_at: window.to }]),
+      '/api/v1/orgs/acme/teams': { items: [{ slug: 'web', name: 'Web team', rules: 1, created_at: window.from, updated_at: window.from }] },
+      // 42 deploys in all, 6 of the web team's, 9 of no team.
+      '/api/v1/orgs/acme/dora/summary': (_init, url) => {
+        const team = url.searchParams.get('team');
+        return { status: 200, body: summaryOf(metricsWith(team === 'web' ? 6 : team === 'unassigned' ? 9 : 42), { team }) };
+      },
+    });
+    const { router } = renderAt('/acme/_admin/dora', [{ path: '/:slug/_admin/dora', element: <DoraPage /> }]);
+    // A card shows the sample its number is of; the cards load again for each team.
+    const frequencySample = async (text: string) => within(await screen.findByRole('article', { name: 'Deployment frequency' })).findByText(text);
+    expect(await frequencySample('42 successful deploys')).toBeTruthy();
+    const select = await screen.findByLabelText<HTMLSelectElement>('Team');
+    expect([...select.options].map((o) => [o.value, o.text])).toEqual([
+      ['', 'All teams'],
+      ['web', 'Web team'],
+      ['unassigned', 'Unassigned'],
+    ]);
+
+    fireEvent.change(select, { target: { value: 'web' } });
+    expect(await frequencySample('6 successful deploys')).toBeTruthy();
+    expect(router.state.location.search).toBe('?team=web');
+    expect(screen.getByText(/· production · Web team$/)).toBeTruthy();
+    expect(calls.map((c) => c.path)).toEqual(
+      expect.arrayContaining(['/api/v1/orgs/acme/dora/summary?environment=production&team=web', '/api/v1/orgs/acme/dora/series?environment=production&team=web&days=30']),
+    );
+    expect(screen.getByRole('link', { name: /Deployment frequency: .*, by repo/ }).getAttribute('href')).toBe('/acme/_admin/dora/repos?team=web&sort=deployment_frequency');
+
+    fireEvent.change(select, { target: { value: 'unassigned' } });
+    expect(await frequencySample('9 successful deploys')).toBeTruthy();
+    fireEvent.change(select, { target: { value: '' } });
+    expect(await frequencySample('42 successful deploys')).toBeTruthy();
+    expect(router.state.location.search).toBe('');
+  });
+
+  it('offers no team selector while the org has no teams', async () => {
+    mockApi({ ...api([{ environment: 'production', deployments: 44, last_deployed_at: window.to }]), '/api/v1/orgs/acme/teams': { items: [] } });
+    renderAt('/acme/_admin/dora', [{ path: '/:slug/_admin/dora', element: <DoraPage /> }]);
+    expect(await screen.findByText('1.4/day')).toBeTruthy();
+    expect(screen.queryByLabelText('Team')).toBeNull();
   });
 });

@@ -12,7 +12,7 @@ export function DoraPage() {
   const { slug = '' } = useParams();
   const scope = useScopeParams();
   const environments = useEnvironments(slug);
-  const summary = useSummary({ slug, environment: scope.environment, window: scope.window });
+  const summary = useSummary({ slug, environment: scope.environment, team: scope.team, window: scope.window });
   /** Worst first: the repos that pull this metric down lead the breakdown. */
   const reposHref = (key: string) => {
     const better = metricByKey(key)?.better;
@@ -30,12 +30,14 @@ export function DoraPage() {
           environment={scope.environment}
           onWindow={scope.setWindow}
           onEnvironment={scope.setEnvironment}
+          team={scope.team}
+          onTeam={scope.setTeam}
         />
       </div>
       {environments.isSuccess && environments.data.items.length === 0 ? (
         <EmptyState slug={slug} />
       ) : (
-        <MetricCards slug={slug} environment={scope.environment} window={scope.window} reposHref={reposHref} />
+        <MetricCards slug={slug} environment={scope.environment} window={scope.window} team={scope.team} reposHref={reposHref} />
       )}
     </main>
   );

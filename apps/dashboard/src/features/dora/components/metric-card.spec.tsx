@@ -18,6 +18,8 @@ const series: DoraSeries = {
   org: 'acme',
   environment: 'production',
   repo: null,
+  team: null,
+  service: null,
   timezone: 'UTC',
   points: [
     {

@@ -13,6 +13,7 @@ interface Props {
   slug: string;
   environment: string;
   repo?: string;
+  team?: string;
   metric: MetricView;
   current: DoraMetrics;
   previous: DoraMetrics;
@@ -22,10 +23,10 @@ interface Props {
   href?: string;
 }
 
-export function MetricCard({ slug, environment, repo, metric, current, previous, windowDays, series, href }: Props) {
+export function MetricCard({ slug, environment, repo, team, metric, current, previous, windowDays, series, href }: Props) {
   // The sparkline's day on show, and the deployments behind it (only those the metric counts).
   const [day, setDay] = useState<ChartDay | null>(null);
-  const dayDeployments = useDayDeployments(slug, { environment, repo, ...metric.behind }, day);
+  const dayDeployments = useDayDeployments(slug, { environment, repo, team, ...metric.behind }, day);
   const value = metric.value(current);
   const change = changeAgainst(value, metric.value(previous), metric.better, metric.describeChange);
   const headline = (

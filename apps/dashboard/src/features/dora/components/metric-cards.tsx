@@ -1,13 +1,16 @@
+import { useTeams } from '../../teams/api/teams';
+import { teamLabel } from '../../teams/utils/team-label';
 import { useSeries } from '../api/series';
 import { useSummary } from '../api/summary';
 import { METRICS } from '../utils/metrics';
 import { MetricCard } from './metric-card';
 import { ErrorMessage } from '../../../components/error-message';
 
-/** The five cards of an org, or of one repo. */
-export function MetricCards(props: { slug: string; environment: string; window?: number; repo?: string; reposHref?: (metricKey: string) => string }) {
+/** The five cards of an org, or of one repo, team, or both. */
+export function MetricCards(props: { slug: string; environment: string; window?: number; repo?: string; team?: string; reposHref?: (metricKey: string) => string }) {
   const summary = useSummary(props);
   const series = useSeries(props);
+  const teams = useTeams(props.slug);
   if (summary.isPending) return <p role="status">Loading the metrics…</p>;
   if (summary.isError) return <ErrorMessage error={summary.error} prefix="Could not load the metrics: " />;
   const { previous, window } = summary.data;
@@ -16,6 +19,7 @@ export function MetricCards(props: { slug: string; environment: string; window?:
       <p className="window">
         Last {window.days} days, to {new Date(window.to).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })} · {props.environment}
         {props.repo ? ` · ${props.repo}` : ''}
+        {props.team ? ` · ${teamLabel(props.team, teams.data?.items)}` : ''}
       </p>
       <ErrorMessage error={series.error} prefix="The daily series could not be loaded: " />
       <div className="cards">
@@ -25,6 +29,7 @@ export function MetricCards(props: { slug: string; environment: string; window?:
             slug={props.slug}
             environment={props.environment}
             repo={props.repo}
+            team={props.team}
             metric={metric}
             current={summary.data}
             previous={previous}

@@ -19,6 +19,8 @@ const failed: DeploymentItem = {
   success: false,
   is_rework: true,
   external_ref: null,
+  service: null,
+  team: null,
   source: 'api',
   ingested_by: { type: 'token', id: 't1', name: 'ci' },
   created_at: '2026-11-25T10:00:01.000Z',

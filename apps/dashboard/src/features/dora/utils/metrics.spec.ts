@@ -17,7 +17,7 @@ const point = (date: string, successes: number, p50: number | null) => ({
 
 describe('series → sparkline points', () => {
   it('takes each day’s value of the metric, keeping days without data as gaps', () => {
-    const series: DoraSeries = { org: 'acme', environment: 'production', repo: null, timezone: 'UTC', points: [point('2026-11-01', 3, 4100), point('2026-11-02', 0, null)] };
+    const series: DoraSeries = { org: 'acme', environment: 'production', repo: null, team: null, service: null, timezone: 'UTC', points: [point('2026-11-01', 3, 4100), point('2026-11-02', 0, null)] };
     expect(toChartPoints(series, metricByKey('deployment_frequency')!).map((p) => p.value)).toEqual([3, 0]);
     expect(toChartPoints(series, metricByKey('lead_time')!)).toEqual([
       { date: '2026-11-01', from: '2026-11-01T00:00:00.000Z', to: '2026-11-01T23:59:59.000Z', value: 4100 },

@@ -1,6 +1,6 @@
 import { type DoraSettings, WINDOW_DAYS } from '@dora/domain';
 import { type FormEvent, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useMe } from '../../auth/api/me';
 import { useSettings, useUpdateSettings } from '../api/settings';
 import { ErrorMessage } from '../../../components/error-message';
@@ -18,6 +18,11 @@ export function SettingsPage() {
       {settings.isPending && <p role="status">Loading…</p>}
       <ErrorMessage error={settings.error} />
       {settings.isSuccess && <SettingsForm slug={slug} current={settings.data} editable={isAdmin} />}
+      {isAdmin && (
+        <p>
+          <Link to={`/${slug}/_admin/dora/settings/teams`}>Teams and the rules that give them deployments</Link>
+        </p>
+      )}
     </main>
   );
 }

@@ -1,0 +1,27 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { deploymentOf } from '../../../test/fixtures';
+import { mockApi, renderAt } from '../../../test/render';
+import { DeploymentList } from './deployment-list';
+
+describe('DeploymentList', () => {
+  it('shows the service and the team of a deployment when it has them, and asks for the team chosen', async () => {
+    const calls = mockApi({
+      '/api/v1/orgs/acme/teams': { items: [{ slug: 'shop', name: 'Shop team', rules: 1, created_at: '2026-11-01T00:00:00.000Z', updated_at: '2026-11-01T00:00:00.000Z' }] },
+      '/api/v1/orgs/acme/dora/deployments': {
+        items: [deploymentOf({ id: 'd1', repo_full_name: 'acme/mono', service: 'checkout', team: 'shop' }), deploymentOf({ id: 'd2', repo_full_name: 'acme/web' })],
+        next_cursor: null,
+      },
+    });
+    renderAt('/', [{ path: '/', element: <DeploymentList slug="acme" filter={{ environment: 'production', team: 'shop' }} /> }]);
+    const table = await screen.findByRole('table');
+    const headers = within(table).getAllByRole('columnheader').map((th) => th.textContent);
+    const cell = (row: number, column: string) => within(within(table).getAllByRole('row')[row]!).getAllByRole('cell')[headers.indexOf(column)]!;
+    expect(cell(1, 'Repository').textContent).toBe('acme/mono');
+    expect(cell(1, 'Service').textContent).toBe('checkout');
+    expect(await within(cell(1, 'Team')).findByRole('link', { name: 'Shop team' })).toBeTruthy();
+    expect(within(cell(1, 'Team')).getByRole('link').getAttribute('href')).toBe('/acme/_admin/dora/teams/shop');
+    expect([cell(2, 'Service').textContent, cell(2, 'Team').textContent]).toEqual(['—', '—']);
+    expect(calls.map((c) => c.path)).toContain('/api/v1/orgs/acme/dora/deployments?environment=production&team=shop&limit=50');
+  });
+});
