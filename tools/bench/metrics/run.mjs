@@ -110,17 +110,23 @@ async function teamReads(apiUrl, env) {
 
   // Re-attribute (every rule's team moves by one) while reading the team's summary.
   let running = true;
-  const seen = new Set();
+  const seen = [];
   const reading = (async () => {
-    while (running) seen.add((await teamSummary()).change_failure_rate.total);
+    while (running) seen.push((await teamSummary()).change_failure_rate.total);
   })();
   figures.reattribution_ms = await replace(1);
   running = false;
   await reading;
   const after = (await teamSummary()).change_failure_rate.total;
-  const mixed = [...seen].filter((total) => total !== before && total !== after);
+  const mixed = seen.filter((total) => total !== before && total !== after);
   if (mixed.length) throw new Error(`a read during the re-attribution saw neither attribution: ${mixed.join(', ')} (before ${before}, after ${after})`);
-  figures.reads_during_reattribution = { answers: seen.size, team_0_deployments_before: before, team_0_deployments_after: after, mixed: 0 };
+  figures.reads_during_reattribution = {
+    reads: seen.length,
+    saw_before: seen.filter((total) => total === before).length,
+    saw_after: seen.filter((total) => total === after).length,
+    team_0_deployments_before: before,
+    team_0_deployments_after: after,
+  };
   return figures;
 }
 

@@ -173,18 +173,34 @@ export class MetricsRepository {
     );
   }
 
-  /** The metrics per team (owner_id; null for deployments of no team) over [from, asOf): one row per team with deployments. */
-  async perTeam(tx: Tx, scope: DeploymentScope, query: { from: Date; asOf: Date }): Promise<TeamRow[]> {
+  /**
+   * The metrics per team (owner_id; null for the deployments of no team) of an environment over
+   * [from, asOf): one row per team, and one for unassigned when it has deployments. Each team's rows are
+   * read in turn — its targets' index ranges and its pinned rows — so they arrive grouped by team and the
+   * percentiles need no sort of the whole window by team first (which cost half the time again).
+   */
+  async perTeam(tx: Tx, scope: { tenantId: string; environment: string }, query: { from: Date; asOf: Date }): Promise<TeamRow[]> {
     await tx.query(QUERY_SETTINGS);
-    const p = new SqlParams();
-    const [from, asOf] = [p.add(query.from), p.add(query.asOf)];
+    const columns = `x.deployed_at, x.success, x.is_rework, x.lead_time_seconds, x.restored_at, $4::timestamptz AS cutoff`;
+    const inWindow = (x: string) => `${x}.environment = $2 AND ${x}.deployed_at >= $3 AND ${x}.deployed_at < $4`;
+    const ruleRows = /* sql */ `
+      deployment_targets t
+      JOIN dora_deployments x ON x.tenant_id = $1 AND x.repo_full_name = t.repo_full_name AND x.service = t.service AND ${inWindow('x')}`;
     return tx.query<TeamRow>(
       /* sql */ `
-      SELECT owner_id, ${AGGREGATES}
-        FROM (SELECT s.*, ${asOf}::timestamptz AS cutoff
-                FROM (${scopedDeployments(scope, p, [`d.deployed_at >= ${from}`, `d.deployed_at < ${asOf}`], true)}) s) d
-       GROUP BY owner_id`,
-      p.values,
+      SELECT o.id AS owner_id, ${AGGREGATES}
+        FROM (SELECT id FROM teams WHERE tenant_id = $1 ORDER BY id) o
+        CROSS JOIN LATERAL (
+          SELECT ${columns} FROM ${ruleRows} WHERE t.tenant_id = $1 AND t.team_id = o.id AND x.pinned_team_id IS NULL
+          UNION ALL
+          SELECT ${columns} FROM dora_deployments x WHERE x.tenant_id = $1 AND x.pinned_team_id = o.id AND ${inWindow('x')}
+        ) d
+       GROUP BY o.id
+      UNION ALL
+      SELECT NULL, ${AGGREGATES}
+        FROM (SELECT ${columns} FROM ${ruleRows} WHERE t.tenant_id = $1 AND t.team_id IS NULL AND x.pinned_team_id IS NULL) d
+      HAVING count(*) > 0`,
+      [scope.tenantId, scope.environment, query.from, query.asOf],
     );
   }
 
@@ -201,12 +217,16 @@ export class MetricsRepository {
     if (filter.success !== null) conditions.push(`d.success = ${p.add(filter.success)}`);
     if (filter.isRework !== null) conditions.push(`d.is_rework = ${p.add(filter.isRework)}`);
     if (page.after) conditions.push(`(d.deployed_at, d.id) < (${p.add(page.after[0])}::timestamptz, ${p.add(page.after[1])}::uuid)`);
-    const rows = scopedDeployments(filter, p, conditions, true);
+    const rows = scopedDeployments(filter, p, conditions);
+    const tenant = p.add(filter.tenantId);
+    // The page first, then each row's team: joining the targets before the LIMIT would join every row of the range.
     return tx.query<DeploymentRow>(
       /* sql */ `
       SELECT ${DEPLOYMENT_COLUMNS}
-        FROM (SELECT * FROM (${rows}) s ORDER BY deployed_at DESC, id DESC LIMIT ${p.add(page.limit)}) d
-        ${deploymentJoins(p.add(filter.tenantId))}
+        FROM (SELECT page.*, coalesce(page.pinned_team_id, t.team_id) AS team_id
+                FROM (SELECT * FROM (${rows}) s ORDER BY deployed_at DESC, id DESC LIMIT ${p.add(page.limit)}) page
+                LEFT JOIN deployment_targets t ON t.tenant_id = ${tenant} AND t.repo_full_name = page.repo_full_name AND t.service = page.service) d
+        ${deploymentJoins(tenant)}
        ORDER BY d.deployed_at DESC, d.id DESC`,
       p.values,
     );
@@ -216,7 +236,7 @@ export class MetricsRepository {
     const [row] = await tx.query<DeploymentRow>(
       /* sql */ `
       SELECT ${DEPLOYMENT_COLUMNS}
-        FROM (SELECT d.*, coalesce(d.pinned_team_id, t.team_id) AS owner_id
+        FROM (SELECT d.*, coalesce(d.pinned_team_id, t.team_id) AS team_id
                 FROM dora_deployments d
                 LEFT JOIN deployment_targets t ON t.tenant_id = $1 AND t.repo_full_name = d.repo_full_name AND t.service = d.service
                WHERE d.tenant_id = $1 AND d.id = $2) d
@@ -238,7 +258,7 @@ export class MetricsRepository {
   }
 }
 
-/** Over rows of `d` with their `owner_id`. */
+/** Over rows of `d` with their `team_id` (the team they are attributed to). */
 const DEPLOYMENT_COLUMNS = /* sql */ `
   d.id, d.repo_full_name, d.environment, d.deployed_at, d.commit_sha, d.committed_at, d.success, d.is_rework,
   d.external_ref, d.service, tm.slug AS team, d.source, d.token_id, tk.name AS token_name, d.delivery_id, d.created_at,
@@ -252,5 +272,5 @@ const DEPLOYMENT_COLUMNS = /* sql */ `
 function deploymentJoins(tenant: string): string {
   return /* sql */ `
   LEFT JOIN api_tokens tk ON tk.tenant_id = ${tenant} AND tk.id = d.token_id
-  LEFT JOIN teams tm ON tm.tenant_id = ${tenant} AND tm.id = d.owner_id`;
+  LEFT JOIN teams tm ON tm.tenant_id = ${tenant} AND tm.id = d.team_id`;
 }

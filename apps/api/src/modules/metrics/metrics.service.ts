@@ -132,9 +132,8 @@ export class MetricsService {
     const days = query.window ?? org.window_days;
     const asOf = asOfOf(query.as_of);
     const from = new Date(asOf.getTime() - days * DAY_MS);
-    const scope: DeploymentScope = { tenantId: org.id, environment: query.environment, repo: null, service: null, team: null };
     const served = await this.transactions.readInTenant(org, async (tx) => ({
-      rows: await this.metrics.perTeam(tx, scope, { from, asOf }),
+      rows: await this.metrics.perTeam(tx, { tenantId: org.id, environment: query.environment }, { from, asOf }),
       teams: await this.teams.list(tx, org.id),
     }));
     const counts = new Map(served.value.rows.map((row) => [row.owner_id, row]));

@@ -25,29 +25,23 @@ export interface DeploymentScope {
 const target = (tenant: string) => /* sql */ `deployment_targets t ON t.tenant_id = ${tenant} AND t.repo_full_name = d.repo_full_name AND t.service = d.service`;
 
 /**
- * The rows of dora_deployments `d` in the scope that also meet `conditions` (over `d`), each with
- * `owner_id`, the id of its team (DESIGN §3): the team its ingest named, else its target's by the rules.
- * A team's rows are read as its targets' rows plus those pinned to it — two index-range reads, not a
- * scan of the org — and the org-wide question joins the targets only when `withOwner` asks for teams.
+ * The rows of dora_deployments `d` in the scope that also meet `conditions` (over `d`). A team's rows
+ * (DESIGN §3: pinned to it by their ingest, else of the targets the rules give it) are read as its
+ * targets' rows plus those pinned to it — index ranges, not a scan of the org.
  */
-export function scopedDeployments(scope: DeploymentScope, p: SqlParams, conditions: string[], withOwner = false): string {
+export function scopedDeployments(scope: DeploymentScope, p: SqlParams, conditions: string[]): string {
   const tenant = p.add(scope.tenantId);
   const where = [`d.tenant_id = ${tenant}`, `d.environment = ${p.add(scope.environment)}`, ...conditions];
   if (scope.repo !== null) where.push(`d.repo_full_name = ${p.add(scope.repo)}`);
   if (scope.service !== null) where.push(`d.service = ${p.add(scope.service)}`);
   const all = where.join(' AND ');
-  if (scope.team === null) {
-    return withOwner
-      ? `SELECT d.*, coalesce(d.pinned_team_id, t.team_id) AS owner_id FROM dora_deployments d JOIN ${target(tenant)} WHERE ${all}`
-      : `SELECT d.*, NULL::uuid AS owner_id FROM dora_deployments d WHERE ${all}`;
-  }
+  if (scope.team === null) return `SELECT d.* FROM dora_deployments d WHERE ${all}`;
   if (scope.team === 'unassigned') {
-    return `SELECT d.*, NULL::uuid AS owner_id FROM dora_deployments d JOIN ${target(tenant)} WHERE t.team_id IS NULL AND d.pinned_team_id IS NULL AND ${all}`;
+    return `SELECT d.* FROM dora_deployments d JOIN ${target(tenant)} WHERE t.team_id IS NULL AND d.pinned_team_id IS NULL AND ${all}`;
   }
   const team = p.add(scope.team.teamId);
   return /* sql */ `
-    SELECT d.*, t.team_id AS owner_id FROM dora_deployments d JOIN ${target(tenant)}
-     WHERE t.team_id = ${team}::uuid AND d.pinned_team_id IS NULL AND ${all}
+    SELECT d.* FROM dora_deployments d JOIN ${target(tenant)} WHERE t.team_id = ${team}::uuid AND d.pinned_team_id IS NULL AND ${all}
     UNION ALL
-    SELECT d.*, d.pinned_team_id FROM dora_deployments d WHERE d.pinned_team_id = ${team}::uuid AND ${all}`;
+    SELECT d.* FROM dora_deployments d WHERE d.pinned_team_id = ${team}::uuid AND ${all}`;
 }
