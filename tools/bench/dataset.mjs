@@ -24,8 +24,8 @@ export const RESTORES = /* sql */ `
 
 /** The targets (repo, service) ingest records as they first appear (DESIGN §3), for rows loaded around it. */
 export const TARGETS = /* sql */ `
-  INSERT INTO deployment_targets (tenant_id, repo_full_name, service)
-  SELECT DISTINCT tenant_id, repo_full_name, service FROM dora_deployments
+  INSERT INTO deployment_targets (tenant_id, repo_full_name, service, pinned_team_id)
+  SELECT DISTINCT tenant_id, repo_full_name, service, coalesce(pinned_team_id, '00000000-0000-0000-0000-000000000000') FROM dora_deployments
   ON CONFLICT DO NOTHING`;
 
 export async function createOrg(db, slug) {

@@ -1,6 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { isCitus } from '../citus.js';
 
+/** `deployment_targets.pinned_team_id` of a target whose deployments' ingest named no team (TeamsRepository's NO_PIN). */
+const NO_PIN = '00000000-0000-0000-0000-000000000000';
+
 const CURRENT_TENANT = `nullif(current_setting('dora.tenant_id', true), '')::uuid`;
 const COVERED = `success, is_rework, lead_time_seconds, restored_at`;
 
@@ -9,7 +12,7 @@ const COVERED = `success, is_rework, lead_time_seconds, restored_at`;
  * (stored as '' for the whole repo, so that (repo, service) is a plain index key) and a team that owns it
  * (`pinned_team_id`); otherwise the org's ordered rules decide, once per (repo, service) — the
  * `deployment_targets` an org has deployed — so that changing the rules re-attributes all history by
- * updating those few rows, never the deployments.
+ * updating those few rows, never the deployments; and a team's rows are its targets' index ranges.
  */
 export class Teams1795760000000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
@@ -24,9 +27,8 @@ export class Teams1795760000000 implements MigrationInterface {
     await db.query(/* sql */ `
       CREATE INDEX dora_deployments_repo_window_idx ON dora_deployments (tenant_id, environment, repo_full_name, service, deployed_at)
         INCLUDE (${COVERED}, pinned_team_id)`);
-    await db.query(/* sql */ `
-      CREATE INDEX dora_deployments_pinned_team_idx ON dora_deployments (tenant_id, pinned_team_id, environment, deployed_at)
-        INCLUDE (${COVERED}) WHERE pinned_team_id IS NOT NULL`);
+    // For removing a team: the deployments that named it.
+    await db.query(`CREATE INDEX dora_deployments_pinned_team_idx ON dora_deployments (tenant_id, pinned_team_id) WHERE pinned_team_id IS NOT NULL`);
     await db.query(`GRANT UPDATE (pinned_team_id) ON dora_deployments TO dora_app`);
 
     await db.query(/* sql */ `
@@ -50,16 +52,20 @@ export class Teams1795760000000 implements MigrationInterface {
         PRIMARY KEY (tenant_id, position),
         FOREIGN KEY (tenant_id, team_id) REFERENCES teams (tenant_id, id)
       )`);
+    // A target is a (repo, service) and whether its deployments' ingest named a team (`pinned_team_id`,
+    // the nil uuid for "no": a key column cannot be null); `owner_id` is the team that owns its rows.
     await db.query(/* sql */ `
       CREATE TABLE deployment_targets (
         tenant_id      uuid NOT NULL REFERENCES tenants (id),
         repo_full_name text NOT NULL,
         service        text NOT NULL,
+        pinned_team_id uuid NOT NULL DEFAULT '${NO_PIN}',
         team_id        uuid,
         rule_position  integer,
-        PRIMARY KEY (tenant_id, repo_full_name, service)
+        owner_id       uuid GENERATED ALWAYS AS (CASE WHEN pinned_team_id = '${NO_PIN}' THEN team_id ELSE pinned_team_id END) STORED,
+        PRIMARY KEY (tenant_id, repo_full_name, service, pinned_team_id)
       )`);
-    await db.query(`CREATE INDEX deployment_targets_team_idx ON deployment_targets (tenant_id, team_id)`);
+    await db.query(`CREATE INDEX deployment_targets_owner_idx ON deployment_targets (tenant_id, owner_id)`);
     await db.query(/* sql */ `
       INSERT INTO deployment_targets (tenant_id, repo_full_name, service)
       SELECT DISTINCT tenant_id, repo_full_name, service FROM dora_deployments`);
@@ -71,7 +77,7 @@ export class Teams1795760000000 implements MigrationInterface {
     }
     await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON teams TO dora_app`);
     await db.query(`GRANT SELECT, INSERT, DELETE ON team_rules TO dora_app`);
-    await db.query(`GRANT SELECT, INSERT, UPDATE ON deployment_targets TO dora_app`);
+    await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON deployment_targets TO dora_app`);
   }
 
   async down(db: QueryRunner): Promise<void> {

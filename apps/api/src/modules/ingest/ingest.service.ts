@@ -87,8 +87,8 @@ export class IngestService {
    * What a new row implies: its target's team, then the restores of its series — in this order, so
    * that the org's team lock (shared) is never awaited while holding other rows' locks.
    */
-  private async derive(tx: Tx, row: SeriesPoint): Promise<void> {
-    await this.teams.attributeNewTarget(tx, row.tenantId, row.repoFullName, row.service === WHOLE_REPO ? null : row.service);
+  private async derive(tx: Tx, row: SeriesPoint & { pinnedTeamId: string | null }): Promise<void> {
+    await this.teams.attributeNewTarget(tx, row.tenantId, row.repoFullName, row.service === WHOLE_REPO ? null : row.service, row.pinnedTeamId);
     await this.deployments.keepRestores(tx, row);
   }
 
@@ -106,7 +106,7 @@ export class IngestService {
     return this.transactions.inTenant(input.tenantId, async (tx) => {
       const inserted = await this.deployments.insertForgejoIfNew(tx, { id: uuidv7(), ...input });
       if (inserted) {
-        await this.derive(tx, { ...input, id: inserted.id, environment: 'production', service: WHOLE_REPO, success: true });
+        await this.derive(tx, { ...input, id: inserted.id, environment: 'production', service: WHOLE_REPO, success: true, pinnedTeamId: null });
         await this.audit.record(tx, {
           tenantId: input.tenantId,
           action: 'api.dora.deployments.ingested',

@@ -1,3 +1,5 @@
+import { NO_PIN } from '../teams/teams.repository.js';
+
 /** Positional parameters of one SQL statement, numbered as the text that uses them is built. */
 export class SqlParams {
   readonly values: unknown[] = [];
@@ -21,13 +23,17 @@ export interface DeploymentScope {
   team: TeamFilter;
 }
 
-/** Joined on the tenant given, not only through `d` (Citus routes a statement whose every table names the tenant). */
-const target = (tenant: string) => /* sql */ `deployment_targets t ON t.tenant_id = ${tenant} AND t.repo_full_name = d.repo_full_name AND t.service = d.service`;
+/**
+ * Each row's target: its (repo, service) and the team its ingest named, if any. Joined on the tenant given,
+ * not only through `d` (Citus routes a statement whose every table names the tenant).
+ */
+const target = (tenant: string) => /* sql */ `
+  deployment_targets t ON t.tenant_id = ${tenant} AND t.repo_full_name = d.repo_full_name AND t.service = d.service
+                      AND t.pinned_team_id = coalesce(d.pinned_team_id, '${NO_PIN}')`;
 
 /**
  * The rows of dora_deployments `d` in the scope that also meet `conditions` (over `d`). A team's rows
- * (DESIGN §3: pinned to it by their ingest, else of the targets the rules give it) are read as its
- * targets' rows plus those pinned to it — index ranges, not a scan of the org.
+ * (DESIGN §3) are those of the targets it owns: one index range per target, not a scan of the org.
  */
 export function scopedDeployments(scope: DeploymentScope, p: SqlParams, conditions: string[]): string {
   const tenant = p.add(scope.tenantId);
@@ -36,12 +42,6 @@ export function scopedDeployments(scope: DeploymentScope, p: SqlParams, conditio
   if (scope.service !== null) where.push(`d.service = ${p.add(scope.service)}`);
   const all = where.join(' AND ');
   if (scope.team === null) return `SELECT d.* FROM dora_deployments d WHERE ${all}`;
-  if (scope.team === 'unassigned') {
-    return `SELECT d.* FROM dora_deployments d JOIN ${target(tenant)} WHERE t.team_id IS NULL AND d.pinned_team_id IS NULL AND ${all}`;
-  }
-  const team = p.add(scope.team.teamId);
-  return /* sql */ `
-    SELECT d.* FROM dora_deployments d JOIN ${target(tenant)} WHERE t.team_id = ${team}::uuid AND d.pinned_team_id IS NULL AND ${all}
-    UNION ALL
-    SELECT d.* FROM dora_deployments d WHERE d.pinned_team_id = ${team}::uuid AND ${all}`;
+  const owner = scope.team === 'unassigned' ? 't.owner_id IS NULL' : `t.owner_id = ${p.add(scope.team.teamId)}::uuid`;
+  return `SELECT d.* FROM dora_deployments d JOIN ${target(tenant)} WHERE ${owner} AND ${all}`;
 }

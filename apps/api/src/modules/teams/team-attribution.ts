@@ -27,8 +27,9 @@ export class TeamAttribution {
    * org's lock shared — taken after the target's row is in, so a rule change either waits for this
    * ingest or committed before the rules are read here.
    */
-  async attributeNewTarget(tx: Tx, tenantId: string, repoFullName: string, service: string | null): Promise<void> {
-    if (!(await this.teams.addTarget(tx, tenantId, repoFullName, service ?? WHOLE_REPO))) return;
+  async attributeNewTarget(tx: Tx, tenantId: string, repoFullName: string, service: string | null, pinnedTeamId: string | null): Promise<void> {
+    // A pinned target's team is the one its ingest named (held by the lock `pinnedTeam` took): no rule to apply.
+    if (!(await this.teams.addTarget(tx, tenantId, repoFullName, service ?? WHOLE_REPO, pinnedTeamId)) || pinnedTeamId !== null) return;
     await this.teams.lockConfiguration(tx, tenantId, 'shared');
     const rules = await this.teams.rules(tx, tenantId);
     const position = new TeamRuleSet(rules).ruleFor(repoFullName, service);

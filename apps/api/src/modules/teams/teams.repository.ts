@@ -29,6 +29,12 @@ export interface TargetTeam {
 /** A service is stored as '' for the whole repo, so that (repo, service) is a plain key (DESIGN §3). */
 export const WHOLE_REPO = '';
 
+/**
+ * A target's `pinned_team_id` when its deployments' ingest named no team (a key column cannot be null).
+ * Deployments join their target on `coalesce(pinned_team_id, NO_PIN)`.
+ */
+export const NO_PIN = '00000000-0000-0000-0000-000000000000';
+
 // Every table of a statement names the tenant ($1) itself, not only through a join: Citus then routes the
 // statement to the org's worker, where a join through another table would make it ask every worker.
 const TEAM_COLUMNS = /* sql */ `
@@ -65,10 +71,19 @@ export class TeamsRepository {
     await tx.query(`UPDATE teams SET slug = $3, name = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, id, change.slug, change.name]);
   }
 
-  /** Removes a team with its rules; deployments whose ingest named it fall back to the rules. */
+  /**
+   * Removes a team with its rules; deployments whose ingest named it fall back to the rules: their
+   * targets become unpinned ones (attributed by the caller's re-attribution).
+   */
   async delete(tx: Tx, tenantId: string, id: string): Promise<void> {
     await tx.query(`DELETE FROM team_rules WHERE tenant_id = $1 AND team_id = $2`, [tenantId, id]);
     await tx.query(`UPDATE dora_deployments SET pinned_team_id = NULL WHERE tenant_id = $1 AND pinned_team_id = $2`, [tenantId, id]);
+    const pinned = await tx.query<{ repo_full_name: string; service: string }>(
+      `SELECT repo_full_name, service FROM deployment_targets WHERE tenant_id = $1 AND pinned_team_id = $2`,
+      [tenantId, id],
+    );
+    await tx.query(`DELETE FROM deployment_targets WHERE tenant_id = $1 AND pinned_team_id = $2`, [tenantId, id]);
+    for (const target of pinned) await this.addTarget(tx, tenantId, target.repo_full_name, target.service, null);
     await tx.query(`DELETE FROM teams WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   }
 
@@ -95,7 +110,7 @@ export class TeamsRepository {
     );
   }
 
-  /** Every target of the org, with its deployments since `since` that the rules attribute (not pinned by their ingest). */
+  /** Every target of the org that the rules attribute (no team named by the ingest), with its deployments since `since`. */
   async targets(tx: Tx, tenantId: string, since: Date): Promise<TargetRow[]> {
     return tx.query<TargetRow>(
       /* sql */ `
@@ -104,7 +119,7 @@ export class TeamsRepository {
         LEFT JOIN dora_deployments d
           ON d.tenant_id = $1 AND d.repo_full_name = t.repo_full_name AND d.service = t.service
          AND d.deployed_at >= $2 AND d.pinned_team_id IS NULL
-       WHERE t.tenant_id = $1
+       WHERE t.tenant_id = $1 AND t.pinned_team_id = '${NO_PIN}'
        GROUP BY t.repo_full_name, t.service`,
       [tenantId, since],
     );
@@ -117,7 +132,7 @@ export class TeamsRepository {
       /* sql */ `
       UPDATE deployment_targets t SET team_id = a.team_id, rule_position = a.rule_position
         FROM unnest($2::text[], $3::text[], $4::uuid[], $5::int[]) AS a (repo_full_name, service, team_id, rule_position)
-       WHERE t.tenant_id = $1 AND t.repo_full_name = a.repo_full_name AND t.service = a.service
+       WHERE t.tenant_id = $1 AND t.repo_full_name = a.repo_full_name AND t.service = a.service AND t.pinned_team_id = '${NO_PIN}'
          AND (t.team_id IS DISTINCT FROM a.team_id OR t.rule_position IS DISTINCT FROM a.rule_position)`,
       [
         tenantId,
@@ -129,11 +144,11 @@ export class TeamsRepository {
     );
   }
 
-  /** Records a target the first time it is deployed; true when this call added it. */
-  async addTarget(tx: Tx, tenantId: string, repoFullName: string, service: string): Promise<boolean> {
+  /** Records a target the first time it is deployed (pinned: by deployments naming that team); true when this call added it. */
+  async addTarget(tx: Tx, tenantId: string, repoFullName: string, service: string, pinnedTeamId: string | null): Promise<boolean> {
     const added = await tx.query(
-      `INSERT INTO deployment_targets (tenant_id, repo_full_name, service) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS added`,
-      [tenantId, repoFullName, service],
+      `INSERT INTO deployment_targets (tenant_id, repo_full_name, service, pinned_team_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1 AS added`,
+      [tenantId, repoFullName, service, pinnedTeamId ?? NO_PIN],
     );
     return added.length > 0;
   }
