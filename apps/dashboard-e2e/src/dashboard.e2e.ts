@@ -94,7 +94,9 @@ describe('the dashboard in a browser', () => {
   it('shows the deployments behind a day of a sparkline, by mouse and by keyboard', async () => {
     const sparkline = page.getByRole('article', { name: 'Deployment frequency' }).locator('.sparkline');
     const box = (await sparkline.boundingBox())!;
-    await page.mouse.move(box.x + box.width - 8, box.y + box.height / 2);
+    // Yesterday's point, the second to last of 30: web deployed 12 h before each of the last 30 "now"s, so
+    // yesterday always has one of them, today only after noon (UTC, the org's zone).
+    await page.mouse.move(box.x + 8 + ((box.width - 16) * 28) / 29, box.y + box.height / 2);
     const tooltip = page.locator('.tooltip');
     await tooltip.getByText(`${org}/web`).first().waitFor();
     expect(await tooltip.locator('strong').textContent()).toMatch(/^\d{4}-\d{2}-\d{2}: \d+ deploys$/);
