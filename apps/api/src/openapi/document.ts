@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { ApiProperty, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { getMetadataStorage, IS_OPTIONAL } from 'class-validator';
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters.js';
 import { SERVICE_VERSION } from '../common/version.js';
@@ -48,7 +49,13 @@ function describeDtosByTheirValidators(): void {
     const required = new Set(schema.required ?? []);
     const defaults = defaultsOf(dto);
     for (const [property, propertySchema] of Object.entries(schema.properties ?? {})) {
-      const options = { ...propertySchema, required: required.has(property), default: defaults[property] } as Parameters<typeof ApiProperty>[0];
+      const options = { ...propertySchema, required: required.has(property), default: defaults[property] } as Parameters<typeof ApiProperty>[0] & { items?: unknown };
+      // A list of nested DTOs (`@Type`): the converter knows only "Array"; the document names their class.
+      const nested = defaultMetadataStorage.findTypeMetadata(dto, property);
+      if (nested && options.items) {
+        delete options.items;
+        Object.assign(options, { type: [nested.typeFunction()] });
+      }
       ApiProperty(options)(dto.prototype, property);
     }
   }
