@@ -181,6 +181,8 @@ describe('the dashboard in a browser', () => {
     await page.getByLabel('Forgejo owner (user or org login)').fill(org.toUpperCase());
     await page.getByRole('button', { name: 'Map owner' }).click();
     await page.getByRole('list', { name: 'Mapped Forgejo owners' }).getByText(org, { exact: true }).waitFor();
+    // The form empties itself once the mapping is through: typing before that would be wiped.
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('input[placeholder="e.g. acme"]')?.value === '');
     await page.getByLabel('Forgejo owner (user or org login)').fill(org);
     await page.getByRole('button', { name: 'Map owner' }).click();
     await page.getByRole('alert').getByText(/already mapped to an org/).waitFor();
