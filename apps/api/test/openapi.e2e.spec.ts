@@ -122,7 +122,7 @@ describe('the OpenAPI document', () => {
     expect(new RegExp(body.properties['commit_sha']!.pattern!).test('abc1234')).toBe(true);
     expect(new RegExp(body.properties['commit_sha']!.pattern!).test('xyz')).toBe(false);
     const series = doc.paths['/api/v1/orgs/{slug}/dora/series']!['get']!.parameters!.map((p) => `${p.in}:${p.name}`);
-    expect(series.sort()).toEqual(['path:slug', 'query:as_of', 'query:days', 'query:environment', 'query:repo']);
+    expect(series.sort()).toEqual(['path:slug', 'query:as_of', 'query:days', 'query:environment', 'query:repo', 'query:service', 'query:team']);
   });
 
   it('is browsable at /api/docs under the service’s content security policy', async () => {
