@@ -55,12 +55,15 @@ async function checkMovedOntoCitus(url) {
 }
 
 /**
- * An install distributed before the teams migration: the newest migration's tables and columns taken
- * away again (as the previous release had it), then the upgrade — the migration on distributed tables,
- * and its new tables distributed at the start after it, with the targets of the rows there.
+ * An install distributed before the teams migration: the tables and columns of that migration and the
+ * later ones taken away again (as the earlier release had it), then the upgrade — the migrations on
+ * distributed tables, and their new tables distributed at the start after them, with the rows there.
  */
 async function checkUpgradeOfDistributedInstall(url) {
   const previousRelease = [
+    `DROP TABLE dora_changes`,
+    `DROP TABLE dora_deployment_commits`,
+    `DELETE FROM migrations WHERE name = 'ChangeSets1795770000000'`,
     `DROP TABLE deployment_targets`,
     `DROP TABLE team_rules`,
     `DROP TABLE teams`,
@@ -72,10 +75,11 @@ async function checkUpgradeOfDistributedInstall(url) {
   ];
   for (const sql of previousRelease) await query(url, sql); // Citus drops one distributed object per statement
   await migrate(url);
-  const tables = await query(url, `SELECT table_name::text AS name, citus_table_type AS kind FROM citus_tables WHERE table_name::text IN ('teams', 'team_rules', 'deployment_targets') ORDER BY 1`);
-  const [targets] = await query(url, `SELECT count(*)::int AS n FROM deployment_targets WHERE tenant_id = $1`, [TENANT]);
-  const found = JSON.stringify({ tables, targets: targets.n });
-  const expected = JSON.stringify({ tables: ['deployment_targets', 'team_rules', 'teams'].map((name) => ({ name, kind: 'distributed' })), targets: 1 });
+  const added = ['deployment_targets', 'dora_changes', 'dora_deployment_commits', 'team_rules', 'teams'];
+  const tables = await query(url, `SELECT table_name::text AS name, citus_table_type AS kind FROM citus_tables WHERE table_name::text = ANY ($1) ORDER BY 1`, [added]);
+  const [rows] = await query(url, `SELECT (SELECT count(*)::int FROM deployment_targets WHERE tenant_id = $1) AS targets`, [TENANT]);
+  const found = JSON.stringify({ tables, targets: rows.targets });
+  const expected = JSON.stringify({ tables: added.map((name) => ({ name, kind: 'distributed' })), targets: 1 });
   if (found !== expected) throw new Error(`the upgrade of a distributed install did not distribute the new tables: ${found}`);
   console.log('Citus: an install distributed before the teams migration upgraded (the new tables distributed, its targets recorded)');
 }

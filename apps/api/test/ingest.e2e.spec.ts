@@ -106,6 +106,54 @@ describe('POST /api/v1/dora/deployments', () => {
     });
   });
 
+  describe('change sets', () => {
+    it('stores the commits a deployment ships (shas lower-case), its head commit among them; a replay writes none', async () => {
+      const commits = [
+        { sha: 'ABC1234def', committed_at: '2026-05-14T09:30:00+02:00' },
+        { sha: '0000000aaa', committed_at: '2026-05-13T09:00:00Z' },
+      ];
+      const body = { ...valid, success: true, external_ref: 'change-set', commits };
+      const res = await post(body).expect(201);
+      const stored = () =>
+        t.ownerQuery<{ sha: string; committed_at: Date }>(`SELECT sha, committed_at FROM dora_deployment_commits WHERE tenant_id = $1 AND deployment_id = $2 ORDER BY sha`, [orgA.id, res.body.id]);
+      expect(await stored()).toEqual([
+        { sha: '0000000aaa', committed_at: new Date('2026-05-13T09:00:00Z') },
+        { sha: 'abc1234def', committed_at: new Date('2026-05-14T07:30:00Z') },
+      ]);
+      await post({ ...body, commits: [...commits, { sha: '1111111bbb', committed_at: '2026-05-12T00:00:00Z' }] }).expect(200);
+      expect(await stored()).toHaveLength(2);
+    });
+
+    it('a deployment’s detail lists its commits: lead time, and which deployment first shipped each', async () => {
+      const at = (hour: number) => `2026-05-20T${String(hour).padStart(2, '0')}:00:00Z`;
+      const commits = [
+        { sha: 'aaaa1111', committed_at: at(1) },
+        { sha: 'bbbb2222', committed_at: at(2) },
+      ];
+      const base = { repo_full_name: 'acme/detail', environment: 'production' };
+      const failed = await post({ ...base, deployed_at: at(3), success: false, commits, external_ref: 'detail-1' }).expect(201);
+      const fixed = await post({ ...base, deployed_at: at(4), commits, external_ref: 'detail-2' }).expect(201);
+      const again = await post({ ...base, deployed_at: at(5), commits: [commits[1], { sha: 'cccc3333', committed_at: at(6) }], external_ref: 'detail-3' }).expect(201);
+      const detail = async (id: string) =>
+        (await t.http().get(`/api/v1/orgs/${orgA.slug}/dora/deployments/${id}`).set('Authorization', `Bearer ${readA}`).expect(200)).body.commits;
+      expect(await detail(failed.body.id)).toEqual([
+        { sha: 'aaaa1111', committed_at: '2026-05-20T01:00:00.000Z', lead_time_seconds: 7200, first_shipped: 'later' },
+        { sha: 'bbbb2222', committed_at: '2026-05-20T02:00:00.000Z', lead_time_seconds: 3600, first_shipped: 'later' },
+      ]);
+      expect((await detail(fixed.body.id)).map((c: { first_shipped: string }) => c.first_shipped)).toEqual(['here', 'here']);
+      expect(await detail(again.body.id)).toEqual([
+        { sha: 'bbbb2222', committed_at: '2026-05-20T02:00:00.000Z', lead_time_seconds: 10800, first_shipped: 'earlier' },
+        { sha: 'cccc3333', committed_at: '2026-05-20T06:00:00.000Z', lead_time_seconds: -3600, first_shipped: 'here' },
+      ]);
+    });
+
+    it('without a list, a deployment ships its head commit', async () => {
+      const res = await post({ ...valid, success: true, commit_sha: 'DEF4567abc', external_ref: 'head-only' }).expect(201);
+      const rows = await t.ownerQuery(`SELECT sha FROM dora_deployment_commits WHERE tenant_id = $1 AND deployment_id = $2`, [orgA.id, res.body.id]);
+      expect(rows).toEqual([{ sha: 'def4567abc' }]);
+    });
+  });
+
   describe('idempotency on (repo_full_name, environment, external_ref)', () => {
     it('answers a replay 200 with the existing row, even when its other fields differ, and writes nothing', async () => {
       const first = await post({ ...valid, external_ref: 'replayed' }).expect(201);
@@ -183,6 +231,12 @@ describe('POST /api/v1/dora/deployments', () => {
       ['external_ref with a newline', { external_ref: 'line\nbreak' }, 'external_ref'],
       ['external_ref empty', { external_ref: '' }, 'external_ref'],
       ['an unknown field', { deployed_by: 'alice' }, 'deployed_by'],
+      ['commits not a list', { commits: 'abc1234' }, 'commits'],
+      ['a commit without its time', { commits: [{ sha: 'ABC1234def' }] }, 'commits.0.committed_at'],
+      ['a commit sha not hexadecimal', { commits: [{ sha: 'ABC1234def', committed_at: '2026-05-14T09:30:00Z' }, { sha: 'nope', committed_at: '2026-05-14T09:30:00Z' }] }, 'commits.1.sha'],
+      ['a commit listed twice, in another case', { commits: [{ sha: 'abc1234def', committed_at: '2026-05-14T09:30:00Z' }, { sha: 'ABC1234DEF', committed_at: '2026-05-14T09:30:00Z' }] }, 'commits.1.sha'],
+      ['commits without the head commit', { commits: [{ sha: 'fedcba9876', committed_at: '2026-05-14T09:30:00Z' }] }, 'commits'],
+      ['over 1,000 commits', { commit_sha: undefined, commits: Array.from({ length: 1001 }, (_, i) => ({ sha: `${i}`.padStart(7, '0'), committed_at: '2026-05-14T09:30:00Z' })) }, 'commits'],
     ];
 
     it.each(invalid)('400 for %s, naming the field', async (_case, change, field) => {

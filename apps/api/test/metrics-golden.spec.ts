@@ -48,7 +48,15 @@ describe('DORA metrics: golden cases (SQL and reference)', () => {
     const { sql, reference } = await summaryOf([]);
     const expected = {
       deployment_frequency: { value: 0, successes: 0, band: 'low' },
-      lead_time: { p50_seconds: null, p95_seconds: null, sample: 0, without_commit: 0, excluded_negative: 0, band: null },
+      lead_time: {
+        p50_seconds: null,
+        p95_seconds: null,
+        sample: 0,
+        without_commit: 0,
+        excluded_negative: 0,
+        band: null,
+        per_change: { p50_seconds: null, p95_seconds: null, sample: 0, excluded_negative: 0, deployments_with_changes: 0, band: null },
+      },
       change_failure_rate: { value: null, failed: 0, total: 0, band: null },
       time_to_restore: { median_seconds: null, restored: 0, open: 0, oldest_open_seconds: null, band: null },
       rework_rate: { value: null, rework: 0, total: 0, band: null },
@@ -87,12 +95,33 @@ describe('DORA metrics: golden cases (SQL and reference)', () => {
       deployment(T - 8 * H, { commit_sha: sha, committed_at: T - 100 * H, success: false }), // failed: never in lead time
     ]);
     // Sample [0, 3600, 10800]: p50 = 3600; p95 at position 0.95·2 = 1.9 → 3600 + 0.9·7200 = 10080.
-    // 6 successes = 3 sample + 2 without_commit + 1 excluded_negative.
-    const expected = { p50_seconds: 3600, p95_seconds: 10080, sample: 3, without_commit: 2, excluded_negative: 1, band: 'elite' };
+    // 6 successes = 3 sample + 2 without_commit + 1 excluded_negative. Per change, the one commit counts
+    // once: at its first successful deployment (of the two at T − 10 h, the first stored), 1 h.
+    const perChange = { p50_seconds: 3600, p95_seconds: 3600, sample: 1, excluded_negative: 0, deployments_with_changes: 1, band: 'elite' };
+    const expected = { p50_seconds: 3600, p95_seconds: 10080, sample: 3, without_commit: 2, excluded_negative: 1, band: 'elite', per_change: perChange };
     expect(sql.lead_time).toEqual(expected);
     expect(reference.lead_time.p95_seconds).toBeCloseTo(10080, 6);
     expect({ ...reference.lead_time, p95_seconds: 10080 }).toEqual(expected);
     expect(sql.deployment_frequency.successes).toBe(6);
+  });
+
+  it('per-change lead time: each commit once, at its first successful deployment of the repo, service and environment', async () => {
+    const c = (sha: string, committedAt: number) => ({ sha, committed_at: committedAt });
+    const { sql, reference } = await summaryOf([
+      deployment(T - 40 * D, { commits: [c('c1c1c1c1', T - 41 * D)] }), // c1: first shipped before the window
+      deployment(T - 10 * D, { success: false, commits: [c('c2c2c2c2', T - 12 * D), c('c3c3c3c3', T - 11 * D)] }), // failed: ships nothing
+      deployment(T - 9 * D, { commits: [c('c1c1c1c1', T - 41 * D), c('c2c2c2c2', T - 12 * D), c('c3c3c3c3', T - 11 * D)] }), // c2 3 d, c3 2 d; c1 again
+      deployment(T - 5 * D, { commits: [c('c2c2c2c2', T - 12 * D), c('c4c4c4c4', T - 4 * D)] }), // c2 again; c4 from the future: excluded
+      deployment(T - 2 * D, { commits: [c('c4c4c4c4', T - 4 * D)] }), // c4 again: not measured a second time
+    ]);
+    // Sample [172800, 259200]: p50 216000 (2.5 days: high); p95 at 0.95 → 172800 + 0.95·86400 = 254880.
+    const current = { p50_seconds: 216000, p95_seconds: 254880, sample: 2, excluded_negative: 1, deployments_with_changes: 2, band: 'high' };
+    // The window before: c1, 1 day exactly (not under a day: high).
+    const previous = { p50_seconds: 86400, p95_seconds: 86400, sample: 1, excluded_negative: 0, deployments_with_changes: 1, band: 'high' };
+    for (const answer of [sql, reference]) {
+      expect(answer.lead_time.per_change).toEqual(current);
+      expect(answer.previous.lead_time.per_change).toEqual(previous);
+    }
   });
 
   it('change-failure rate counts failures and rework; rework rate only rework, without a band', async () => {
@@ -242,7 +271,7 @@ describe('DORA metrics: golden cases (SQL and reference)', () => {
         from: '2026-10-23T22:00:00.000Z',
         to: '2026-10-24T22:00:00.000Z',
         deployment_frequency: { value: 1, successes: 1 },
-        lead_time: { p50_seconds: null, p95_seconds: null, sample: 0 },
+        lead_time: { p50_seconds: null, p95_seconds: null, sample: 0, per_change: { p50_seconds: null, p95_seconds: null, sample: 0 } },
         change_failure_rate: { value: 0, failed: 0, total: 1 },
         time_to_restore: { median_seconds: null, restored: 0, open: 0 },
         rework_rate: { value: 0, rework: 0, total: 1 },
@@ -252,7 +281,7 @@ describe('DORA metrics: golden cases (SQL and reference)', () => {
         from: '2026-10-24T22:00:00.000Z',
         to: '2026-10-25T23:00:00.000Z',
         deployment_frequency: { value: 1, successes: 1 },
-        lead_time: { p50_seconds: 3600, p95_seconds: 3600, sample: 1 },
+        lead_time: { p50_seconds: 3600, p95_seconds: 3600, sample: 1, per_change: { p50_seconds: 3600, p95_seconds: 3600, sample: 1 } },
         change_failure_rate: { value: 0.5, failed: 1, total: 2 },
         time_to_restore: { median_seconds: 7200, restored: 1, open: 0 },
         rework_rate: { value: 0, rework: 0, total: 2 },
@@ -262,7 +291,7 @@ describe('DORA metrics: golden cases (SQL and reference)', () => {
         from: '2026-10-25T23:00:00.000Z',
         to: '2026-10-26T10:00:00.000Z',
         deployment_frequency: { value: 1, successes: 1 },
-        lead_time: { p50_seconds: null, p95_seconds: null, sample: 0 },
+        lead_time: { p50_seconds: null, p95_seconds: null, sample: 0, per_change: { p50_seconds: null, p95_seconds: null, sample: 0 } },
         change_failure_rate: { value: 0, failed: 0, total: 1 },
         time_to_restore: { median_seconds: null, restored: 0, open: 0 },
         rework_rate: { value: 0, rework: 0, total: 1 },
@@ -277,7 +306,7 @@ describe('DORA metrics: golden cases (SQL and reference)', () => {
     expect(before.points[0]).toMatchObject({
       date: '2026-10-23',
       deployment_frequency: { value: 0, successes: 0 },
-      lead_time: { p50_seconds: null, p95_seconds: null, sample: 0 },
+      lead_time: { p50_seconds: null, p95_seconds: null, sample: 0, per_change: { p50_seconds: null, p95_seconds: null, sample: 0 } },
       change_failure_rate: { value: null, failed: 0, total: 0 },
       time_to_restore: { median_seconds: null, restored: 0, open: 0 },
       rework_rate: empty,

@@ -15,6 +15,8 @@ const D = 86_400_000;
 const REPOS = ['acme/web', 'acme/api', 'beta/app', 'acme/mono'];
 const SERVICES = ['checkout', 'cart', 'search'];
 const TEAMS = ['pay', 'shop', 'ops'];
+const HEAD = '0123abcd';
+const SHAS = ['aaaaaaa1', 'bbbbbbb2', 'ccccccc3', 'ddddddd4', 'eeeeeee5'];
 const ENVIRONMENTS = ['production', 'staging'];
 const TIME_ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Adelaide'];
 const runs = (numRuns: number) => ({ numRuns, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) });
@@ -39,7 +41,7 @@ const deploymentArbitrary: fc.Arbitrary<ReferenceDeployment> = fc
     deployed_at: instant,
     commit: fc.option(
       fc.record({
-        sha: fc.option(fc.constant('0123abcd'), { freq: 6 }),
+        sha: fc.option(fc.constant(HEAD), { freq: 6 }),
         // Mostly before the deploy (lead times from seconds to weeks), sometimes after it.
         leadMs: fc.oneof(fc.integer({ min: 0, max: 40 * D }), fc.integer({ min: -3 * D, max: -1 })),
         hasTime: fc.boolean(),
@@ -52,6 +54,14 @@ const deploymentArbitrary: fc.Arbitrary<ReferenceDeployment> = fc
     service: fc.option(fc.constantFrom(...SERVICES), { freq: 2 }),
     // About one in six names its team on ingest; the rules decide the others.
     team: fc.integer({ min: 0, max: 5 }).chain((n) => (n === 0 ? fc.constantFrom(...TEAMS) : fc.constant(null))),
+    // Change sets over a few shared commits, so that commits ship again, later and earlier.
+    commits: fc.option(
+      fc.uniqueArray(fc.record({ sha: fc.constantFrom(...SHAS), leadMs: fc.oneof(fc.integer({ min: 0, max: 20 * D }), fc.integer({ min: -D, max: -1 })) }), {
+        selector: (commit) => commit.sha,
+        maxLength: 4,
+      }),
+      { freq: 2 },
+    ),
   })
   .map((r) => ({
     repo_full_name: r.repo_full_name,
@@ -64,7 +74,14 @@ const deploymentArbitrary: fc.Arbitrary<ReferenceDeployment> = fc
     committed_at: r.commit?.hasTime ? r.deployed_at - r.commit.leadMs : null,
     success: r.success || r.failure > 0, // about one in eight fails, in streaks now and then
     is_rework: r.is_rework,
+    ...(r.commits ? { commits: changeSet(r.commits, r.deployed_at, r.commit?.sha ? (r.commit.hasTime ? r.deployed_at - r.commit.leadMs : r.deployed_at) : null) } : {}),
   }));
+
+/** A listed change set, holding the head commit (at its own time) when the deployment names one. */
+function changeSet(commits: { sha: string; leadMs: number }[], deployedAt: number, headCommittedAt: number | null) {
+  const listed = commits.map((commit) => ({ sha: commit.sha, committed_at: deployedAt - commit.leadMs }));
+  return headCommittedAt === null ? listed : [{ sha: HEAD, committed_at: headCommittedAt }, ...listed];
+}
 
 /** An ordered rule list over the repos and services above: overlapping, shadowed and never-matching rules alike. */
 const rulesArbitrary: fc.Arbitrary<TeamRule[]> = fc.array(
@@ -76,10 +93,14 @@ const rulesArbitrary: fc.Arbitrary<TeamRule[]> = fc.array(
   { minLength: 1, maxLength: 6 },
 );
 
-/** A history, inserted in a random order (backfills arrive after what they precede). */
-const history = fc
-  .array(fc.tuple(deploymentArbitrary, fc.integer()), { maxLength: 45 })
-  .map((pairs) => ({ rows: pairs.map(([row]) => row), insertionOrder: [...pairs].sort((a, b) => a[1] - b[1]).map(([row]) => row) }));
+/**
+ * A history, inserted in a random order (backfills arrive after what they precede); `order` is that
+ * order, which breaks ties between deployments of the same instant as the service's ids do.
+ */
+const history = fc.array(fc.tuple(deploymentArbitrary, fc.integer()), { maxLength: 45 }).map((pairs) => {
+  const insertionOrder = [...pairs].sort((a, b) => a[1] - b[1]).map(([row], order) => ({ ...row, order }));
+  return { rows: insertionOrder, insertionOrder };
+});
 
 const DURATIONS = new Set(['p50_seconds', 'p95_seconds', 'median_seconds', 'oldest_open_seconds']);
 /** Durations to the millisecond (SQL's float arithmetic may differ in the last bits); everything else as it is. */

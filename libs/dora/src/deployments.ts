@@ -14,6 +14,14 @@ export interface DeploymentInput {
   service?: string;
   /** A team's slug of the org: owns this deployment whatever the org's rules say. */
   team?: string;
+  /** The commits this deployment ships (at most 1,000; the head commit among them when `commit_sha` is given). */
+  commits?: CommitInput[];
+}
+
+/** One commit of a deployment's change set. */
+export interface CommitInput {
+  sha: string;
+  committed_at: string;
 }
 
 /** Answer of the ingest endpoint: 201 for a new row, 200 with `deduped: true` for a replay. */

@@ -48,6 +48,30 @@ export interface LeadTime {
    */
   excluded_negative: number;
   band: Band | null;
+  /** Lead time over every commit the deployments shipped, each counted once: at its first successful deployment (DESIGN §4). */
+  per_change: ChangeLeadTime;
+}
+
+/** Per-change lead time: `deployed_at − committed_at` of each commit at the first successful deployment of its repo, service and environment that shipped it. */
+export interface ChangeLeadTime {
+  p50_seconds: number | null;
+  p95_seconds: number | null;
+  /**
+   * Commits first shipped in the window, with a commit time not after that deployment.
+   * @asType integer
+   */
+  sample: number;
+  /**
+   * Commits first shipped in the window whose commit time is later than that deployment.
+   * @asType integer
+   */
+  excluded_negative: number;
+  /**
+   * Successful deployments in the window that first shipped at least one commit.
+   * @asType integer
+   */
+  deployments_with_changes: number;
+  band: Band | null;
 }
 
 export interface ChangeFailureRate {
@@ -126,7 +150,7 @@ export interface SeriesPoint {
   /** @format date-time */
   to: string;
   deployment_frequency: Omit<DeploymentFrequency, 'band'>;
-  lead_time: Pick<LeadTime, 'p50_seconds' | 'p95_seconds' | 'sample'>;
+  lead_time: Pick<LeadTime, 'p50_seconds' | 'p95_seconds' | 'sample'> & { per_change: Pick<ChangeLeadTime, 'p50_seconds' | 'p95_seconds' | 'sample'> };
   change_failure_rate: Omit<ChangeFailureRate, 'band'>;
   time_to_restore: Pick<TimeToRestore, 'median_seconds' | 'restored' | 'open'>;
   rework_rate: Omit<ReworkRate, 'band'>;
@@ -214,6 +238,23 @@ export type AuditPage = Page<AuditEventItem>;
 
 export interface DeploymentDetail extends DeploymentItem {
   audit_events: AuditEventItem[];
+  /** The change set it shipped, oldest commit first. */
+  commits: ShippedCommit[];
+}
+
+/** One commit of a deployment's change set. */
+export interface ShippedCommit {
+  sha: string;
+  /** @format date-time */
+  committed_at: string;
+  /** This deployment's `deployed_at − committed_at`. */
+  lead_time_seconds: number;
+  /**
+   * Where the per-change lead time counts it: at the successful deployment of the same repo, service and
+   * environment that first shipped it — `here`, an `earlier` one, a `later` one (this deployment failed),
+   * or `not_yet` (none has).
+   */
+  first_shipped: 'here' | 'earlier' | 'later' | 'not_yet';
 }
 
 export interface EnvironmentCount {

@@ -3,7 +3,7 @@
  * the service: it is the yardstick its SQL is tested against, so it favours plainness over speed.
  */
 import { changeFailureRateBand, deploymentFrequencyBand, leadTimeBand, timeToRestoreBand } from './bands.js';
-import type { DoraMetrics, MetricsWindow, RepoMetrics, SeriesPoint } from './metrics.js';
+import type { ChangeLeadTime, DoraMetrics, MetricsWindow, RepoMetrics, SeriesPoint } from './metrics.js';
 import type { TeamRule } from './teams.js';
 
 export interface ReferenceDeployment {
@@ -19,6 +19,10 @@ export interface ReferenceDeployment {
   committed_at: number | null;
   success: boolean;
   is_rework: boolean;
+  /** The change set, sha lower-case, `committed_at` in epoch ms; absent: the head commit when it has both fields. */
+  commits?: { sha: string; committed_at: number }[];
+  /** Orders deployments at the same instant, as the service's ids do (its insertion order). */
+  order?: number;
 }
 
 /** Which deployments a question is about, besides environment and time. */
@@ -93,12 +97,50 @@ function restoredAt(all: ReferenceDeployment[], failure: ReferenceDeployment, re
   return later.length ? Math.min(...later) : undefined;
 }
 
+function changeSetOf(d: ReferenceDeployment): { sha: string; committed_at: number }[] {
+  if (d.commits) return d.commits;
+  return d.commit_sha !== null && d.committed_at !== null ? [{ sha: d.commit_sha.toLowerCase(), committed_at: d.committed_at }] : [];
+}
+
+/**
+ * Every commit once per repo, service and environment: its first successful deployment (the earliest;
+ * at the same instant, the first in `order`) and its lead time from the commit time that deployment listed.
+ */
+export function referenceChanges(all: ReferenceDeployment[]): { sha: string; first: ReferenceDeployment; lead_seconds: number }[] {
+  const firsts = new Map<string, { sha: string; first: ReferenceDeployment; committed_at: number }>();
+  for (const d of all.filter((row) => row.success)) {
+    for (const commit of changeSetOf(d)) {
+      const key = JSON.stringify([d.repo_full_name, d.service, d.environment, commit.sha]);
+      const known = firsts.get(key);
+      const earlier = !known || d.deployed_at < known.first.deployed_at || (d.deployed_at === known.first.deployed_at && (d.order ?? 0) < (known.first.order ?? 0));
+      if (earlier) firsts.set(key, { sha: commit.sha, first: d, committed_at: commit.committed_at });
+    }
+  }
+  return [...firsts.values()].map(({ sha, first, committed_at }) => ({ sha, first, lead_seconds: (first.deployed_at - committed_at) / 1000 }));
+}
+
+/** Per-change lead time of the commits first shipped by the deployments that `shipped` accepts. */
+function perChange(all: ReferenceDeployment[], shipped: (d: ReferenceDeployment) => boolean): ChangeLeadTime {
+  const changes = referenceChanges(all).filter((change) => shipped(change.first));
+  const leads = changes.filter((change) => change.lead_seconds >= 0).map((change) => change.lead_seconds);
+  const p50 = percentileCont(leads, 0.5);
+  return {
+    p50_seconds: p50,
+    p95_seconds: percentileCont(leads, 0.95),
+    sample: leads.length,
+    excluded_negative: changes.length - leads.length,
+    deployments_with_changes: new Set(changes.map((change) => change.first)).size,
+    band: leadTimeBand(p50),
+  };
+}
+
 /** The five metrics over the deployments of [from, to), with restores searched before `restoresBefore`. */
 export function referenceMetrics(
   all: ReferenceDeployment[],
   scope: ReferenceFilter & { environment: string; from: number; to: number; days: number; restoresBefore: number },
 ): DoraMetrics {
-  const inWindow = all.filter((d) => d.environment === scope.environment && inFilter(d, scope) && d.deployed_at >= scope.from && d.deployed_at < scope.to);
+  const inScope = (d: ReferenceDeployment) => d.environment === scope.environment && inFilter(d, scope) && d.deployed_at >= scope.from && d.deployed_at < scope.to;
+  const inWindow = all.filter(inScope);
   const successes = inWindow.filter((d) => d.success);
   const withCommit = successes.filter((d) => d.commit_sha !== null && d.committed_at !== null);
   const leadTimes = withCommit.filter((d) => d.committed_at! <= d.deployed_at).map((d) => (d.deployed_at - d.committed_at!) / 1000);
@@ -130,6 +172,7 @@ export function referenceMetrics(
       without_commit: successes.length - withCommit.length,
       excluded_negative: withCommit.length - leadTimes.length,
       band: leadTimeBand(p50),
+      per_change: perChange(all, inScope),
     },
     change_failure_rate: {
       value: total === 0 ? null : failed / total,
@@ -198,7 +241,12 @@ export function referenceSeries(all: ReferenceDeployment[], query: ReferenceQuer
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
       deployment_frequency: { value: m.deployment_frequency.successes, successes: m.deployment_frequency.successes },
-      lead_time: { p50_seconds: m.lead_time.p50_seconds, p95_seconds: m.lead_time.p95_seconds, sample: m.lead_time.sample },
+      lead_time: {
+        p50_seconds: m.lead_time.p50_seconds,
+        p95_seconds: m.lead_time.p95_seconds,
+        sample: m.lead_time.sample,
+        per_change: { p50_seconds: m.lead_time.per_change.p50_seconds, p95_seconds: m.lead_time.per_change.p95_seconds, sample: m.lead_time.per_change.sample },
+      },
       change_failure_rate: { value: m.change_failure_rate.value, failed: m.change_failure_rate.failed, total: m.change_failure_rate.total },
       time_to_restore: { median_seconds: m.time_to_restore.median_seconds, restored: m.time_to_restore.restored, open: m.time_to_restore.open },
       rework_rate: { value: m.rework_rate.value, rework: m.rework_rate.rework, total: m.rework_rate.total },

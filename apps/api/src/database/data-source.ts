@@ -8,6 +8,7 @@ import { TenantTrust1795730000000 } from './migrations/1795730000000-tenant-trus
 import { ConfigVersion1795740000000 } from './migrations/1795740000000-config-version.js';
 import { ScaleOut1795750000000 } from './migrations/1795750000000-scale-out.js';
 import { Teams1795760000000 } from './migrations/1795760000000-teams.js';
+import { ChangeSets1795770000000 } from './migrations/1795770000000-change-sets.js';
 import type { OpenDatabase } from './open-database.js';
 
 export const migrations = [
@@ -19,6 +20,7 @@ export const migrations = [
   ConfigVersion1795740000000,
   ScaleOut1795750000000,
   Teams1795760000000,
+  ChangeSets1795770000000,
 ];
 
 /** Migrations wait as long as they need: they run once, at start, before anything is served. */

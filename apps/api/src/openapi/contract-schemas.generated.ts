@@ -349,6 +349,49 @@ export const CONTRACT_SCHEMAS = {
     ],
     additionalProperties: false
   },
+  ChangeLeadTime: {
+    type: "object",
+    properties: {
+      p50_seconds: {
+        type: "number",
+        nullable: true
+      },
+      p95_seconds: {
+        type: "number",
+        nullable: true
+      },
+      sample: {
+        type: "integer",
+        description: "Commits first shipped in the window, with a commit time not after that deployment."
+      },
+      excluded_negative: {
+        type: "integer",
+        description: "Commits first shipped in the window whose commit time is later than that deployment."
+      },
+      deployments_with_changes: {
+        type: "integer",
+        description: "Successful deployments in the window that first shipped at least one commit."
+      },
+      band: {
+        allOf: [
+          {
+            $ref: "#/components/schemas/Band"
+          }
+        ],
+        nullable: true
+      }
+    },
+    required: [
+      "p50_seconds",
+      "p95_seconds",
+      "sample",
+      "excluded_negative",
+      "deployments_with_changes",
+      "band"
+    ],
+    additionalProperties: false,
+    description: "Per-change lead time: `deployed_at − committed_at` of each commit at the first successful deployment of its repo, service and environment that shipped it."
+  },
   DeliveryItem: {
     type: "object",
     properties: {
@@ -548,11 +591,19 @@ export const CONTRACT_SCHEMAS = {
         items: {
           $ref: "#/components/schemas/AuditEventItem"
         }
+      },
+      commits: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/ShippedCommit"
+        },
+        description: "The change set it shipped, oldest commit first."
       }
     },
     required: [
       "audit_events",
       "commit_sha",
+      "commits",
       "committed_at",
       "created_at",
       "deployed_at",
@@ -1145,6 +1196,14 @@ export const CONTRACT_SCHEMAS = {
           }
         ],
         nullable: true
+      },
+      per_change: {
+        allOf: [
+          {
+            $ref: "#/components/schemas/ChangeLeadTime"
+          }
+        ],
+        description: "Lead time over every commit the deployments shipped, each counted once: at its first successful deployment (DESIGN §4)."
       }
     },
     required: [
@@ -1153,7 +1212,8 @@ export const CONTRACT_SCHEMAS = {
       "sample",
       "without_commit",
       "excluded_negative",
-      "band"
+      "band",
+      "per_change"
     ],
     additionalProperties: false
   },
@@ -1480,7 +1540,31 @@ export const CONTRACT_SCHEMAS = {
       },
       lead_time: {
         type: "object",
+        additionalProperties: false,
         properties: {
+          per_change: {
+            type: "object",
+            properties: {
+              p50_seconds: {
+                type: "number",
+                nullable: true
+              },
+              p95_seconds: {
+                type: "number",
+                nullable: true
+              },
+              sample: {
+                type: "integer",
+                description: "Commits first shipped in the window, with a commit time not after that deployment."
+              }
+            },
+            required: [
+              "p50_seconds",
+              "p95_seconds",
+              "sample"
+            ],
+            additionalProperties: false
+          },
           p50_seconds: {
             type: "number",
             nullable: true
@@ -1497,9 +1581,9 @@ export const CONTRACT_SCHEMAS = {
         required: [
           "p50_seconds",
           "p95_seconds",
+          "per_change",
           "sample"
-        ],
-        additionalProperties: false
+        ]
       },
       change_failure_rate: {
         type: "object",
@@ -1694,6 +1778,40 @@ export const CONTRACT_SCHEMAS = {
     ],
     additionalProperties: false,
     description: "`GET /api/v1/status`: what the landing page shows before anyone signs in."
+  },
+  ShippedCommit: {
+    type: "object",
+    properties: {
+      sha: {
+        type: "string"
+      },
+      committed_at: {
+        type: "string",
+        format: "date-time"
+      },
+      lead_time_seconds: {
+        type: "number",
+        description: "This deployment's `deployed_at − committed_at`."
+      },
+      first_shipped: {
+        type: "string",
+        enum: [
+          "here",
+          "earlier",
+          "later",
+          "not_yet"
+        ],
+        description: "Where the per-change lead time counts it: at the successful deployment of the same repo, service and environment that first shipped it — `here`, an `earlier` one, a `later` one (this deployment failed), or `not_yet` (none has)."
+      }
+    },
+    required: [
+      "sha",
+      "committed_at",
+      "lead_time_seconds",
+      "first_shipped"
+    ],
+    additionalProperties: false,
+    description: "One commit of a deployment's change set."
   },
   Team: {
     type: "object",

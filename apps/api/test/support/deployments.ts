@@ -5,12 +5,13 @@ import { Transactions } from '../../src/database/transactions.js';
 import { IngestService } from '../../src/modules/ingest/ingest.service.js';
 import { TeamAttribution } from '../../src/modules/teams/team-attribution.js';
 
-/** Stores deployments through the ingest path (a team named by its slug), in the given order, in one tenant transaction. */
+/** Stores deployments through the ingest path (a team named by its slug, a change set when listed), in the given order, in one tenant transaction. */
 export async function insertDeployments(app: NestExpressApplication, tenantId: string, rows: ReferenceDeployment[]): Promise<void> {
   const ingest = app.get(IngestService);
   const teams = app.get(TeamAttribution);
   await app.get(Transactions).inTenant(tenantId, async (tx) => {
     for (const row of rows) {
+      const changeSet = row.commits?.map((commit) => ({ sha: commit.sha, committedAt: new Date(commit.committed_at).toISOString() }));
       await ingest.insertNew(tx, {
         id: uuidv7(),
         tenantId,
@@ -26,7 +27,7 @@ export async function insertDeployments(app: NestExpressApplication, tenantId: s
         pinnedTeamId: row.team === null ? null : await teams.pinnedTeam(tx, tenantId, row.team),
         source: 'api',
         tokenId: null,
-      });
+      }, changeSet);
     }
   });
 }

@@ -3,7 +3,7 @@ import type { DeploymentItem, DoraMetrics, DoraSummary, Me } from '@dora/domain'
 /** The metrics of no deployments, to spread and change a field of. */
 export const NO_METRICS: DoraMetrics = {
   deployment_frequency: { value: 0, successes: 0, band: 'low' },
-  lead_time: { p50_seconds: null, p95_seconds: null, sample: 0, without_commit: 0, excluded_negative: 0, band: null },
+  lead_time: { p50_seconds: null, p95_seconds: null, sample: 0, without_commit: 0, excluded_negative: 0, band: null, per_change: { p50_seconds: null, p95_seconds: null, sample: 0, excluded_negative: 0, deployments_with_changes: 0, band: null } },
   change_failure_rate: { value: null, failed: 0, total: 0, band: null },
   time_to_restore: { median_seconds: null, restored: 0, open: 0, oldest_open_seconds: null, band: null },
   rework_rate: { value: null, rework: 0, total: 0, band: null },

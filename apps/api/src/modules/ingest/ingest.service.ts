@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DeploymentInput, IngestedDeployment } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import type { RequestContext } from '../../common/request-context.js';
+import { DomainError } from '../../common/errors.js';
 import { toUtc } from '../../common/timestamps.js';
 import { Transactions, type Tx } from '../../database/transactions.js';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -9,6 +10,7 @@ import type { TokenPrincipal } from '../../access/principals.js';
 import { Telemetry } from '../observability/telemetry.js';
 import { TeamAttribution } from '../teams/team-attribution.js';
 import { WHOLE_REPO } from '../teams/teams.repository.js';
+import { type ChangeCommit, ChangesRepository } from './changes.repository.js';
 import { DeploymentsRepository, type NewDeployment, type NewForgejoDeployment, type SeriesPoint, type StoredDeployment } from './deployments.repository.js';
 
 @Injectable()
@@ -19,6 +21,7 @@ export class IngestService {
     private readonly audit: AuditRepository,
     private readonly telemetry: Telemetry,
     private readonly teams: TeamAttribution,
+    private readonly changes: ChangesRepository,
   ) {}
 
   /**
@@ -33,6 +36,7 @@ export class IngestService {
 
   private record(token: TokenPrincipal, input: DeploymentInput, request: RequestContext): Promise<IngestedDeployment> {
     const tenantId = token.tenantId;
+    const changeSet = changeSetOf(input);
     return this.transactions.inTenant(tenantId, async (tx) => {
       const deployment = {
         id: uuidv7(),
@@ -50,7 +54,7 @@ export class IngestService {
         source: 'api' as const,
         tokenId: token.tokenId,
       };
-      const inserted = await this.insertNew(tx, deployment);
+      const inserted = await this.insertNew(tx, deployment, changeSet);
       if (inserted) {
         await this.audit.record(tx, {
           tenantId,
@@ -77,19 +81,21 @@ export class IngestService {
    * Stores a deployment unless its (repo, environment, external_ref) exists (then answers undefined),
    * with what a new row implies in the same transaction.
    */
-  async insertNew(tx: Tx, deployment: NewDeployment): Promise<StoredDeployment | undefined> {
+  async insertNew(tx: Tx, deployment: NewDeployment, changeSet: ChangeCommit[] = headCommit(deployment)): Promise<StoredDeployment | undefined> {
     const inserted = await this.deployments.insertIfNew(tx, deployment);
-    if (inserted) await this.derive(tx, { ...deployment, id: inserted.id });
+    if (inserted) await this.derive(tx, { ...deployment, id: inserted.id }, changeSet);
     return inserted;
   }
 
   /**
    * What a new row implies: its target's team, then the restores of its series — in this order, so
-   * that the org's team lock (shared) is never awaited while holding other rows' locks.
+   * that the org's team lock (shared) is never awaited while holding other rows' locks — and its
+   * change set with each commit's first shipping deployment.
    */
-  private async derive(tx: Tx, row: SeriesPoint & { pinnedTeamId: string | null }): Promise<void> {
+  private async derive(tx: Tx, row: SeriesPoint & { pinnedTeamId: string | null }, changeSet: ChangeCommit[]): Promise<void> {
     await this.teams.attributeNewTarget(tx, row.tenantId, row.repoFullName, row.service === WHOLE_REPO ? null : row.service, row.pinnedTeamId);
     await this.deployments.keepRestores(tx, row);
+    await this.changes.record(tx, row, changeSet);
   }
 
   /**
@@ -106,7 +112,8 @@ export class IngestService {
     return this.transactions.inTenant(input.tenantId, async (tx) => {
       const inserted = await this.deployments.insertForgejoIfNew(tx, { id: uuidv7(), ...input });
       if (inserted) {
-        await this.derive(tx, { ...input, id: inserted.id, environment: 'production', service: WHOLE_REPO, success: true, pinnedTeamId: null });
+        const row = { ...input, id: inserted.id, environment: 'production', service: WHOLE_REPO, success: true, pinnedTeamId: null };
+        await this.derive(tx, row, headCommit(input));
         await this.audit.record(tx, {
           tenantId: input.tenantId,
           action: 'api.dora.deployments.ingested',
@@ -141,4 +148,31 @@ function toResponse(row: StoredDeployment, deduped: boolean): IngestedDeployment
     deployed_at: row.deployed_at.toISOString(),
     deduped,
   };
+}
+
+/** A deployment that lists no commits ships its head commit, when it names one with its time. */
+function headCommit(deployment: { commitSha: string | null; committedAt: string | null }): ChangeCommit[] {
+  return deployment.commitSha && deployment.committedAt ? [{ sha: deployment.commitSha.toLowerCase(), committedAt: deployment.committedAt }] : [];
+}
+
+/**
+ * The commits an ingest ships: its list (no sha twice, whatever the case; the head commit among them
+ * when it names one), else its head commit. A validation error names the field otherwise.
+ */
+function changeSetOf(input: DeploymentInput): ChangeCommit[] {
+  if (input.commits === undefined) {
+    return headCommit({ commitSha: input.commit_sha ?? null, committedAt: input.committed_at ? toUtc(input.committed_at) : null });
+  }
+  const commits = input.commits.map((commit) => ({ sha: commit.sha.toLowerCase(), committedAt: toUtc(commit.committed_at) }));
+  const seen = new Set<string>();
+  for (const [i, commit] of commits.entries()) {
+    if (seen.has(commit.sha)) throw invalid(`commits.${i}.sha`, `lists ${commit.sha} a second time`);
+    seen.add(commit.sha);
+  }
+  if (input.commit_sha !== undefined && !seen.has(input.commit_sha.toLowerCase())) throw invalid('commits', `must include the head commit ${input.commit_sha}`);
+  return commits;
+}
+
+function invalid(field: string, message: string): DomainError {
+  return new DomainError('validation_failed', `Invalid request: ${field} ${message}`, [{ field, message }]);
 }

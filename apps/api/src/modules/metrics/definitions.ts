@@ -24,7 +24,7 @@ import {
 interface Definition<Answer> {
   /** Named aggregates over `d`. */
   sql: Record<string, string>;
-  answer(counts: MetricCounts, context: { days: number; restoresBefore: Date }): Answer;
+  answer(counts: MetricCounts & ChangeCounts, context: { days: number; restoresBefore: Date }): Answer;
   /** The per-repo breakdown's sort, over the aggregates (a whitelisted expression, never caller text). */
   sort: string;
 }
@@ -46,6 +46,27 @@ export interface MetricCounts {
   oldest_open: Date | null;
 }
 
+/** The raw numbers of per-change lead time over one set of changes (`CHANGE_AGGREGATES`). */
+export interface ChangeCounts {
+  /** [p50, p95] of the changes' lead times in seconds, or null without a sample. */
+  change_lead_time: [number, number] | null;
+  change_sample: number;
+  change_excluded_negative: number;
+  deployments_with_changes: number;
+}
+
+/**
+ * Per-change lead time over rows `c` of dora_changes — each commit once, at its first successful
+ * deployment (DESIGN §4) — a negative one left out and counted, as for deployments.
+ */
+export const CHANGE_AGGREGATES = /* sql */ `
+  percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY lead_time_seconds) FILTER (WHERE lead_time_seconds >= 0) AS change_lead_time,
+  count(*) FILTER (WHERE lead_time_seconds >= 0)::int AS change_sample,
+  count(*) FILTER (WHERE lead_time_seconds < 0)::int AS change_excluded_negative,
+  count(DISTINCT first_deployment_id)::int AS deployments_with_changes`;
+
+export const NO_CHANGES: ChangeCounts = { change_lead_time: null, change_sample: 0, change_excluded_negative: 0, deployments_with_changes: 0 };
+
 const deploymentFrequency: Definition<DeploymentFrequency> = {
   sql: { successes: `count(*) FILTER (WHERE success)::int` },
   answer: (c, { days }) => ({ value: c.successes / days, successes: c.successes, band: deploymentFrequencyBand(c.successes, days) }),
@@ -62,6 +83,7 @@ const leadTime: Definition<LeadTime> = {
   },
   answer: (c) => {
     const p50 = c.lead_time?.[0] ?? null;
+    const changeP50 = c.change_lead_time?.[0] ?? null;
     return {
       p50_seconds: p50,
       p95_seconds: c.lead_time?.[1] ?? null,
@@ -69,6 +91,14 @@ const leadTime: Definition<LeadTime> = {
       without_commit: c.without_commit,
       excluded_negative: c.excluded_negative,
       band: leadTimeBand(p50),
+      per_change: {
+        p50_seconds: changeP50,
+        p95_seconds: c.change_lead_time?.[1] ?? null,
+        sample: c.change_sample,
+        excluded_negative: c.change_excluded_negative,
+        deployments_with_changes: c.deployments_with_changes,
+        band: leadTimeBand(changeP50),
+      },
     };
   },
   sort: 'lead_time[1]',
@@ -135,8 +165,8 @@ export const NO_DEPLOYMENTS: MetricCounts = {
 };
 
 /** The five metric objects from the raw numbers; `restoresBefore` is the end the restores were searched before. */
-export function toMetrics(counts: MetricCounts | undefined, days: number, restoresBefore: Date): DoraMetrics {
-  const c = counts ?? NO_DEPLOYMENTS;
+export function toMetrics(counts: MetricCounts | undefined, days: number, restoresBefore: Date, changes?: ChangeCounts): DoraMetrics {
+  const c = { ...(counts ?? NO_DEPLOYMENTS), ...(changes ?? NO_CHANGES) };
   const context = { days, restoresBefore };
   return {
     deployment_frequency: deploymentFrequency.answer(c, context),

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { DeploymentSource } from '@dora/domain';
 import type { Tx } from '../../database/transactions.js';
-import { AGGREGATES, type MetricCounts } from './definitions.js';
+import { AGGREGATES, CHANGE_AGGREGATES, type ChangeCounts, type MetricCounts } from './definitions.js';
 import { NO_PIN } from '../teams/teams.repository.js';
-import { type DeploymentScope, scopedDeployments, SqlParams } from './scope.js';
+import { type DeploymentScope, scopedChanges, scopedDeployments, SqlParams } from './scope.js';
 
 export interface SeriesRow extends MetricCounts {
   day: string;
@@ -238,6 +238,50 @@ export class MetricsRepository {
       [tenantId, id],
     );
     return row;
+  }
+
+  /**
+   * Per-change lead time of the commits first shipped in [from, to) in the scope, grouped by `groups`
+   * (alias → SQL over `c`, and `owner_id` with `withOwner`); one row without groups.
+   */
+  async changes<Group extends string>(
+    tx: Tx,
+    scope: DeploymentScope,
+    query: { from: Date | string; to: Date; groups?: Record<Group, string>; withOwner?: boolean; timezone?: string },
+  ): Promise<(ChangeCounts & Record<Group, string | null>)[]> {
+    await tx.query(QUERY_SETTINGS);
+    const p = new SqlParams();
+    const [from, to] = [p.add(query.from), p.add(query.to)];
+    const zone = query.timezone === undefined ? '' : p.add(query.timezone);
+    const groups = Object.entries<string>(query.groups ?? ({} as Record<Group, string>)).map(([alias, sql]) => `${sql.replaceAll('$zone', zone)} AS ${alias}`);
+    const rows = scopedChanges(scope, p, [`c.first_deployed_at >= ${from}::timestamptz`, `c.first_deployed_at < ${to}`], query.withOwner);
+    return tx.query(
+      `SELECT ${[...groups, CHANGE_AGGREGATES].join(', ')} FROM (${rows}) c ${groups.length ? `GROUP BY ${groups.map((_, i) => i + 1).join(', ')}` : ''}`,
+      p.values,
+    );
+  }
+
+  /** A deployment's change set, each commit with where it was first shipped (null while no success has). */
+  async commitsOf(
+    tx: Tx,
+    tenantId: string,
+    deploymentId: string,
+  ): Promise<{ sha: string; committed_at: Date; lead_time_seconds: number; first_shipped: 'here' | 'earlier' | 'later' | 'not_yet' }[]> {
+    return tx.query(
+      /* sql */ `
+      SELECT k.sha, k.committed_at, extract(epoch FROM d.deployed_at - k.committed_at)::double precision AS lead_time_seconds,
+             CASE WHEN c.first_deployment_id IS NULL THEN 'not_yet'
+                  WHEN c.first_deployment_id = d.id THEN 'here'
+                  WHEN (c.first_deployed_at, c.first_deployment_id) < (d.deployed_at, d.id) THEN 'earlier'
+                  ELSE 'later' END AS first_shipped
+        FROM dora_deployment_commits k
+        JOIN dora_deployments d ON d.tenant_id = $1 AND d.id = k.deployment_id
+        LEFT JOIN dora_changes c ON c.tenant_id = $1 AND c.repo_full_name = d.repo_full_name AND c.service = d.service
+                                AND c.environment = d.environment AND c.sha = k.sha
+       WHERE k.tenant_id = $1 AND k.deployment_id = $2
+       ORDER BY k.committed_at, k.sha`,
+      [tenantId, deploymentId],
+    );
   }
 
   async environments(tx: Tx, tenantId: string): Promise<{ environment: string; deployments: number; last_deployed_at: Date }[]> {

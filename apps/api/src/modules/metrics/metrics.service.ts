@@ -75,37 +75,51 @@ export class MetricsService {
     const asOf = asOfOf(query.as_of);
     const from = new Date(asOf.getTime() - days * DAY_MS);
     const previousFrom = new Date(from.getTime() - days * DAY_MS);
-    const served = await this.transactions.readInTenant(org, async (tx) =>
-      this.metrics.windowAndPrevious(tx, await this.scopeOf(tx, org, query), { previousFrom, from, asOf }),
-    );
-    const { current, previous } = served.value;
+    const served = await this.transactions.readInTenant(org, async (tx) => {
+      const scope = await this.scopeOf(tx, org, query);
+      return {
+        ...(await this.metrics.windowAndPrevious(tx, scope, { previousFrom, from, asOf })),
+        changes: (await this.metrics.changes(tx, scope, { from, to: asOf }))[0],
+        previousChanges: (await this.metrics.changes(tx, scope, { from: previousFrom, to: from }))[0],
+      };
+    });
+    const { current, previous, changes, previousChanges } = served.value;
     return withValue(served, {
       org: org.slug,
       ...echo(query),
       band_set: BAND_SET,
       window: window(days, from, asOf),
-      ...toMetrics(current, days, asOf),
-      previous: { window: window(days, previousFrom, from), ...toMetrics(previous, days, from) },
+      ...toMetrics(current, days, asOf, changes),
+      previous: { window: window(days, previousFrom, from), ...toMetrics(previous, days, from, previousChanges) },
     });
   }
 
   async series(org: Org, query: SeriesQueryDto): Promise<Served<DoraSeries>> {
     const asOf = asOfOf(query.as_of);
-    const served = await this.transactions.readInTenant(org, async (tx) =>
-      this.metrics.daily(tx, await this.scopeOf(tx, org, query), { days: query.days, asOf, timezone: org.timezone }),
-    );
+    const served = await this.transactions.readInTenant(org, async (tx) => {
+      const scope = await this.scopeOf(tx, org, query);
+      const days = await this.metrics.daily(tx, scope, { days: query.days, asOf, timezone: org.timezone });
+      const groups = { day: `to_char(c.first_deployed_at AT TIME ZONE $zone, 'YYYY-MM-DD')` };
+      const changes = await this.metrics.changes(tx, scope, { from: days[0]!.day_from, to: asOf, groups, timezone: org.timezone });
+      return { days, changes: new Map(changes.map((row) => [row.day, row])) };
+    });
     return withValue(served, {
       org: org.slug,
       ...echo(query),
       timezone: org.timezone,
-      points: served.value.map((row) => {
-        const m = toMetrics(row.total ? (row as MetricCounts) : undefined, 1, asOf);
+      points: served.value.days.map((row) => {
+        const m = toMetrics(row.total ? (row as MetricCounts) : undefined, 1, asOf, served.value.changes.get(row.day));
         return {
           date: row.day,
           from: row.day_from.toISOString(),
           to: row.day_to.toISOString(),
           deployment_frequency: { value: m.deployment_frequency.successes, successes: m.deployment_frequency.successes },
-          lead_time: { p50_seconds: m.lead_time.p50_seconds, p95_seconds: m.lead_time.p95_seconds, sample: m.lead_time.sample },
+          lead_time: {
+            p50_seconds: m.lead_time.p50_seconds,
+            p95_seconds: m.lead_time.p95_seconds,
+            sample: m.lead_time.sample,
+            per_change: { p50_seconds: m.lead_time.per_change.p50_seconds, p95_seconds: m.lead_time.per_change.p95_seconds, sample: m.lead_time.per_change.sample },
+          },
           change_failure_rate: { value: m.change_failure_rate.value, failed: m.change_failure_rate.failed, total: m.change_failure_rate.total },
           time_to_restore: { median_seconds: m.time_to_restore.median_seconds, restored: m.time_to_restore.restored, open: m.time_to_restore.open },
           rework_rate: { value: m.rework_rate.value, rework: m.rework_rate.rework, total: m.rework_rate.total },
@@ -132,14 +146,18 @@ export class MetricsService {
     const days = query.window ?? org.window_days;
     const asOf = asOfOf(query.as_of);
     const from = new Date(asOf.getTime() - days * DAY_MS);
+    const scope: DeploymentScope = { tenantId: org.id, environment: query.environment, repo: null, service: null, team: null };
     const served = await this.transactions.readInTenant(org, async (tx) => ({
-      rows: await this.metrics.perTeam(tx, { tenantId: org.id, environment: query.environment }, { from, asOf }),
+      rows: await this.metrics.perTeam(tx, scope, { from, asOf }),
+      changes: await this.metrics.changes(tx, scope, { from, to: asOf, groups: { owner_id: 'c.owner_id' }, withOwner: true }),
       teams: await this.teams.list(tx, org.id),
     }));
     const counts = new Map(served.value.rows.map((row) => [row.owner_id, row]));
+    const changes = new Map(served.value.changes.map((row) => [row.owner_id, row]));
+    const metricsOf = (id: string | null) => toMetrics(counts.get(id), days, asOf, changes.get(id));
     const items: TeamMetrics[] = [
-      ...served.value.teams.map((team) => ({ team: team.slug, name: team.name, ...toMetrics(counts.get(team.id), days, asOf) })),
-      { team: null, name: null, ...toMetrics(counts.get(null), days, asOf) },
+      ...served.value.teams.map((team) => ({ team: team.slug, name: team.name, ...metricsOf(team.id) })),
+      { team: null, name: null, ...metricsOf(null) },
     ];
     return withValue(served, { items: sortTeams(items, query.sort) });
   }
@@ -155,15 +173,19 @@ export class MetricsService {
       nameDescending: descending && key === 'repo_full_name',
     };
     const after = query.cursor ? decodeCursor(query.cursor, by === 'repo' ? isRepoCursor : isServiceCursor) : null;
-    const served = await this.transactions.readInTenant(org, async (tx) =>
-      this.metrics.breakdown(tx, await this.scopeOf(tx, org, query), { by, from, asOf, sort, after, limit: query.limit + 1 }),
-    );
+    const served = await this.transactions.readInTenant(org, async (tx) => {
+      const scope = await this.scopeOf(tx, org, query);
+      const rows = await this.metrics.breakdown(tx, scope, { by, from, asOf, sort, after, limit: query.limit + 1 });
+      const groups: Record<'repo_full_name' | 'service', string> = { repo_full_name: 'c.repo_full_name', service: by === 'repo' ? 'NULL' : 'c.service' };
+      const changes = await this.metrics.changes(tx, scope, { from, to: asOf, groups });
+      return { rows, changes: new Map(changes.map((row) => [groupKey(row), row])) };
+    });
     return withValue(
       served,
       pageOf(
-        served.value,
+        served.value.rows,
         query.limit,
-        (row: GroupRow) => ({ row, metrics: toMetrics(row, days, asOf) }),
+        (row: GroupRow) => ({ row, metrics: toMetrics(row, days, asOf, served.value.changes.get(groupKey({ ...row, service: by === 'repo' ? null : row.service }))) }),
         (row): BreakdownCursor => (by === 'repo' ? [row.sort_null, row.sort_value, row.repo_full_name] : [row.sort_null, row.sort_value, row.repo_full_name, row.service]),
       ),
     );
@@ -189,7 +211,13 @@ export class MetricsService {
       const row = await this.metrics.deployment(tx, org.id, id);
       if (!row) throw notFound;
       const events = await this.audit.forSubject(tx, org.id, { type: 'deployment', id });
-      return { ...toDeploymentItem(row), audit_events: events.map(toAuditEventItem) };
+      const commits = (await this.metrics.commitsOf(tx, org.id, id)).map((commit) => ({
+        sha: commit.sha,
+        committed_at: commit.committed_at.toISOString(),
+        lead_time_seconds: commit.lead_time_seconds,
+        first_shipped: commit.first_shipped,
+      }));
+      return { ...toDeploymentItem(row), audit_events: events.map(toAuditEventItem), commits };
     });
   }
 
@@ -258,6 +286,11 @@ function toDeploymentItem(row: DeploymentRow): DeploymentItem {
         : { type: 'webhook', id: row.delivery_id, name: 'forgejo' },
     created_at: row.created_at.toISOString(),
   };
+}
+
+/** A breakdown row's name as one map key: its repo, and its service for the per-service one. */
+function groupKey(row: { repo_full_name: string | null; service: string | null }): string {
+  return JSON.stringify([row.repo_full_name, row.service]);
 }
 
 function isRepoCursor(key: unknown[]): key is BreakdownCursor {

@@ -45,3 +45,22 @@ export function scopedDeployments(scope: DeploymentScope, p: SqlParams, conditio
   const owner = scope.team === 'unassigned' ? 't.owner_id IS NULL' : `t.owner_id = ${p.add(scope.team.teamId)}::uuid`;
   return `SELECT d.* FROM dora_deployments d JOIN ${target(tenant)} WHERE ${owner} AND ${all}`;
 }
+
+/**
+ * The rows of dora_changes `c` in the scope that also meet `conditions` (over `c`): each commit once, at
+ * its first successful deployment, whose repo, service, environment and target they carry; with
+ * `withOwner`, each row's team as `owner_id`.
+ */
+export function scopedChanges(scope: DeploymentScope, p: SqlParams, conditions: string[], withOwner = false): string {
+  const tenant = p.add(scope.tenantId);
+  const where = [`c.tenant_id = ${tenant}`, `c.environment = ${p.add(scope.environment)}`, ...conditions];
+  if (scope.repo !== null) where.push(`c.repo_full_name = ${p.add(scope.repo)}`);
+  if (scope.service !== null) where.push(`c.service = ${p.add(scope.service)}`);
+  if (scope.team !== null) where.push(scope.team === 'unassigned' ? 't.owner_id IS NULL' : `t.owner_id = ${p.add(scope.team.teamId)}::uuid`);
+  if (scope.team === null && !withOwner) return `SELECT c.* FROM dora_changes c WHERE ${where.join(' AND ')}`;
+  return /* sql */ `
+    SELECT c.*, t.owner_id FROM dora_changes c
+      JOIN deployment_targets t ON t.tenant_id = ${tenant} AND t.repo_full_name = c.repo_full_name AND t.service = c.service
+                               AND t.pinned_team_id = c.pinned_team_id
+     WHERE ${where.join(' AND ')}`;
+}

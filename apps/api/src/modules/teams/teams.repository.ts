@@ -78,6 +78,7 @@ export class TeamsRepository {
   async delete(tx: Tx, tenantId: string, id: string): Promise<void> {
     await tx.query(`DELETE FROM team_rules WHERE tenant_id = $1 AND team_id = $2`, [tenantId, id]);
     await tx.query(`UPDATE dora_deployments SET pinned_team_id = NULL WHERE tenant_id = $1 AND pinned_team_id = $2`, [tenantId, id]);
+    await tx.query(`UPDATE dora_changes SET pinned_team_id = '${NO_PIN}' WHERE tenant_id = $1 AND pinned_team_id = $2`, [tenantId, id]);
     const pinned = await tx.query<{ repo_full_name: string; service: string }>(
       `SELECT repo_full_name, service FROM deployment_targets WHERE tenant_id = $1 AND pinned_team_id = $2`,
       [tenantId, id],

@@ -8,7 +8,15 @@ import { MetricCard } from './metric-card';
 
 const metrics = (frequency: number, successes: number): DoraMetrics => ({
   deployment_frequency: { value: frequency, successes, band: frequency >= 1 ? 'elite' : 'high' },
-  lead_time: { p50_seconds: 5400, p95_seconds: 172800, sample: 38, without_commit: 3, excluded_negative: 1, band: 'elite' },
+  lead_time: {
+    p50_seconds: 5400,
+    p95_seconds: 172800,
+    sample: 38,
+    without_commit: 3,
+    excluded_negative: 1,
+    band: 'elite',
+    per_change: { p50_seconds: 9000, p95_seconds: 259200, sample: 120, excluded_negative: 2, deployments_with_changes: 38, band: 'elite' },
+  },
   change_failure_rate: { value: 0.1, failed: 2, total: 20, band: 'high' },
   time_to_restore: { median_seconds: null, restored: 0, open: 1, oldest_open_seconds: 3600, band: null },
   rework_rate: { value: 0, rework: 0, total: 20, band: null },
@@ -27,7 +35,7 @@ const series: DoraSeries = {
       from: '2026-11-25T00:00:00.000Z',
       to: '2026-11-26T00:00:00.000Z',
       deployment_frequency: { value: 2, successes: 2 },
-      lead_time: { p50_seconds: 100, p95_seconds: 100, sample: 1 },
+      lead_time: { p50_seconds: 100, p95_seconds: 100, sample: 1, per_change: { p50_seconds: 100, p95_seconds: 100, sample: 1 } },
       change_failure_rate: { value: 0, failed: 0, total: 2 },
       time_to_restore: { median_seconds: null, restored: 0, open: 0 },
       rework_rate: { value: 0, rework: 0, total: 2 },

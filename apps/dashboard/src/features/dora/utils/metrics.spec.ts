@@ -9,7 +9,7 @@ const point = (date: string, successes: number, p50: number | null) => ({
   from: `${date}T00:00:00.000Z`,
   to: `${date}T23:59:59.000Z`,
   deployment_frequency: { value: successes, successes },
-  lead_time: { p50_seconds: p50, p95_seconds: p50, sample: p50 === null ? 0 : 1 },
+  lead_time: { p50_seconds: p50, p95_seconds: p50, sample: p50 === null ? 0 : 1, per_change: { p50_seconds: p50, p95_seconds: p50, sample: p50 === null ? 0 : 1 } },
   change_failure_rate: { value: null, failed: 0, total: 0 },
   time_to_restore: { median_seconds: null, restored: 0, open: 0 },
   rework_rate: { value: null, rework: 0, total: 0 },
