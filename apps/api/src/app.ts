@@ -16,6 +16,8 @@ import { Telemetry } from './modules/observability/telemetry.js';
 import { serveApiDocs } from './openapi/document.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** A deployment with a change set of 1,000 commits (64-character shas, timestamps with nanoseconds and an offset) fits. */
+export const INGEST_BODY_LIMIT_BYTES = 256 * 1024;
 /** Forgejo release payloads carry the release notes and the whole repository: room for long notes. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -46,6 +48,7 @@ export async function createApp(
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'Data-As-Of'] });
   app.use('/api/v1/webhooks', rawBody(WEBHOOK_BODY_LIMIT_BYTES));
   app.use('/api/v1/auth/token-exchange', rawBody(BODY_LIMIT_BYTES, { deferErrors: true })); // parsed by the endpoint, so its errors stay OAuth's
+  app.use('/api/v1/dora/deployments', jsonBody(INGEST_BODY_LIMIT_BYTES));
   app.use('/api', safeQueryAndPath, jsonBody(BODY_LIMIT_BYTES));
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new ErrorFilter());

@@ -42,14 +42,14 @@ import { createOrg, createToken, startTestApp, type TestApp } from './support/te
  * Hostile input for POST /api/v1/dora/deployments (DESIGN §5, README "Reporting deployments"), through
  * the real HTTP app. Every case: no 5xx, the one error shape, the status an independent reading of the
  * contract expects (valid → 201, or 200 for a replayed external_ref; invalid → 400 naming the field;
- * 413 over 64 KiB; 415 not JSON), and a refused request writes nothing (counted per case, or per
+ * 413 over 256 KiB; 415 not JSON), and a refused request writes nothing (counted per case, or per
  * property where the cases are many and cheap). FUZZ_SEED replays a run (see support/fuzz-support.ts).
  */
 
 const seed = fuzzFile('fuzz-ingest');
 
 const URL = '/api/v1/dora/deployments';
-const LIMIT = 64 * 1024;
+const LIMIT = 256 * 1024;
 const MAX_FUTURE_MS = 5 * 60_000;
 const FIELDS = ['repo_full_name', 'environment', 'deployed_at', 'commit_sha', 'committed_at', 'success', 'is_rework', 'external_ref'] as const;
 type Field = (typeof FIELDS)[number];
@@ -428,7 +428,7 @@ describe(`fuzz: POST ${URL} (FUZZ_SEED=${seed})`, () => {
     );
   });
 
-  it('deep nesting (up to the 64 KiB limit: over 10,000 levels) in any field or as the body: 400, or 413 over the limit', async () => {
+  it('deep nesting (up to the 256 KiB limit: over 40,000 levels) in any field or as the body: 400, or 413 over the limit', async () => {
     const property = 'deep nesting';
     const depth = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 64 }) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 33_000 }) }, { weight: 1, arbitrary: fc.constantFrom(10_000, 13_000, 32_767) });
     await batched((accepted) =>
@@ -524,7 +524,7 @@ describe(`fuzz: POST ${URL} (FUZZ_SEED=${seed})`, () => {
     );
   });
 
-  it('bodies of exactly 64 KiB − 1, 64 KiB and 64 KiB + 1 bytes (and around): 413 only over the limit', async () => {
+  it('bodies of exactly 256 KiB − 1, 256 KiB and 256 KiB + 1 bytes (and around): 413 only over the limit', async () => {
     const property = 'body sizes';
     const size = fc.oneof(fc.constantFrom(LIMIT - 1, LIMIT, LIMIT + 1), fc.integer({ min: LIMIT - 600, max: LIMIT + 600 }));
     await fc.assert(

@@ -147,6 +147,16 @@ describe('POST /api/v1/dora/deployments', () => {
       ]);
     });
 
+    it('takes 1,000 commits of 64-character shas with offsets and nanoseconds in one body', async () => {
+      const commits = Array.from({ length: 1000 }, (_, i) => ({ sha: i.toString(16).padStart(64, '0'), committed_at: '2026-05-14T09:30:00.123456789+02:00' }));
+      const body = { ...valid, commit_sha: undefined, external_ref: 'thousand-commits', commits };
+      expect(Buffer.byteLength(JSON.stringify(body))).toBeGreaterThan(64 * 1024);
+      const res = await post(body);
+      expect([res.status, res.body.error]).toEqual([201, undefined]);
+      const [stored] = await t.ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM dora_deployment_commits WHERE tenant_id = $1 AND deployment_id = $2`, [orgA.id, res.body.id]);
+      expect(stored!.n).toBe(1000);
+    });
+
     it('without a list, a deployment ships its head commit', async () => {
       const res = await post({ ...valid, success: true, commit_sha: 'DEF4567abc', external_ref: 'head-only' }).expect(201);
       const rows = await t.ownerQuery(`SELECT sha FROM dora_deployment_commits WHERE tenant_id = $1 AND deployment_id = $2`, [orgA.id, res.body.id]);
@@ -260,9 +270,9 @@ describe('POST /api/v1/dora/deployments', () => {
       expect(res.body.error.code).toBe('invalid_json');
     });
 
-    it('413 for a body over 64 KiB', async () => {
+    it('413 for a body over 256 KiB', async () => {
       const before = await counts(orgA);
-      const res = await post({ ...valid, external_ref: 'too-large', padding: 'x'.repeat(70_000) }).expect(413);
+      const res = await post({ ...valid, external_ref: 'too-large', padding: 'x'.repeat(265_000) }).expect(413);
       expect(res.body.error.code).toBe('payload_too_large');
       expect(await counts(orgA)).toEqual(before);
     });

@@ -13,6 +13,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
   const parse = express.json({ limit: limitBytes });
   return (request: Request, response: Response, next: NextFunction) => {
     if (Buffer.isBuffer(request.body)) return next(); // already read as bytes (signed webhooks, the OAuth token endpoint)
+    if ((request as { _body?: boolean })._body) return next(); // already parsed under a route's own limit (ingest)
     const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
     if (hasBody && !JSON_TYPE.test(request.headers['content-type'] ?? '')) {
       next(new DomainError('unsupported_media_type', 'Request body must be JSON (Content-Type: application/json)'));
