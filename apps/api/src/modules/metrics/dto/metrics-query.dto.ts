@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { REPO_SORT_KEYS, TEAM_SLUG_PATTERN, TEAM_SORT_KEYS, WINDOW_DAYS } from '@dora/domain';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { PageQuery, TimeRangePageQuery } from '../../../common/page-query.js';
@@ -5,11 +6,14 @@ import { ToBoolean, ToNumber } from '../../../common/query-params.js';
 import { IsEnvironment, IsRepoFullName, IsService } from '../../../common/deployment-fields.js';
 import { IsTimestamp } from '../../../common/timestamps.js';
 
+/** A team's slug, or `unassigned` for the deployments of no team. */
+function IsTeamFilter() {
+  return applyDecorators(IsString(), Matches(TEAM_SLUG_PATTERN, { message: 'must be a team’s slug or "unassigned"' }));
+}
+
 /** Narrows a question to a team or a service; combinable with each other and with repo and environment. */
 class TeamAndServiceQuery {
-  /** A team's slug, or `unassigned` for the deployments of no team. */
-  @Matches(TEAM_SLUG_PATTERN, { message: 'must be a team’s slug or "unassigned"' })
-  @IsString()
+  @IsTeamFilter()
   @IsOptional()
   team?: string;
 
@@ -63,9 +67,7 @@ export class ReposQueryDto extends PageQuery {
   @IsOptional()
   environment: string = 'production';
 
-  /** A team's slug, or `unassigned`. */
-  @Matches(TEAM_SLUG_PATTERN, { message: 'must be a team’s slug or "unassigned"' })
-  @IsString()
+  @IsTeamFilter()
   @IsOptional()
   team?: string;
 
@@ -119,9 +121,7 @@ export class DeploymentsQueryDto extends TimeRangePageQuery {
   @IsOptional()
   repo?: string;
 
-  /** A team's slug, or `unassigned`. */
-  @Matches(TEAM_SLUG_PATTERN, { message: 'must be a team’s slug or "unassigned"' })
-  @IsString()
+  @IsTeamFilter()
   @IsOptional()
   team?: string;
 
