@@ -61,6 +61,9 @@ async function checkMovedOntoCitus(url) {
  */
 async function checkUpgradeOfDistributedInstall(url) {
   const previousRelease = [
+    `ALTER TABLE tenants DROP COLUMN lead_time_basis`,
+    `ALTER TABLE dora_deployments DROP COLUMN change_set_truncated`,
+    `DELETE FROM migrations WHERE name = 'LeadTimeBasis1795780000000'`,
     `DROP TABLE dora_changes`,
     `DROP TABLE dora_deployment_commits`,
     `DELETE FROM migrations WHERE name = 'ChangeSets1795770000000'`,

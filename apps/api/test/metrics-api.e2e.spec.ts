@@ -274,8 +274,8 @@ describe('the org read API: /api/v1/orgs/{slug}/...', () => {
   });
 
   describe('settings', () => {
-    it('reads the window, the time zone and the token lifetime policy', async () => {
-      expect((await get('dora/settings').expect(200)).body).toEqual({ window_days: 30, timezone: 'UTC', max_token_lifetime_days: null });
+    it('reads the window, the time zone, the lead time basis and the token lifetime policy', async () => {
+      expect((await get('dora/settings').expect(200)).body).toEqual({ window_days: 30, timezone: 'UTC', lead_time_basis: 'deployment', max_token_lifetime_days: null });
     });
 
     it('changes them with dora:admin only, validates them, and audits the change', async () => {
@@ -285,16 +285,26 @@ describe('the org read API: /api/v1/orgs/{slug}/...', () => {
       expect((await put({ timezone: 'Mars/Olympus_Mons' }).expect(400)).body.error.details).toEqual([expect.objectContaining({ field: 'timezone' })]);
       expect((await put({}).expect(400)).body.error.code).toBe('validation_failed');
       expect((await put({ colour: 'red' }).expect(400)).body.error.details).toEqual([expect.objectContaining({ field: 'colour' })]);
-      expect((await get('dora/settings').expect(200)).body).toEqual({ window_days: 30, timezone: 'UTC', max_token_lifetime_days: null });
+      expect((await put({ lead_time_basis: 'commit' }).expect(400)).body.error.details).toEqual([{ field: 'lead_time_basis', message: 'must be one of deployment, change' }]);
+      expect((await get('dora/settings').expect(200)).body).toEqual({ window_days: 30, timezone: 'UTC', lead_time_basis: 'deployment', max_token_lifetime_days: null });
 
-      expect((await put({ window_days: 7, timezone: 'Europe/Berlin' }).expect(200)).body).toEqual({ window_days: 7, timezone: 'Europe/Berlin', max_token_lifetime_days: null });
+      expect((await put({ window_days: 7, timezone: 'Europe/Berlin' }).expect(200)).body).toEqual({
+        window_days: 7,
+        timezone: 'Europe/Berlin',
+        lead_time_basis: 'deployment',
+        max_token_lifetime_days: null,
+      });
       expect((await get('dora/summary').expect(200)).body.window.days).toBe(7);
       expect((await get('dora/series?days=1').expect(200)).body.timezone).toBe('Europe/Berlin');
       const [event] = (await get('audit?action=dora.settings.updated').expect(200)).body.items;
       expect(event.metadata).toEqual({
-        before: { window_days: 30, timezone: 'UTC', max_token_lifetime_days: null },
-        after: { window_days: 7, timezone: 'Europe/Berlin', max_token_lifetime_days: null },
+        before: { window_days: 30, timezone: 'UTC', lead_time_basis: 'deployment', max_token_lifetime_days: null },
+        after: { window_days: 7, timezone: 'Europe/Berlin', lead_time_basis: 'deployment', max_token_lifetime_days: null },
       });
+
+      // The basis alone, as the dashboard's settings page sends it; the other settings stay.
+      expect((await put({ lead_time_basis: 'change' }).expect(200)).body).toMatchObject({ window_days: 7, lead_time_basis: 'change' });
+      expect((await get('dora/settings').expect(200)).body.lead_time_basis).toBe('change');
     });
   });
 });

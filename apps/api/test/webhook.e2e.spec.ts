@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
-import { FakeForgejo, fixture, forgejoEnv, forgejoHeaders, payloadFor, sign } from './support/fake-forgejo.js';
+import { FakeForgejo, fixture, fixtureHistory, forgejoEnv, forgejoHeaders, payloadFor, sign } from './support/fake-forgejo.js';
 import { sample } from './support/prometheus.js';
 import { ForgejoOwnersService } from '../src/modules/webhook/forgejo-owners.service.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
@@ -264,6 +264,112 @@ describe('Forgejo webhook', () => {
       const deployments = await deploymentsOf(org);
       expect(deployments.map((d) => d.external_ref)).toEqual(['release:122']);
       expect(deployments[0]!.deployed_at).toEqual(new Date('2025-06-20T09:38:15Z'));
+    });
+  });
+
+  describe('change sets: a release ships the commits since the previous release', () => {
+    const HEAD_141 = '248a1cd0c1fbaaea21e6781670482e477c9b4299';
+    const untaggedSha = (label: string) => fixtureHistory().find((c) => c.refs.length === 0 && c.sha === createHash('sha1').update(label).digest('hex'))!.sha;
+    /** The change set of a delivery's deployment through the API, oldest commit first. */
+    const detailOf = async (org: Tenant, deploymentId: string) => {
+      const { secret } = await createToken(t.app, org, ['dora:read']);
+      return (await t.http().get(`/api/v1/orgs/${org.slug}/dora/deployments/${deploymentId}`).set('Authorization', `Bearer ${secret}`).expect(200)).body as {
+        commits: { sha: string; lead_time_seconds: number; first_shipped: string }[];
+        change_set_truncated: boolean;
+      };
+    };
+
+    it("through Forgejo's comparison with the previous release; the first release ships its head commit; each commit counts once", async () => {
+      const org = await mappedOrg('changes');
+      fake.requests.length = 0;
+      const second = await settled(await deliver(payloadFor('release-published-branch-target.json', org.slug))); // v1.4.1, after v1.4.0
+      const first = await settled(await deliver(payloadFor('release-published.json', org.slug))); // v1.4.0, the first release
+      expect([first.status, second.status]).toEqual(['processed', 'processed']);
+
+      // v1.4.1 was released at 2025-06-18T14:20:05Z; its commits were authored 4 d 6 h 20 min 5 s, 2 d 6 h 20 min 5 s and 32 min 46 s before.
+      const shipped = await detailOf(org, second.deployment_id!);
+      expect(shipped.commits).toEqual([
+        { sha: untaggedSha('fix checkout rounding'), committed_at: '2025-06-14T08:00:00.000Z', lead_time_seconds: 368_405, first_shipped: 'here' },
+        { sha: untaggedSha('faster search'), committed_at: '2025-06-16T08:00:00.000Z', lead_time_seconds: 195_605, first_shipped: 'here' },
+        { sha: HEAD_141, committed_at: '2025-06-18T13:47:19.000Z', lead_time_seconds: 1_966, first_shipped: 'here' },
+      ]);
+      expect(shipped.change_set_truncated).toBe(false);
+      expect((await detailOf(org, first.deployment_id!)).commits).toEqual([expect.objectContaining({ sha: '4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9', lead_time_seconds: 55_279 })]);
+      const paths = fake.requests.map((r) => r.path);
+      expect(paths).toContain(`/api/v1/repos/${org.slug}/webshop/releases?draft=false&page=1&limit=50`);
+      expect(paths).toContain(`/api/v1/repos/${org.slug}/webshop/compare/4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9...${HEAD_141}?files=false&verification=false`);
+
+      const { secret } = await createToken(t.app, org, ['dora:read']);
+      const summary = (await t.http().get(`/api/v1/orgs/${org.slug}/dora/summary?window=30&as_of=2025-06-30T00:00:00Z`).set('Authorization', `Bearer ${secret}`).expect(200)).body;
+      expect(summary.lead_time).toMatchObject({ sample: 2, per_change: expect.objectContaining({ sample: 4, deployments_with_changes: 2 }) });
+    });
+
+    it('a prerelease is the previous release of the next one; a draft never is', async () => {
+      const org = await mappedOrg('prev');
+      fake.releases.push({ id: 124, tag_name: 'v1.5.0-beta', target_commitish: 'main', draft: true, prerelease: false, created_at: '2025-06-22T12:00:00+02:00' });
+      try {
+        const rc = await settled(await deliver(payloadFor('release-published-prerelease.json', org.slug))); // v1.5.0-rc.1: the previous is v1.4.2 (a release on a tag)
+        expect((await detailOf(org, rc.deployment_id!)).commits.map((c) => c.sha)).toEqual([untaggedSha('new basket'), '16892323b91df63f62efcd1b2b0f526ecae1920f']);
+      } finally {
+        fake.releases = fake.releases.filter((release) => release.id !== 124);
+      }
+    });
+
+    it('over 1,000 commits: the head commit and the 999 newest others, and the deployment says it was cut', async () => {
+      const org = await mappedOrg('huge');
+      const history = fixtureHistory();
+      const many = Array.from({ length: 1_200 }, (_, i) => ({
+        sha: createHash('sha1').update(`bulk ${i}`).digest('hex'),
+        authorDate: new Date(Date.parse('2025-06-20T10:00:00Z') + i * 1000).toISOString(),
+        refs: [],
+      }));
+      fake.history = [...history.slice(0, 6), ...many, ...history.slice(6)]; // between v1.4.2 and the commit after it
+      try {
+        const rc = await settled(await deliver(payloadFor('release-published-prerelease.json', org.slug)));
+        const detail = await detailOf(org, rc.deployment_id!);
+        expect(detail.change_set_truncated).toBe(true);
+        const shas = detail.commits.map((c) => c.sha);
+        expect(shas).toHaveLength(1_000);
+        expect(shas).toContain('16892323b91df63f62efcd1b2b0f526ecae1920f');
+        expect(shas).toContain(untaggedSha('new basket'));
+        expect(shas).toContain(many.at(-1)!.sha);
+        expect(shas).not.toContain(many[0]!.sha); // the oldest are the ones cut
+        expect(shas).toContain(many[202]!.sha); // 1 head + 1 newer + the 998 newest of the bulk (indices 202..1199)
+        expect(shas).not.toContain(many[201]!.sha);
+      } finally {
+        fake.history = fixtureHistory();
+      }
+    });
+
+    it("is retried like the commit's resolution while Forgejo fails the comparison, then stored whole", async () => {
+      const org = await mappedOrg('cmpdown');
+      fake.failing = /\/compare\//;
+      let row: DeliveryRow | undefined;
+      try {
+        const id = await deliver(payloadFor('release-published-branch-target.json', org.slug));
+        for (let i = 0; i < 200 && !(row && row.attempts >= 2); i++) {
+          row = await delivery(id);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(row).toMatchObject({ status: 'pending', last_error: expect.stringMatching(/answered 500 for \/repos\/.*\/compare\//) });
+        expect(await deploymentsOf(org)).toEqual([]);
+      } finally {
+        fake.failing = undefined;
+      }
+      const processed = await settled(row!.id);
+      expect(processed.status).toBe('processed');
+      expect((await detailOf(org, processed.deployment_id!)).commits).toHaveLength(3);
+    });
+
+    it("when the previous release's tag is gone, the release ships its head commit", async () => {
+      const org = await mappedOrg('tagless');
+      fake.missing.add('v1.4.0');
+      try {
+        const processed = await settled(await deliver(payloadFor('release-published-branch-target.json', org.slug)));
+        expect((await detailOf(org, processed.deployment_id!)).commits.map((c) => c.sha)).toEqual([HEAD_141]);
+      } finally {
+        fake.missing.delete('v1.4.0');
+      }
     });
   });
 

@@ -240,6 +240,8 @@ export interface DeploymentDetail extends DeploymentItem {
   audit_events: AuditEventItem[];
   /** The change set it shipped, oldest commit first. */
   commits: ShippedCommit[];
+  /** Forgejo's change set had more than 1,000 commits: `commits` holds the head commit and the 999 newest others. */
+  change_set_truncated: boolean;
 }
 
 /** One commit of a deployment's change set. */
@@ -270,9 +272,15 @@ export interface EnvironmentList {
   items: EnvironmentCount[];
 }
 
+/** Which lead time a view shows when it shows one (DESIGN §4): per deployment (the default) or per change. */
+export const LEAD_TIME_BASES = ['deployment', 'change'] as const;
+export type LeadTimeBasis = (typeof LEAD_TIME_BASES)[number];
+
 export interface DoraSettings {
   window_days: WindowDays;
   timezone: string;
+  /** The lead time the dashboard's card shows as its headline (the other is its second line). */
+  lead_time_basis: LeadTimeBasis;
   /**
    * The longest an API token of the org may live; `null`: no limit.
    * @asType integer

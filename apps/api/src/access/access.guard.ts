@@ -63,6 +63,7 @@ export class AccessGuard implements CanActivate {
       name: membership.name,
       window_days: membership.window_days,
       timezone: membership.timezone,
+      lead_time_basis: membership.lead_time_basis,
       max_token_lifetime_days: membership.max_token_lifetime_days,
       config_version: membership.config_version,
     };

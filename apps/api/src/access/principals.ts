@@ -45,3 +45,8 @@ export type Actor =
   | { type: 'user'; id: string }
   | { type: 'webhook'; id: string }
   | { type: 'system'; id: 'cli' | 'first-start' | 'token-exchange' };
+
+/** An org's settings as the API answers them. */
+export function settingsOf(org: DoraSettings): DoraSettings {
+  return { window_days: org.window_days, timezone: org.timezone, lead_time_basis: org.lead_time_basis, max_token_lifetime_days: org.max_token_lifetime_days };
+}

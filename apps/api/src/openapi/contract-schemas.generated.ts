@@ -598,10 +598,15 @@ export const CONTRACT_SCHEMAS = {
           $ref: "#/components/schemas/ShippedCommit"
         },
         description: "The change set it shipped, oldest commit first."
+      },
+      change_set_truncated: {
+        type: "boolean",
+        description: "Forgejo's change set had more than 1,000 commits: `commits` holds the head commit and the 999 newest others."
       }
     },
     required: [
       "audit_events",
+      "change_set_truncated",
       "commit_sha",
       "commits",
       "committed_at",
@@ -844,6 +849,14 @@ export const CONTRACT_SCHEMAS = {
       timezone: {
         type: "string"
       },
+      lead_time_basis: {
+        allOf: [
+          {
+            $ref: "#/components/schemas/LeadTimeBasis"
+          }
+        ],
+        description: "The lead time the dashboard's card shows as its headline (the other is its second line)."
+      },
       max_token_lifetime_days: {
         type: "integer",
         nullable: true,
@@ -853,6 +866,7 @@ export const CONTRACT_SCHEMAS = {
     required: [
       "window_days",
       "timezone",
+      "lead_time_basis",
       "max_token_lifetime_days"
     ],
     additionalProperties: false
@@ -1216,6 +1230,13 @@ export const CONTRACT_SCHEMAS = {
       "per_change"
     ],
     additionalProperties: false
+  },
+  LeadTimeBasis: {
+    type: "string",
+    enum: [
+      "deployment",
+      "change"
+    ]
   },
   Me: {
     type: "object",

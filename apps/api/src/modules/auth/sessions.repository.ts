@@ -37,7 +37,7 @@ export class SessionsRepository {
   async memberships(tx: Tx, userId: string): Promise<Membership[]> {
     return tx.query<Membership>(
       /* sql */ `
-      SELECT m.tenant_id, t.slug, t.name, m.role, t.window_days, t.timezone, t.max_token_lifetime_days, t.config_version
+      SELECT m.tenant_id, t.slug, t.name, m.role, t.window_days, t.timezone, t.lead_time_basis, t.max_token_lifetime_days, t.config_version
         FROM memberships m JOIN tenants t ON t.id = m.tenant_id
        WHERE m.user_id = $1
        ORDER BY t.slug`,

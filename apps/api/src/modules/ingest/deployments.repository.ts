@@ -31,6 +31,8 @@ export interface NewForgejoDeployment {
   externalRef: string;
   releaseTag: string;
   deliveryId: string;
+  /** Forgejo's change set had more than 1,000 commits (DESIGN §6). */
+  changeSetTruncated: boolean;
 }
 
 export interface StoredDeployment {
@@ -111,11 +113,11 @@ export class DeploymentsRepository {
       /* sql */ `
       INSERT INTO dora_deployments
         (tenant_id, id, repo_full_name, environment, deployed_at, commit_sha, committed_at, external_ref, release_tag,
-         source, delivery_id)
-      VALUES ($1, $2, $3, 'production', $4, $5, $6, $7, $8, 'forgejo', $9)
+         source, delivery_id, change_set_truncated)
+      VALUES ($1, $2, $3, 'production', $4, $5, $6, $7, $8, 'forgejo', $9, $10)
       ON CONFLICT DO NOTHING
       RETURNING ${RETURNED}`,
-      [d.tenantId, d.id, d.repoFullName, d.deployedAt, d.commitSha, d.committedAt, d.externalRef, d.releaseTag, d.deliveryId],
+      [d.tenantId, d.id, d.repoFullName, d.deployedAt, d.commitSha, d.committedAt, d.externalRef, d.releaseTag, d.deliveryId, d.changeSetTruncated],
     );
     return row;
   }

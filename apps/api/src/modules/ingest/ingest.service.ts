@@ -110,10 +110,11 @@ export class IngestService {
 
   private recordForgejo(input: ForgejoDeploymentInput): Promise<{ id: string; created: boolean }> {
     return this.transactions.inTenant(input.tenantId, async (tx) => {
-      const inserted = await this.deployments.insertForgejoIfNew(tx, { id: uuidv7(), ...input });
+      const { commits, ...deployment } = input;
+      const inserted = await this.deployments.insertForgejoIfNew(tx, { id: uuidv7(), ...deployment });
       if (inserted) {
-        const row = { ...input, id: inserted.id, environment: 'production', service: WHOLE_REPO, success: true, pinnedTeamId: null };
-        await this.derive(tx, row, headCommit(input));
+        const row = { ...deployment, id: inserted.id, environment: 'production', service: WHOLE_REPO, success: true, pinnedTeamId: null };
+        await this.derive(tx, row, commits ?? headCommit(input));
         await this.audit.record(tx, {
           tenantId: input.tenantId,
           action: 'api.dora.deployments.ingested',
@@ -127,6 +128,8 @@ export class IngestService {
             deployed_at: input.deployedAt,
             commit_sha: input.commitSha,
             committed_at: input.committedAt,
+            commits: (commits ?? headCommit(input)).length,
+            change_set_truncated: input.changeSetTruncated,
           },
         });
         return { id: inserted.id, created: true };
@@ -137,7 +140,8 @@ export class IngestService {
   }
 }
 
-export type ForgejoDeploymentInput = Omit<NewForgejoDeployment, 'id'>;
+/** A Forgejo deployment with its change set (its head commit when it has none). */
+export type ForgejoDeploymentInput = Omit<NewForgejoDeployment, 'id'> & { commits?: ChangeCommit[] };
 
 function toResponse(row: StoredDeployment, deduped: boolean): IngestedDeployment {
   return {

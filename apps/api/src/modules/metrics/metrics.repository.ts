@@ -48,6 +48,7 @@ export interface DeploymentRow {
   token_name: string | null;
   delivery_id: string | null;
   created_at: Date;
+  change_set_truncated: boolean;
   /** deployed_at to the microsecond, for page cursors. */
   deployed_at_exact: string;
 }
@@ -299,7 +300,7 @@ export class MetricsRepository {
 /** Over rows of `d` with their `team_id` (the team they are attributed to). */
 const DEPLOYMENT_COLUMNS = /* sql */ `
   d.id, d.repo_full_name, d.environment, d.deployed_at, d.commit_sha, d.committed_at, d.success, d.is_rework,
-  d.external_ref, d.service, tm.slug AS team, d.source, d.token_id, tk.name AS token_name, d.delivery_id, d.created_at,
+  d.external_ref, d.service, tm.slug AS team, d.source, d.token_id, tk.name AS token_name, d.delivery_id, d.created_at, d.change_set_truncated,
   to_char(d.deployed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS deployed_at_exact`;
 
 /**

@@ -217,7 +217,7 @@ export class MetricsService {
         lead_time_seconds: commit.lead_time_seconds,
         first_shipped: commit.first_shipped,
       }));
-      return { ...toDeploymentItem(row), audit_events: events.map(toAuditEventItem), commits };
+      return { ...toDeploymentItem(row), audit_events: events.map(toAuditEventItem), commits, change_set_truncated: row.change_set_truncated };
     });
   }
 

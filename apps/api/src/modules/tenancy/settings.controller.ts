@@ -2,7 +2,7 @@ import { Body, Controller, Get, Put, UseGuards } from '@nestjs/common';
 import type { DoraSettings } from '@dora/domain';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
 import { AccessGuard, CurrentActor, CurrentOrg, RequiresScope } from '../../access/access.guard.js';
-import type { Actor, Org } from '../../access/principals.js';
+import { type Actor, type Org, settingsOf } from '../../access/principals.js';
 import { UpdateSettingsDto } from './dto/update-settings.dto.js';
 import { TenantsService } from './tenants.service.js';
 import { ApiTags } from '@nestjs/swagger';
@@ -17,10 +17,10 @@ export class SettingsController {
 
   @Get()
   @RequiresScope('dora:read')
-  @ApiOrgRoute('The default window, the time zone and the token lifetime policy', 'dora:read')
+  @ApiOrgRoute('The default window, the time zone, the lead time basis and the token lifetime policy', 'dora:read')
   @ApiAnswer(200, 'DoraSettings')
   get(@CurrentOrg() org: Org): DoraSettings {
-    return { window_days: org.window_days, timezone: org.timezone, max_token_lifetime_days: org.max_token_lifetime_days };
+    return settingsOf(org);
   }
 
   @Put()

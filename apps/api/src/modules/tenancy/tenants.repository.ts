@@ -10,7 +10,7 @@ export interface Tenant {
 }
 
 
-const ORG_COLUMNS = `id, slug, name, window_days, timezone, max_token_lifetime_days, config_version`;
+const ORG_COLUMNS = `id, slug, name, window_days, timezone, lead_time_basis, max_token_lifetime_days, config_version`;
 
 @Injectable()
 export class TenantsRepository {
@@ -35,10 +35,11 @@ export class TenantsRepository {
 
   async updateSettings(tx: Tx, tenantId: string, settings: DoraSettings): Promise<void> {
     await raiseConfigVersion(tx, tenantId);
-    await tx.query(`UPDATE tenants SET window_days = $2, timezone = $3, max_token_lifetime_days = $4 WHERE id = $1`, [
+    await tx.query(`UPDATE tenants SET window_days = $2, timezone = $3, lead_time_basis = $4, max_token_lifetime_days = $5 WHERE id = $1`, [
       tenantId,
       settings.window_days,
       settings.timezone,
+      settings.lead_time_basis,
       settings.max_token_lifetime_days,
     ]);
   }

@@ -4,7 +4,7 @@ import { DomainError } from '../../common/errors.js';
 import { isUniqueViolation } from '../../database/postgres-errors.js';
 import { type CrossTenantPath, Transactions } from '../../database/transactions.js';
 import { OrgLookup } from '../../access/access-ports.js';
-import type { Actor, Org } from '../../access/principals.js';
+import { type Actor, type Org, settingsOf } from '../../access/principals.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { orgSlugProblem } from './org-slug.js';
 import type { DoraSettings, WindowDays } from '@dora/domain';
@@ -57,13 +57,14 @@ export class TenantsService implements OrgLookup {
   }
 
   async updateSettings(org: Org, change: UpdateSettingsDto, actor: Actor, request: RequestContext): Promise<DoraSettings> {
-    if (change.window_days === undefined && change.timezone === undefined && change.max_token_lifetime_days === undefined) {
-      throw new DomainError('validation_failed', 'Give window_days, timezone or max_token_lifetime_days');
+    if (Object.values(change).every((value) => value === undefined)) {
+      throw new DomainError('validation_failed', 'Give window_days, timezone, lead_time_basis or max_token_lifetime_days');
     }
-    const before: DoraSettings = { window_days: org.window_days, timezone: org.timezone, max_token_lifetime_days: org.max_token_lifetime_days };
+    const before = settingsOf(org);
     const after: DoraSettings = {
       window_days: (change.window_days as WindowDays | undefined) ?? before.window_days,
       timezone: change.timezone ?? before.timezone,
+      lead_time_basis: change.lead_time_basis ?? before.lead_time_basis,
       max_token_lifetime_days: change.max_token_lifetime_days === undefined ? before.max_token_lifetime_days : change.max_token_lifetime_days,
     };
     return this.transactions.inTenant(org.id, async (tx) => {

@@ -5,7 +5,8 @@ import { Transactions } from '../../database/transactions.js';
 import { type ForgejoDeploymentInput, IngestService } from '../ingest/ingest.service.js';
 import { MAX_FUTURE_MS, parseRfc3339, toUtc } from '../../common/timestamps.js';
 import { type Delivery, DeliveriesRepository, type Outcome } from './deliveries.repository.js';
-import { ForgejoClient, ForgejoRefusedError, ForgejoUnavailableError, type ResolvedCommit } from './forgejo-client.js';
+import type { ChangeCommit } from '../ingest/changes.repository.js';
+import { ForgejoClient, ForgejoRefusedError, ForgejoUnavailableError, RELEASE_PAGES, type ResolvedCommit } from './forgejo-client.js';
 import { type DeliveryPlan, planDelivery } from './forgejo-payload.js';
 import { Telemetry } from '../observability/telemetry.js';
 import { ForgejoOwnersRepository } from './forgejo-owners.repository.js';
@@ -14,6 +15,9 @@ import { WebhookService } from './webhook.service.js';
 
 /** Deliveries worked on at once per process: a slow Forgejo answer never holds up the others. */
 const CONCURRENCY = 4;
+
+/** The most commits a change set keeps, as on ingest. */
+const MAX_CHANGE_SET = 1000;
 
 /** A definite answer — the ref is not there (404), or the date is in the future — so the delivery fails (an admin may retry it). */
 class RefusedDeliveryError extends Error {}
@@ -124,7 +128,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
         throw new RefusedDeliveryError(`its date ${deployment.deployedAt} is more than 5 minutes in the future (as on ingest)`);
       }
       const committedAt = deployment.committedAt !== null && parseRfc3339(deployment.committedAt) !== undefined ? toUtc(deployment.committedAt) : null;
-      const { id } = await this.ingest.recordForgejoDeployment({ ...deployment, deployedAt: toUtc(deployment.deployedAt), committedAt, tenantId, deliveryId: delivery.id });
+      const { id } = await this.ingest.recordForgejoDeployment({
+        ...deployment,
+        deployedAt: toUtc(deployment.deployedAt),
+        committedAt,
+        tenantId,
+        deliveryId: delivery.id,
+      });
       return { status: 'processed', tenantId, deploymentId: id, lastError: null, retryAt: null };
     } catch (error) {
       const message = (error as Error).message;
@@ -140,9 +150,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  /** One release = one deployment at its created_at, on the commit of its tag (else of its target). */
+  /**
+   * One release = one deployment at its created_at, on the commit of its tag (else of its target), shipping
+   * the commits since the previous release.
+   */
   private async fromRelease(plan: Extract<DeliveryPlan, { kind: 'release' }>): Promise<Omit<ForgejoDeploymentInput, 'tenantId' | 'deliveryId'>> {
     const commit = await this.resolveCommit(plan, [plan.tag, plan.targetCommitish]);
+    const changeSet = commit ? await this.changeSetOf(plan, commit) : undefined;
     return {
       repoFullName: plan.fullName,
       deployedAt: plan.createdAt,
@@ -150,7 +164,26 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
       committedAt: commit?.authorDate ?? null,
       externalRef: `release:${plan.releaseId}`,
       releaseTag: plan.tag,
+      commits: changeSet?.commits,
+      changeSetTruncated: changeSet?.truncated ?? false,
     };
+  }
+
+  /**
+   * The commits between the previous release and this one (DESIGN §6): Forgejo's comparison of the
+   * previous release's commit with `head`, the head commit and the 999 newest others when there are more
+   * than 1,000. The first release — or one whose previous release's tag is gone — ships its head commit.
+   */
+  private async changeSetOf(plan: Extract<DeliveryPlan, { kind: 'release' }>, head: ResolvedCommit): Promise<{ commits: ChangeCommit[]; truncated: boolean }> {
+    const headOnly = { commits: changeCommits([head]), truncated: false };
+    const previous = await this.forgejo.previousRelease(plan.owner, plan.name, { id: plan.releaseId, createdAt: plan.createdAt });
+    if (!previous) return headOnly;
+    const base = await this.forgejo.commit(plan.owner, plan.name, previous.tag);
+    const comparison = base && (await this.forgejo.compare(plan.owner, plan.name, base.sha, head.sha));
+    if (!comparison) return headOnly;
+    const others = comparison.commits.filter((commit) => commit.sha.toLowerCase() !== head.sha.toLowerCase());
+    const kept = [head, ...others.slice(0, MAX_CHANGE_SET - 1)];
+    return { commits: changeCommits(kept), truncated: others.length + 1 > kept.length || comparison.total > comparison.commits.length };
   }
 
   /** A pushed v* tag = one deployment at the tag's date (annotated), else when the delivery arrived. */
@@ -170,6 +203,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
       committedAt: commit?.authorDate ?? null,
       externalRef: `tag:${plan.tag}`,
       releaseTag: plan.tag,
+      changeSetTruncated: false,
     };
   }
 
@@ -189,8 +223,13 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
     return Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1));
   }
 
-  /** Long enough for every API call of one attempt to time out. */
+  /** Long enough for every API call of one attempt to time out: the commit (two refs), the release pages, the previous commit and the comparison. */
   private leaseMs(): number {
-    return 3 * this.config.forgejo.apiTimeoutMs + 10_000;
+    return (RELEASE_PAGES + 4) * this.config.forgejo.apiTimeoutMs + 10_000;
   }
+}
+
+/** A change set's commits as stored: shas lower-case, times in UTC; a commit whose date is not RFC 3339 has no lead time and is left out. */
+function changeCommits(commits: ResolvedCommit[]): ChangeCommit[] {
+  return commits.filter((commit) => parseRfc3339(commit.authorDate) !== undefined).map((commit) => ({ sha: commit.sha.toLowerCase(), committedAt: toUtc(commit.authorDate) }));
 }

@@ -15,12 +15,30 @@ export interface ResolvedTag {
   taggedAt: string | undefined;
 }
 
+/** A published release as the change set needs it. */
+export interface ListedRelease {
+  id: number;
+  tag: string;
+  createdAt: string;
+}
+
+/** The commits of `base...head`, newest first as git log lists them, and how many there are in all. */
+export interface Comparison {
+  commits: ResolvedCommit[];
+  total: number;
+}
+
+/** Releases per page of the list (Forgejo's default maximum). */
+const RELEASES_PAGE = 50;
+/** How far back the previous release is looked for: 1,000 releases. */
+export const RELEASE_PAGES = 20;
+
 /** Forgejo could not answer now (5xx, timeout, refused): try again later. */
 export class ForgejoUnavailableError extends Error {}
 /** Forgejo answered, and retrying will not change it (for example 401 for a bad token). */
 export class ForgejoRefusedError extends Error {}
 
-/** The Forgejo API calls that resolve a release's ref (fixtures README §4). */
+/** The Forgejo API calls that resolve a release's ref and its change set (fixtures README §4, DESIGN §6). */
 @Injectable()
 export class ForgejoClient {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -54,6 +72,51 @@ export class ForgejoClient {
     // An annotated tag is an object of its own; a lightweight tag's id is the commit's.
     const annotated = found.id !== found.commit.sha;
     return { commitSha: found.commit.sha, taggedAt: annotated && typeof found.commit.created === 'string' ? found.commit.created : undefined };
+  }
+
+  /**
+   * The release published just before `release` in the repository — the newest non-draft release (pre-releases
+   * count, as they are deployments) older by (created_at, id) — among the 1,000 most recent; `null` when none is.
+   */
+  async previousRelease(owner: string, repo: string, release: { id: number; createdAt: string }): Promise<ListedRelease | null> {
+    const before = (other: ListedRelease) => {
+      const [t, o] = [Date.parse(release.createdAt), Date.parse(other.createdAt)];
+      return o < t || (o === t && other.id < release.id);
+    };
+    for (let page = 1; page <= RELEASE_PAGES; page++) {
+      const query = new URLSearchParams({ draft: 'false', page: String(page), limit: String(RELEASES_PAGE) });
+      const releases = await this.get<{ id?: unknown; tag_name?: unknown; created_at?: unknown; draft?: unknown }[] | null>(
+        `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/releases?${query}`,
+      );
+      if (!Array.isArray(releases)) throw new ForgejoRefusedError('Forgejo answered an unexpected release list');
+      for (const listed of releases) {
+        if (typeof listed.id !== 'number' || typeof listed.tag_name !== 'string' || typeof listed.created_at !== 'string') {
+          throw new ForgejoRefusedError('Forgejo answered an unexpected release in its list');
+        }
+        const candidate = { id: listed.id, tag: listed.tag_name, createdAt: listed.created_at };
+        // Listed newest first (created_at, then id): the first older one is the previous release.
+        if (listed.draft !== true && before(candidate)) return candidate;
+      }
+      if (releases.length < RELEASES_PAGE) return null;
+    }
+    return null;
+  }
+
+  /** The commits reachable from `head` and not from `base` (shas), or `null` when Forgejo knows neither. */
+  async compare(owner: string, repo: string, base: string, head: string): Promise<Comparison | null> {
+    const query = new URLSearchParams({ files: 'false', verification: 'false' });
+    const found = await this.get<{ total_commits?: unknown; commits?: { sha?: unknown; commit?: { author?: { date?: unknown } } }[] } | null>(
+      `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/compare/${base}...${head}?${query}`,
+    );
+    if (!found) return null;
+    if (!Array.isArray(found.commits)) throw new ForgejoRefusedError(`Forgejo answered an unexpected comparison of ${base}...${head}`);
+    const commits = found.commits.map((commit) => {
+      if (typeof commit.sha !== 'string' || typeof commit.commit?.author?.date !== 'string') {
+        throw new ForgejoRefusedError(`Forgejo answered an unexpected commit in the comparison of ${base}...${head}`);
+      }
+      return { sha: commit.sha, authorDate: commit.commit.author.date };
+    });
+    return { commits, total: typeof found.total_commits === 'number' ? found.total_commits : commits.length };
   }
 
   /** GET of an API path: the JSON, `null` on 404, or one of the errors above. */

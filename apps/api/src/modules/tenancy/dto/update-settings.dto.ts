@@ -1,4 +1,4 @@
-import { WINDOW_DAYS } from '@dora/domain';
+import { LEAD_TIME_BASES, type LeadTimeBasis, WINDOW_DAYS } from '@dora/domain';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class UpdateSettingsDto {
@@ -11,6 +11,11 @@ export class UpdateSettingsDto {
   @IsString()
   @IsOptional()
   timezone?: string;
+
+  /** Which lead time the dashboard's card shows as its headline: per deployment (the default) or per change. */
+  @IsIn(LEAD_TIME_BASES, { message: `must be one of ${LEAD_TIME_BASES.join(', ')}` })
+  @IsOptional()
+  lead_time_basis?: LeadTimeBasis;
 
   /** Days an API token may live at most; `null` lifts the limit. */
   @Max(3650)
