@@ -11,10 +11,12 @@ const PASSWORD = 'e2e password, long enough';
 /**
  * An admin's way through the dashboard, in Chromium, against the real service, its CLI and its
  * ingest API. The data make the five numbers known in advance:
- *  - web: 30 successful deploys, one a day, each 2 h after its commit; one of them is rework.
+ *  - web: 30 successful deploys, one a day, each 2 h after its head commit, shipping two older commits too
+ *    (6 h and 10 h before it); one of them is rework.
  *  - api: 9 successful deploys without commit data, a failure 3 days ago and its fix 30 min later.
  *  → 40 successes in 30 days: 1.3/day (Elite). Lead time p50 2 h (Elite). 2 of 41 failed or rework:
- *    4.9 % (Elite). Time to restore 30 min (Elite). Rework 1 of 41: 2.4 %.
+ *    4.9 % (Elite). Time to restore 30 min (Elite). Rework 1 of 41: 2.4 %. Lead time per change: 90 commits,
+ *    30 each at 2, 6 and 10 h: p50 6 h, p95 10 h (Elite).
  */
 describe('the dashboard in a browser', () => {
   let service: Awaited<ReturnType<typeof startService>>;
@@ -37,8 +39,9 @@ describe('the dashboard in a browser', () => {
       ...Array.from({ length: 30 }, (_, d) => ({
         repo_full_name: `${org}/web`,
         deployed_at: iso(now - d * DAY - 12 * HOUR),
-        commit_sha: 'a1b2c3d4e5',
+        commit_sha: sha(d, 0),
         committed_at: iso(now - d * DAY - 14 * HOUR),
+        commits: [0, 1, 2].map((k) => ({ sha: sha(d, k), committed_at: iso(now - d * DAY - (14 + 4 * k) * HOUR) })),
         is_rework: d === 4,
       })),
       ...Array.from({ length: 9 }, (_, d) => ({ repo_full_name: `${org}/api`, deployed_at: iso(now - (d + 1) * DAY - HOUR) })),
@@ -84,11 +87,33 @@ describe('the dashboard in a browser', () => {
       ['Rework rate', '2.4%', 'No DORA band'],
     ];
     for (const [name, value, band] of expected) {
-      expect(await card(name).locator('.value').textContent()).toBe(value);
-      expect(await card(name).locator('.badge').textContent()).toBe(band);
+      expect(await card(name).locator('.headline .value').textContent()).toBe(value);
+      expect(await card(name).locator('.headline .badge').textContent()).toBe(band);
     }
     await expect(card('Lead time for changes').getByText('30 deploys measured', { exact: false }).count()).resolves.toBe(1);
+    expect(await card('Lead time for changes').locator('.second-line').textContent()).toBe('Per change: 6 h Elite · p95 10 h · 90 commits in 30 deploys');
     await screenshot(page, '02-dora');
+  });
+
+  it("leads the lead time card with the per-change figure once the org's settings say so, the per-deployment one second", async () => {
+    const card = page.getByRole('article', { name: 'Lead time for changes' });
+    const chooseBasis = async (label: RegExp) => {
+      await page.goto(`${service.url}/${org}/_admin/dora/settings`);
+      await page.getByLabel(/Lead time headline/).selectOption({ label: (await page.getByRole('option', { name: label }).textContent())! });
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('status').getByText('Saved.').waitFor();
+      await page.goto(`${service.url}/${org}/_admin/dora`);
+    };
+    await chooseBasis(/^Per change/);
+    await card.locator('.headline .value', { hasText: '6 h' }).waitFor();
+    expect(await card.locator('.sample').textContent()).toBe('Per change · p95 10 h · 90 commits in 30 deploys');
+    expect(await card.locator('.second-line').textContent()).toBe('Per deployment: 2 h Elite · p95 2 h · 30 deploys measured');
+    await card.getByLabel('How lead time for changes is computed').click();
+    await card.getByText(/^The headline, per change:/).waitFor();
+    await card.getByText(/^The second line, per deployment:/).waitFor();
+    await screenshot(page, '02b-lead-time-per-change');
+    await chooseBasis(/^Per deployment/);
+    await card.locator('.headline .value', { hasText: '2 h' }).waitFor();
   });
 
   it('shows the deployments behind a day of a sparkline, by mouse and by keyboard', async () => {
@@ -245,6 +270,11 @@ describe('the dashboard in a browser', () => {
     await page.waitForURL(/\/login\?next=/);
   });
 });
+
+/** The k-th commit shipped by web's deploy of d days ago (its head commit is k = 0). */
+function sha(d: number, k: number): string {
+  return `a1b2c3d4e5${String(d).padStart(2, '0')}${k}`;
+}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

@@ -43,3 +43,7 @@ export const METRIC_DEFINITIONS: Record<MetricKey, MetricDefinition> = {
     better: 'lower',
   },
 };
+
+/** Lead time per change (DESIGN §4), beside the per-deployment definition above. */
+export const PER_CHANGE_LEAD_TIME_DEFINITION =
+  'Median (p50, and p95) of deployed_at − committed_at over every commit deploys shipped, each commit counted once per repo, service and environment: at the first successful deploy that shipped it. Same bands.';

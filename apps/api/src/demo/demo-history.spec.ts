@@ -33,6 +33,30 @@ describe('demoHistory', () => {
     expect(Math.max(...leads) / Math.min(...leads)).toBeGreaterThan(20); // varied
   });
 
+  it('ships change sets: the head commit among them, staging and production the same change, a fix the failed change again', () => {
+    const withCommits = history.filter((d) => d.commits);
+    expect(withCommits.every((d) => d.commits!.some((c) => c.sha === d.commit_sha))).toBe(true);
+    const sizes = withCommits.map((d) => d.commits!.length);
+    expect(Math.max(...sizes)).toBeGreaterThan(3);
+    expect(sizes.reduce((a, b) => a + b, 0) / sizes.length).toBeGreaterThan(2);
+    const shipped = (d: (typeof history)[number]) => new Set(d.commits?.map((c) => c.sha));
+    const staged = withCommits.find((d) => d.environment === 'staging')!;
+    expect(withCommits.some((d) => d.environment === 'production' && d.commit_sha === staged.commit_sha)).toBe(true);
+    const failures = withCommits.filter((d) => d.success === false);
+    const shippedAgain = failures.filter((failure) =>
+      withCommits.some(
+        (fix) =>
+          fix.environment === 'production' &&
+          fix.success !== false &&
+          fix.deployed_at > failure.deployed_at &&
+          shipped(fix).size === shipped(failure).size + 1 &&
+          [...shipped(failure)].every((sha) => shipped(fix).has(sha)),
+      ),
+    );
+    expect(failures.length).toBeGreaterThan(5);
+    expect(shippedAgain.length).toBeGreaterThan(failures.length * 0.8); // a fix after now is not in the history
+  });
+
   it('is the same for the same seed, with unique external refs', () => {
     expect(demoHistory('acme', { days: 90, now })).toEqual(history);
     expect(new Set(history.map((d) => d.external_ref)).size).toBe(history.length);

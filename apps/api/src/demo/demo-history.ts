@@ -35,26 +35,38 @@ export function demoTeams(org: string): { teams: { slug: string; name: string }[
   };
 }
 
+type Commit = NonNullable<DeploymentInput['commits']>[number];
+
 /**
  * A realistic deployment history for an org over the last `days` days before `now`: several repos and
- * environments, failures followed by fixes after realistic delays, rework, commits with varied lead
- * times and some without commit data. Deterministic for a given seed, in time order.
+ * environments, failures followed by fixes after realistic delays, rework, change sets of varied size
+ * and age (a change goes through staging, then production; a fix ships the failed change again with its
+ * own commit), and some deployments without commit data. Deterministic for a given seed, in time order.
  */
 export function demoHistory(org: string, options: { days: number; now: number; seed?: number }): DeploymentInput[] {
   const random = seededRandom(options.seed ?? 7);
   const deployments: (DeploymentInput & { at: number })[] = [];
   const start = options.now - options.days * DAY;
   let n = 0;
-  const add = (repo: string, environment: string, at: number, fields: Partial<DeploymentInput>) => {
+  /** The commits of a change deployed at `at`, oldest first: its head commit hours before, and a few that waited longer. */
+  const change = (at: number): Commit[] => {
+    let committed = at - logNormal(random, 5 * 60 * MINUTE, 1.2);
+    const commits = [{ sha: hex(random, 40), committed_at: new Date(committed).toISOString() }];
+    for (let older = poisson(random, 2.5); older > 0; older--) {
+      committed -= logNormal(random, 4 * 60 * MINUTE, 1);
+      commits.unshift({ sha: hex(random, 40), committed_at: new Date(committed).toISOString() });
+    }
+    return commits;
+  };
+  const add = (repo: string, environment: string, at: number, commits: Commit[], fields: Partial<DeploymentInput>) => {
     if (at >= options.now || at < start) return;
-    const hasCommit = random() > 0.08;
-    const lead = logNormal(random, 5 * 60 * MINUTE, 1.2);
+    const head = commits.at(-1);
     deployments.push({
       at,
       repo_full_name: `${org}/${repo}`,
       environment,
       deployed_at: new Date(at).toISOString(),
-      ...(hasCommit ? { commit_sha: hex(random, 40), committed_at: new Date(at - lead).toISOString() } : {}),
+      ...(head ? { commit_sha: head.sha, committed_at: head.committed_at, commits } : {}),
       success: true,
       is_rework: false,
       external_ref: `demo-${n++}`,
@@ -70,10 +82,17 @@ export function demoHistory(org: string, options: { days: number; now: number; s
       while (count-- > 0) {
         const at = dayStart + (8 + random() * 10) * 60 * MINUTE; // working hours, UTC
         const service = repo.service ? { service: repo.service } : {};
-        if (repo.staging) add(repo.name, 'staging', at - (30 + random() * 60) * MINUTE, service);
+        const staged = at - (30 + random() * 60) * MINUTE;
+        // Some pipelines report no commit data at all.
+        const commits = random() > 0.08 ? change(staged) : [];
+        if (repo.staging) add(repo.name, 'staging', staged, commits, service);
         const failed = random() < 0.07;
-        add(repo.name, 'production', at, { ...service, success: !failed, is_rework: !failed && random() < 0.04 });
-        if (failed) add(repo.name, 'production', at + logNormal(random, 60 * MINUTE, 1.1), { ...service, is_rework: true });
+        add(repo.name, 'production', at, commits, { ...service, success: !failed, is_rework: !failed && random() < 0.04 });
+        if (failed) {
+          const fixedAt = at + logNormal(random, 60 * MINUTE, 1.1);
+          const fix = { sha: hex(random, 40), committed_at: new Date(fixedAt - 15 * MINUTE).toISOString() };
+          add(repo.name, 'production', fixedAt, commits.length ? [...commits, fix] : [], { ...service, is_rework: true });
+        }
       }
     }
   }

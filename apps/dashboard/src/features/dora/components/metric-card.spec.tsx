@@ -1,8 +1,8 @@
-import { type DoraMetrics, type DoraSeries, METRIC_DEFINITIONS } from '@dora/domain';
+import { type DoraMetrics, type DoraSeries, METRIC_DEFINITIONS, PER_CHANGE_LEAD_TIME_DEFINITION } from '@dora/domain';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderAt } from '../../../test/render';
-import { metricByKey } from '../utils/metrics';
+import { leadTimeViews, metricByKey } from '../utils/metrics';
 import { BandBadge } from './band-badge';
 import { MetricCard } from './metric-card';
 
@@ -82,6 +82,36 @@ describe('MetricCard', () => {
     const card = renderCard('change_failure_rate', worse, metrics(1, 30));
     expect(within(card).getByText(/▲ 15 pp vs the previous 30 days/).className).toBe('worse');
     expect(within(card).getByText('Low')).toBeTruthy();
+  });
+});
+
+describe('MetricCard for lead time', () => {
+  const renderLeadTime = (basis: 'deployment' | 'change') => {
+    const { headline, second } = leadTimeViews(basis);
+    renderAt('/', [
+      {
+        path: '/',
+        element: <MetricCard slug="acme" environment="production" metric={headline} second={second} current={metrics(1, 30)} previous={metrics(1, 30)} windowDays={30} series={series} />,
+      },
+    ]);
+    return screen.getByRole('article', { name: 'Lead time for changes' });
+  };
+
+  it('leads with the per-deployment lead time and shows the per-change one as its second line; the ⓘ says which is which', () => {
+    const card = renderLeadTime('deployment');
+    expect(card.querySelector('.headline .value')!.textContent).toBe('1.5 h'); // p50 per deployment, 5,400 s
+    expect(card.querySelector('.sample')!.textContent).toBe('Per deployment · p95 2 days · 38 deploys measured');
+    expect(card.querySelector('.second-line')!.textContent).toBe('Per change: 2.5 h Elite · p95 3 days · 120 commits in 38 deploys');
+    expect(within(card).getByText(/The headline, per deployment:/).parentElement!.textContent).toContain(METRIC_DEFINITIONS.lead_time.definition);
+    expect(within(card).getByText(/The second line, per change:/).parentElement!.textContent).toContain(PER_CHANGE_LEAD_TIME_DEFINITION);
+    expect(within(card).getByText('2 commits dated later than the deploy that first shipped it')).toBeTruthy();
+  });
+
+  it('leads with the per-change lead time when the org chose it', () => {
+    const card = renderLeadTime('change');
+    expect(card.querySelector('.headline .value')!.textContent).toBe('2.5 h');
+    expect(card.querySelector('.second-line')!.textContent).toBe('Per deployment: 1.5 h Elite · p95 2 days · 38 deploys measured');
+    expect(within(card).getByText(/The headline, per change:/)).toBeTruthy();
   });
 });
 

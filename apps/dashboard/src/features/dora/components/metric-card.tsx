@@ -21,9 +21,11 @@ interface Props {
   series: DoraSeries | undefined;
   /** Where a click on the card goes (the per-repo breakdown for this metric); none on a repo's own page. */
   href?: string;
+  /** The same metric counted the other way (lead time per change or per deployment), shown as a second line. */
+  second?: MetricView;
 }
 
-export function MetricCard({ slug, environment, repo, team, metric, current, previous, windowDays, series, href }: Props) {
+export function MetricCard({ slug, environment, repo, team, metric, current, previous, windowDays, series, href, second }: Props) {
   // The sparkline's day on show, and the deployments behind it (only those the metric counts).
   const [day, setDay] = useState<ChartDay | null>(null);
   const dayDeployments = useDayDeployments(slug, { environment, repo, team, ...metric.behind }, day);
@@ -39,7 +41,7 @@ export function MetricCard({ slug, environment, repo, team, metric, current, pre
     <article className="card" aria-label={metric.title} data-metric={metric.key}>
       <header className="card-header">
         <h2>{metric.title}</h2>
-        <MetricInfo metric={metric} metrics={current} />
+        <MetricInfo metric={metric} second={second} metrics={current} />
       </header>
       {href ? (
         <Link to={href} className="headline" aria-label={`${metric.title}: ${metric.format(value)}, by repo`}>
@@ -58,8 +60,18 @@ export function MetricCard({ slug, environment, repo, team, metric, current, pre
           </span>
         )}
       </p>
-      <p className="sample">{metric.sample(current)}</p>
+      <p className="sample">
+        {metric.basis && `${capitalised(metric.basis)} · `}
+        {metric.sample(current)}
+      </p>
+      {second && (
+        <p className="second-line" data-basis={second.basis}>
+          {capitalised(second.basis ?? '')}: <strong>{second.format(second.value(current))}</strong> <BandBadge band={second.band(current)} /> · {second.sample(current)}
+        </p>
+      )}
       {series ? <Sparkline series={series} metric={metric} deployments={dayDeployments} onDay={setDay} /> : <div className="sparkline" aria-busy="true" />}
     </article>
   );
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,8 +1,9 @@
 import { useTeams } from '../../teams/api/teams';
 import { teamLabel } from '../../teams/utils/team-label';
+import { useSettings } from '../../settings/api/settings';
 import { useSeries } from '../api/series';
 import { useSummary } from '../api/summary';
-import { METRICS } from '../utils/metrics';
+import { leadTimeViews, METRICS } from '../utils/metrics';
 import { MetricCard } from './metric-card';
 import { ErrorMessage } from '../../../components/error-message';
 
@@ -11,9 +12,12 @@ export function MetricCards(props: { slug: string; environment: string; window?:
   const summary = useSummary(props);
   const series = useSeries(props);
   const teams = useTeams(props.slug);
-  if (summary.isPending) return <p role="status">Loading the metrics…</p>;
+  const settings = useSettings(props.slug);
+  if (summary.isPending || settings.isPending) return <p role="status">Loading the metrics…</p>;
   if (summary.isError) return <ErrorMessage error={summary.error} prefix="Could not load the metrics: " />;
   const { previous, window } = summary.data;
+  // Without the settings, the product's published definition leads.
+  const leadTime = leadTimeViews(settings.data?.lead_time_basis ?? 'deployment');
   return (
     <>
       <p className="window">
@@ -30,7 +34,8 @@ export function MetricCards(props: { slug: string; environment: string; window?:
             environment={props.environment}
             repo={props.repo}
             team={props.team}
-            metric={metric}
+            metric={metric.key === 'lead_time' ? leadTime.headline : metric}
+            second={metric.key === 'lead_time' ? leadTime.second : undefined}
             current={summary.data}
             previous={previous}
             windowDays={window.days}

@@ -1,4 +1,14 @@
-import { type Band, type DoraMetrics, METRIC_DEFINITIONS, METRIC_KEYS, type MetricDefinition, type MetricKey, type SeriesPoint } from '@dora/domain';
+import {
+  type Band,
+  type DoraMetrics,
+  type LeadTimeBasis,
+  METRIC_DEFINITIONS,
+  METRIC_KEYS,
+  type MetricDefinition,
+  type MetricKey,
+  PER_CHANGE_LEAD_TIME_DEFINITION,
+  type SeriesPoint,
+} from '@dora/domain';
 import { formatDuration, formatFrequency, formatRate } from '../../../lib/format';
 
 /**
@@ -21,6 +31,8 @@ export interface MetricView extends MetricDefinition {
   pointValue(point: SeriesPoint): number | null;
   /** Which deployments are behind a day's value. */
   behind: { success?: boolean; is_rework?: boolean };
+  /** Lead time's two ways of counting: "per deployment" or "per change". */
+  basis?: string;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -55,6 +67,7 @@ const PRESENTATION: Record<MetricKey, Omit<MetricView, 'key' | keyof MetricDefin
     ],
     pointValue: (p) => p.lead_time.p50_seconds,
     behind: { success: true },
+    basis: 'per deployment',
   },
   change_failure_rate: {
     value: (m) => m.change_failure_rate.value,
@@ -95,4 +108,26 @@ export const METRICS: MetricView[] = METRIC_KEYS.map((key) => ({ key, ...METRIC_
 
 export function metricByKey(key: string): MetricView | undefined {
   return METRICS.find((metric) => metric.key === key);
+}
+
+/** Lead time over every commit shipped, each once (DESIGN §4). */
+export const LEAD_TIME_PER_CHANGE: MetricView = {
+  ...METRICS.find((metric) => metric.key === 'lead_time')!,
+  definition: PER_CHANGE_LEAD_TIME_DEFINITION,
+  value: (m) => m.lead_time.per_change.p50_seconds,
+  band: (m) => m.lead_time.per_change.band,
+  sample: (m) =>
+    `p95 ${formatDuration(m.lead_time.per_change.p95_seconds)} · ${plural(m.lead_time.per_change.sample, 'commit')} in ${plural(m.lead_time.per_change.deployments_with_changes, 'deploy')}`,
+  exclusions: (m) => [
+    `${plural(m.lead_time.per_change.excluded_negative, 'commit')} dated later than the deploy that first shipped it`,
+    'A commit shipped again (a redeploy, a rollback, a later change set) counts only at its first successful deploy.',
+  ],
+  pointValue: (p) => p.lead_time.per_change.p50_seconds,
+  basis: 'per change',
+};
+
+/** The org's lead time basis (its setting) decides which lead time is the card's headline; the other is its second line. */
+export function leadTimeViews(basis: LeadTimeBasis): { headline: MetricView; second: MetricView } {
+  const perDeployment = metricByKey('lead_time')!;
+  return basis === 'change' ? { headline: LEAD_TIME_PER_CHANGE, second: perDeployment } : { headline: perDeployment, second: LEAD_TIME_PER_CHANGE };
 }

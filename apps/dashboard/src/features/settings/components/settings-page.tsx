@@ -1,4 +1,4 @@
-import { type DoraSettings, WINDOW_DAYS } from '@dora/domain';
+import { type DoraSettings, type LeadTimeBasis, WINDOW_DAYS } from '@dora/domain';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMe } from '../../auth/api/me';
@@ -7,7 +7,7 @@ import { ErrorMessage } from '../../../components/error-message';
 
 const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
 
-/** `/{slug}/_admin/dora/settings`: the default window, the time zone the days are cut in, and the token lifetime policy (admins change them). */
+/** `/{slug}/_admin/dora/settings`: the default window, the time zone the days are cut in, the lead time headline and the token lifetime policy (admins change them). */
 export function SettingsPage() {
   const { slug = '' } = useParams();
   const settings = useSettings(slug);
@@ -31,10 +31,11 @@ function SettingsForm({ slug, current, editable }: { slug: string; current: Dora
   const update = useUpdateSettings(slug);
   const [windowDays, setWindowDays] = useState<number>(current.window_days);
   const [timezone, setTimezone] = useState(current.timezone);
+  const [basis, setBasis] = useState<LeadTimeBasis>(current.lead_time_basis);
   const [maxDays, setMaxDays] = useState(current.max_token_lifetime_days === null ? '' : String(current.max_token_lifetime_days));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate({ window_days: windowDays as DoraSettings['window_days'], timezone, max_token_lifetime_days: maxDays === '' ? null : Number(maxDays) });
+    update.mutate({ window_days: windowDays as DoraSettings['window_days'], timezone, lead_time_basis: basis, max_token_lifetime_days: maxDays === '' ? null : Number(maxDays) });
   };
   return (
     <form onSubmit={submit} className="stack">
@@ -57,6 +58,13 @@ function SettingsForm({ slug, current, editable }: { slug: string; current: Dora
             <option key={zone} value={zone} />
           ))}
         </datalist>
+      </label>
+      <label>
+        Lead time headline (the card shows the other as its second line)
+        <select value={basis} onChange={(e) => setBasis(e.target.value as LeadTimeBasis)} disabled={!editable}>
+          <option value="deployment">Per deployment: each deploy's head commit (DORA's published definition)</option>
+          <option value="change">Per change: every commit shipped, once, at its first successful deploy</option>
+        </select>
       </label>
       <label>
         Longest API token lifetime, in days (empty: no limit)
