@@ -43,6 +43,8 @@ export const RESPONSE_TYPES = [
   'DoraSettings',
   'TeamMetricsList',
   'ServicePage',
+  'DoraComparison',
+  'DoraPerformers',
   // teams
   'Team',
   'TeamList',

@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { DomainError } from './common/errors.js';
 import { TokensService } from './modules/auth/tokens.service.js';
 import { UsersService } from './modules/auth/users.service.js';
@@ -7,11 +7,13 @@ import { seedDemo } from './demo/seed-demo.js';
 
 export const DEMO_ORG = 'demo';
 export const DEMO_ADMIN_EMAIL = 'admin@demo.local';
+/** 13 months: the Trends page's twelve monthly points and the current month are all filled. */
+const DEMO_DAYS = 400;
 
 /**
  * On the very first start of the embedded database (someone trying it out at a terminal): a `demo` org
- * with 90 days of sample deployments, its admin and an ingest token, so that the dashboard a newcomer
- * opens is alive and they can send a deployment within a minute. Answers the text to print once, or
+ * with 13 months of sample deployments (a year of trend), its admin and an ingest token, so that the
+ * dashboard a newcomer opens is alive and they can send a deployment within a minute. Answers the text to print once, or
  * `undefined`. Several starts racing on the org's unique slug: only the winner goes on.
  */
 export async function createDemoOrgOnFirstStart(app: INestApplicationContext, baseUrl: string): Promise<string | undefined> {
@@ -30,7 +32,8 @@ export async function createDemoOrgOnFirstStart(app: INestApplicationContext, ba
     { tenantId: org.id, name: 'first-start ingest', scopes: ['findings:write'], expiresAt: null, createdBy: null },
     actor,
   );
-  const sampled = await seedDemo(app, org, { days: 90, force: false });
+  new Logger('FirstStart').log('first start: filling the demo org with 13 months of sample deployments through the ingest path (under a minute)');
+  const sampled = await seedDemo(app, org, { days: DEMO_DAYS, force: false });
   const now = new Date();
   const body = JSON.stringify({
     repo_full_name: 'demo/web',
@@ -45,7 +48,7 @@ export async function createDemoOrgOnFirstStart(app: INestApplicationContext, ba
     '',
     'First start: created the org "demo" with an admin and an ingest token.',
     'They are shown this once; only their hashes are stored.',
-    `It holds ${sampled} sample deployments of the last 90 days: sign in at ${baseUrl}/${DEMO_ORG}/_admin/dora`,
+    `It holds ${sampled} sample deployments of the last 13 months: sign in at ${baseUrl}/${DEMO_ORG}/_admin/dora`,
     '',
     `  admin email:     ${admin.user.email}`,
     `  admin password:  ${admin.generatedPassword}`,

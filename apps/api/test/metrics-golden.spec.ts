@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type ReferenceDeployment, referenceSeries, referenceSummary } from '@dora/domain/reference';
+import type { ComparedPeriod } from '@dora/domain';
+import { type ReferenceDeployment, referenceComparison, referenceSeries, referenceSummary } from '@dora/domain/reference';
 import { deployment, insertDeployments } from './support/deployments.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -298,8 +299,9 @@ describe('DORA metrics: golden cases (SQL and reference)', () => {
       },
     ];
     expect(series).toMatchObject({ environment: 'production', repo: null, timezone: 'Europe/Berlin' });
-    expect(series.points).toEqual(expected);
-    expect(referenceSeries(rows, { environment: 'production', repo: null, days: 3, asOf: Date.parse(asOf), timeZone: 'Europe/Berlin' })).toEqual(expected);
+    expect(series.points).toMatchObject(expected);
+    expect(series.points.map((point: { partial: boolean }) => point.partial)).toEqual([false, false, true]);
+    expect(referenceSeries(rows, { environment: 'production', repo: null, days: 3, asOf: Date.parse(asOf), timeZone: 'Europe/Berlin' })).toMatchObject(expected);
 
     const before = await get(`series?days=2&as_of=2026-10-24T12:00:00Z`);
     // A day with no deployment: 0 counts, null rates and durations.
@@ -310,6 +312,102 @@ describe('DORA metrics: golden cases (SQL and reference)', () => {
       change_failure_rate: { value: null, failed: 0, total: 0 },
       time_to_restore: { median_seconds: null, restored: 0, open: 0 },
       rework_rate: empty,
+    });
+  });
+
+  describe('comparison periods', () => {
+    /** The comparison by the API and by the reference, as one object per period. */
+    async function comparisonOf(rows: ReferenceDeployment[], asOf: string, timeZone: string) {
+      const get = await orgWith(rows, { timezone: timeZone });
+      const sql = await get(`comparison?as_of=${asOf}`);
+      const byPeriod: Record<string, ComparedPeriod> = Object.fromEntries(sql.periods.map((p: ComparedPeriod) => [p.period, p]));
+      const reference: Record<string, Pick<ComparedPeriod, 'current' | 'baseline'>> = referenceComparison(rows, { environment: 'production', repo: null, asOf: Date.parse(asOf), timeZone });
+      return { sql: byPeriod, reference };
+    }
+    const bounds = (period: Pick<ComparedPeriod, 'current' | 'baseline'>) => [
+      [period.current.from, period.current.to, period.current.days],
+      [period.baseline.from, period.baseline.to, period.baseline.days],
+    ];
+
+    it('at the end of a month: month to date against all of a shorter last month, each month cut at local midnight', async () => {
+      const rows = [
+        deployment('2026-02-28T22:59:59Z'), // Feb 28, 23:59:59 CET: last month
+        deployment('2026-02-28T23:00:00Z'), // Mar 1, 00:00 CET: this month
+        deployment('2026-03-30T12:00:00Z', { success: false }),
+        deployment('2026-03-30T12:30:00Z'), // restores it after 30 min
+        deployment('2026-01-31T23:00:00Z'), // Feb 1, 00:00 CET
+        deployment('2026-01-31T22:59:59Z', { success: false }), // Jan 31, 23:59:59: restored 1 s later, on Feb 1, after January ended
+        deployment('2025-12-15T10:00:00Z'),
+      ];
+      // Tuesday 31 March, 10:00 CEST: 30 days and 10 hours of the month on the wall clock (summer time began on the 29th).
+      const { sql, reference } = await comparisonOf(rows, '2026-03-31T08:00:00Z', 'Europe/Berlin');
+      const expected = {
+        // Day 1 to the same day and time of February would be 3 March: all of February, 28 days.
+        month_to_date: [['2026-02-28T23:00:00.000Z', '2026-03-31T08:00:00.000Z', 30 + 10 / 24], ['2026-01-31T23:00:00.000Z', '2026-02-28T23:00:00.000Z', 28]],
+        last_month: [['2026-01-31T23:00:00.000Z', '2026-02-28T23:00:00.000Z', 28], ['2025-12-31T23:00:00.000Z', '2026-01-31T23:00:00.000Z', 31]],
+        month_before: [['2025-12-31T23:00:00.000Z', '2026-01-31T23:00:00.000Z', 31], ['2025-11-30T23:00:00.000Z', '2025-12-31T23:00:00.000Z', 31]],
+        last_180_days: [['2025-10-02T08:00:00.000Z', '2026-03-31T08:00:00.000Z', 180], ['2025-04-05T08:00:00.000Z', '2025-10-02T08:00:00.000Z', 180]],
+      };
+      for (const answer of [sql, reference]) {
+        for (const [period, expectedBounds] of Object.entries(expected)) {
+          const [[cFrom, cTo, cDays], [bFrom, bTo, bDays]] = bounds(answer[period]!);
+          expect([period, cFrom, cTo, bFrom, bTo]).toEqual([period, expectedBounds[0]![0], expectedBounds[0]![1], expectedBounds[1]![0], expectedBounds[1]![1]]);
+          expect(cDays).toBeCloseTo(expectedBounds[0]![2] as number, 9);
+          expect(bDays).toBeCloseTo(expectedBounds[1]![2] as number, 9);
+        }
+        const mtd = answer['month_to_date']!;
+        // This month: 2 successes of 3, the failure restored in 30 min. Its baseline (February): 2 successes of 2.
+        expect(mtd.current).toMatchObject({ deployment_frequency: { successes: 2, band: 'medium' }, change_failure_rate: { failed: 1, total: 3 }, time_to_restore: { median_seconds: 1800 } });
+        expect(mtd.current.deployment_frequency.value).toBeCloseTo(2 / (30 + 10 / 24), 12);
+        expect(mtd.baseline).toMatchObject({ deployment_frequency: { successes: 2, value: 2 / 28 }, change_failure_rate: { value: 0, total: 2 }, time_to_restore: { median_seconds: null } });
+        // January's failure was restored on 1 February, after January's end: open in January, 1 s old at its end.
+        expect(answer['last_month']!.baseline).toMatchObject({ deployment_frequency: { value: 0, successes: 0, band: 'low' }, time_to_restore: { restored: 0, open: 1, oldest_open_seconds: 1 } });
+        // The last 180 days hold all seven: both failures restored before as_of (30 min and 1 s).
+        expect(answer['last_180_days']!.current).toMatchObject({ deployment_frequency: { successes: 5, value: 5 / 180 }, change_failure_rate: { failed: 2, total: 7 }, time_to_restore: { median_seconds: 900.5 } });
+      }
+      expect(sql['month_to_date']!.change.deployment_frequency.absolute).toBeCloseTo(2 / (30 + 10 / 24) - 2 / 28, 12);
+      expect(sql['month_to_date']!.change.deployment_frequency.relative).toBeCloseTo((2 / (30 + 10 / 24) - 2 / 28) / (2 / 28), 12);
+      expect(sql['month_to_date']!.change.change_failure_rate).toEqual({ absolute: 1 / 3, relative: null }); // from a baseline of 0
+      expect(sql['month_to_date']!.change.time_to_restore).toEqual({ absolute: null, relative: null }); // nothing to compare with
+      expect(sql['last_month']!.change.change_failure_rate).toEqual({ absolute: -1, relative: -1 });
+      expect(sql['last_month']!.change.deployment_frequency).toEqual({ absolute: 2 / 28, relative: null });
+    });
+
+    it('on 29 February: month to date against February to the same day and time, then all of February once March passes the 29th', async () => {
+      const rows = [deployment('2024-02-29T11:00:00Z'), deployment('2024-02-29T13:00:00Z'), deployment('2024-03-01T00:00:00Z'), deployment('2024-03-29T11:59:59Z')];
+      const on29th = await comparisonOf(rows, '2024-03-29T12:00:00Z', 'UTC');
+      const on30th = await comparisonOf(rows, '2024-03-30T12:00:00Z', 'UTC');
+      for (const { sql, reference } of [on29th, on30th]) expect(bounds(sql['month_to_date']!)).toEqual(bounds(reference['month_to_date']!));
+      expect(bounds(on29th.sql['month_to_date']!)).toEqual([
+        ['2024-03-01T00:00:00.000Z', '2024-03-29T12:00:00.000Z', 28.5],
+        ['2024-02-01T00:00:00.000Z', '2024-02-29T12:00:00.000Z', 28.5],
+      ]);
+      // 1 February + 29.5 days is 1 March, 12:00: the baseline stops at February's end.
+      expect(bounds(on30th.sql['month_to_date']!)).toEqual([
+        ['2024-03-01T00:00:00.000Z', '2024-03-30T12:00:00.000Z', 29.5],
+        ['2024-02-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z', 29],
+      ]);
+      // Up to the 29th, 12:00: only the 11:00 deploy of the 29th; all of February holds both.
+      expect(on29th.sql['month_to_date']!.baseline.deployment_frequency.successes).toBe(1);
+      expect(on30th.sql['month_to_date']!.baseline.deployment_frequency.successes).toBe(2);
+      expect(on29th.sql['month_to_date']!.current.deployment_frequency.successes).toBe(2);
+      expect(bounds(on29th.sql['last_month']!)).toEqual([
+        ['2024-02-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z', 29],
+        ['2024-01-01T00:00:00.000Z', '2024-02-01T00:00:00.000Z', 31],
+      ]);
+      expect(on29th.reference['month_to_date']!.baseline.deployment_frequency.successes).toBe(1);
+    });
+
+    it('at the first instant of a month: month to date is empty, a frequency of 0 in band low', async () => {
+      const { sql, reference } = await comparisonOf([deployment('2026-10-31T22:00:00Z')], '2026-11-01T00:00:00Z', 'UTC');
+      for (const answer of [sql, reference]) {
+        expect(bounds(answer['month_to_date']!)).toEqual([
+          ['2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z', 0],
+          ['2026-10-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z', 0],
+        ]);
+        expect(answer['month_to_date']!.current.deployment_frequency).toEqual({ value: 0, successes: 0, band: 'low' });
+        expect(answer['last_month']!.current.deployment_frequency.successes).toBe(1);
+      }
     });
   });
 });

@@ -184,6 +184,29 @@ describe('DORA metrics: SQL equals the reference implementation on random histor
     );
   });
 
+  it('weeks and months, in time zones that change to and from daylight saving time inside the range', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        history,
+        fc.oneof(
+          fc.record({ interval: fc.constant('week' as const), periods: fc.integer({ min: 1, max: 30 }) }),
+          fc.record({ interval: fc.constant('month' as const), periods: fc.integer({ min: 1, max: 8 }) }),
+        ),
+        fc.constantFrom('Europe/Berlin', 'America/New_York', 'Australia/Adelaide', 'UTC'),
+        fc.option(fc.constantFrom(...REPOS)),
+        fc.integer({ min: 0, max: 40 * 24 }).map((hours) => AS_OF - hours * 3_600_000),
+        async ({ rows, insertionOrder }, { interval, periods }, timeZone, repo, asOf) => {
+          const get = await orgWith(insertionOrder, timeZone);
+          const params = new URLSearchParams({ interval, periods: String(periods), as_of: new Date(asOf).toISOString(), ...(repo ? { repo } : {}) });
+          const sql = await get(`series?${params}`);
+          expect(sql.interval).toBe(interval);
+          expect(comparable(sql.points)).toEqual(comparable(referenceSeries(rows, { environment: 'production', repo, days: 0, asOf, timeZone, interval, periods })));
+        },
+      ),
+      runs(20),
+    );
+  });
+
   it('per-repo breakdown', async () => {
     await fc.assert(
       fc.asyncProperty(history, fc.constantFrom(7, 30, 90), fc.constantFrom(...ENVIRONMENTS), async ({ rows, insertionOrder }, days, environment) => {

@@ -89,7 +89,9 @@ describe('the OpenAPI document', () => {
       const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
       expect([route, success.length > 0]).toEqual([route, true]);
       for (const status of success.filter((s) => s !== '204')) {
-        expect([route, status, operation.responses[status]!.content?.['application/json']?.schema !== undefined || route === 'GET /metrics']).toEqual([route, status, true]);
+        const content = operation.responses[status]!.content as Record<string, { schema?: object }> | undefined;
+        const documented = route.endsWith('.csv') ? content?.['text/csv']?.schema !== undefined : content?.['application/json']?.schema !== undefined || route === 'GET /metrics';
+        expect([route, status, documented]).toEqual([route, status, true]);
       }
       if (!PUBLIC.has(route)) {
         expect([route, (operation.security ?? []).length > 0]).toEqual([route, true]);
@@ -122,7 +124,9 @@ describe('the OpenAPI document', () => {
     expect(new RegExp(body.properties['commit_sha']!.pattern!).test('abc1234')).toBe(true);
     expect(new RegExp(body.properties['commit_sha']!.pattern!).test('xyz')).toBe(false);
     const series = doc.paths['/api/v1/orgs/{slug}/dora/series']!['get']!.parameters!.map((p) => `${p.in}:${p.name}`);
-    expect(series.sort()).toEqual(['path:slug', 'query:as_of', 'query:days', 'query:environment', 'query:repo', 'query:service', 'query:team']);
+    expect(series.sort()).toEqual(['path:slug', 'query:as_of', 'query:days', 'query:environment', 'query:interval', 'query:periods', 'query:repo', 'query:service', 'query:team']);
+    const performers = doc.paths['/api/v1/orgs/{slug}/dora/performers']!['get']!.parameters!.map((p) => `${p.in}:${p.name}`);
+    expect(performers.sort()).toEqual(['path:slug', 'query:as_of', 'query:basis', 'query:by', 'query:environment', 'query:months', 'query:repo', 'query:service', 'query:team']);
   });
 
   it('is browsable at /api/docs under the service’s content security policy', async () => {
@@ -158,7 +162,7 @@ describe('the OpenAPI document', () => {
 
     it('the read API, settings, tokens and audit log', async () => {
       const slug = org.slug;
-      for (const rest of ['dora/summary', 'dora/series?days=7', 'dora/repos', 'dora/deployments', 'dora/environments', 'dora/settings', 'tokens', 'audit', 'identity-providers', 'forgejo-owners', 'webhooks/deliveries']) {
+      for (const rest of ['dora/summary', 'dora/series?days=7', 'dora/series?interval=month&periods=3', 'dora/comparison', 'dora/performers?by=team&basis=change', 'dora/repos', 'dora/deployments', 'dora/environments', 'dora/settings', 'tokens', 'audit', 'identity-providers', 'forgejo-owners', 'webhooks/deliveries']) {
         const res = await asAdmin(t.http().get(`/api/v1/orgs/${slug}/${rest}`)).expect(200);
         expectDocumented('get', orgPath(rest.split('?')[0]!), res);
       }

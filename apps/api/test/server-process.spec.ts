@@ -54,7 +54,7 @@ describe('the server and the CLI on the embedded database', () => {
     expect(await orgSlugs(server)).toEqual(['demo']);
   });
 
-  it('fills the demo org with 90 days of sample history, which its printed admin sees on signing in', async () => {
+  it('fills the demo org with 13 months of sample history, which its printed admin sees on signing in', async () => {
     const password = /admin password: +(\S+)/.exec(server.output())![1]!;
     const login = await fetch(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
@@ -68,6 +68,12 @@ describe('the server and the CLI on the embedded database', () => {
     const summary = await get('dora/summary?window=90');
     expect(summary.deployment_frequency.successes).toBeGreaterThan(90);
     expect(summary.lead_time.sample).toBeGreaterThan(50);
+    // Change sets: more commits than deployments, the older ones waiting longer.
+    expect(summary.lead_time.per_change.sample).toBeGreaterThan(2 * summary.lead_time.sample);
+    expect(summary.lead_time.per_change.p50_seconds).toBeGreaterThan(summary.lead_time.p50_seconds);
+    // A year of monthly trend, every month with deployments.
+    const months = (await get('dora/series?interval=month&periods=12')).points;
+    expect(months.every((point: { deployment_frequency: { successes: number } }) => point.deployment_frequency.successes > 0)).toBe(true);
     expect(summary.change_failure_rate.failed).toBeGreaterThan(0);
     expect(summary.time_to_restore.restored).toBeGreaterThan(0);
     expect(summary.rework_rate.rework).toBeGreaterThan(0);
@@ -235,7 +241,7 @@ describe('the operator CLI', () => {
   });
 
   it('demo:seed refuses a bad --days and an unknown org', async () => {
-    expect(await runCli(['demo:seed', '--org', 'x', '--days', '0'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('--days must be a whole number from 1 to 365') });
+    expect(await runCli(['demo:seed', '--org', 'x', '--days', '0'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('--days must be a whole number from 1 to 730') });
     expect(await runCli(['demo:seed', '--org', 'no-such-org'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('No org with the slug "no-such-org"') });
   });
 

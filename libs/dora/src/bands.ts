@@ -12,6 +12,7 @@ const HOUR = 3_600;
 
 /** Elite ≥ 1 a day, High ≥ 1 a week, Medium ≥ 1 a month (30 days), else Low — also with none at all. */
 export function deploymentFrequencyBand(successes: number, days: number): Band {
+  if (successes === 0) return 'low'; // also over no time at all (a month to date at its first instant)
   if (successes >= days) return 'elite';
   if (7 * successes >= days) return 'high';
   if (30 * successes >= days) return 'medium';

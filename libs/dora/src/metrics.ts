@@ -138,10 +138,18 @@ export interface DoraSummary extends DoraMetrics {
   previous: DoraMetrics & { window: MetricsWindow };
 }
 
-/** One day of a series: the definitions over [local midnight, next local midnight), truncated at `as_of`. */
-export interface SeriesPoint {
+/** A series' periods (DESIGN §4): local days, weeks from Monday 00:00, months from the 1st, in the org's time zone. */
+export const SERIES_INTERVALS = ['day', 'week', 'month'] as const;
+export type SeriesInterval = (typeof SERIES_INTERVALS)[number];
+
+/**
+ * One period of a series: the definitions over [its local start, the next one), truncated at `as_of`,
+ * restores counted before `as_of`. A day's frequency is its count of successes; a week's or month's is
+ * per local calendar day (of the time elapsed, for the period that holds `as_of`).
+ */
+export interface SeriesPoint extends DoraMetrics {
   /**
-   * The local date, YYYY-MM-DD.
+   * The local date the period starts, YYYY-MM-DD.
    * @format date
    */
   date: string;
@@ -149,11 +157,8 @@ export interface SeriesPoint {
   from: string;
   /** @format date-time */
   to: string;
-  deployment_frequency: Omit<DeploymentFrequency, 'band'>;
-  lead_time: Pick<LeadTime, 'p50_seconds' | 'p95_seconds' | 'sample'> & { per_change: Pick<ChangeLeadTime, 'p50_seconds' | 'p95_seconds' | 'sample'> };
-  change_failure_rate: Omit<ChangeFailureRate, 'band'>;
-  time_to_restore: Pick<TimeToRestore, 'median_seconds' | 'restored' | 'open'>;
-  rework_rate: Omit<ReworkRate, 'band'>;
+  /** The period holds `as_of`: it is not over yet. */
+  partial: boolean;
 }
 
 export interface DoraSeries {
@@ -164,8 +169,102 @@ export interface DoraSeries {
   team: string | null;
   /** The service filter, or null. */
   service: string | null;
+  interval: SeriesInterval;
   timezone: string;
   points: SeriesPoint[];
+}
+
+/** The periods `…/dora/comparison` compares, each with its own baseline (DESIGN §4). */
+export const COMPARISON_PERIODS = ['month_to_date', 'last_month', 'month_before', 'last_180_days'] as const;
+export type ComparisonPeriod = (typeof COMPARISON_PERIODS)[number];
+
+/** The figures a comparison compares: the five metrics' headline values, and lead time per change. */
+export const COMPARED_FIGURES = ['deployment_frequency', 'lead_time', 'lead_time_per_change', 'change_failure_rate', 'time_to_restore', 'rework_rate'] as const;
+export type ComparedFigure = (typeof COMPARED_FIGURES)[number];
+
+/** A span of time and the metrics over it, restores counted before its end. */
+export interface MetricsOverPeriod extends DoraMetrics {
+  /** @format date-time */
+  from: string;
+  /** @format date-time */
+  to: string;
+  /** Its length in local calendar days (fractional for a part of a month): what the frequency is per. */
+  days: number;
+}
+
+export interface FigureChange {
+  /** current − baseline, in the figure's unit (deploys a day, seconds, a fraction); null when either is null. */
+  absolute: number | null;
+  /** (current − baseline) / baseline; null when the baseline is 0 or null. */
+  relative: number | null;
+}
+
+export interface ComparedPeriod {
+  period: ComparisonPeriod;
+  current: MetricsOverPeriod;
+  baseline: MetricsOverPeriod;
+  change: Record<ComparedFigure, FigureChange>;
+}
+
+/** `GET /api/v1/orgs/{slug}/dora/comparison`. */
+export interface DoraComparison {
+  org: string;
+  environment: string;
+  repo: string | null;
+  team: string | null;
+  service: string | null;
+  timezone: string;
+  /** @format date-time */
+  as_of: string;
+  periods: ComparedPeriod[];
+}
+
+/** The metrics with bands that performers counts (rework rate has none). */
+export const BANDED_METRICS = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'] as const;
+export type BandedMetric = (typeof BANDED_METRICS)[number];
+
+/** How many repos (or teams) were in each band, and how many had too little data for one. */
+export interface BandCounts {
+  /** @asType integer */
+  elite: number;
+  /** @asType integer */
+  high: number;
+  /** @asType integer */
+  medium: number;
+  /** @asType integer */
+  low: number;
+  /** @asType integer */
+  no_data: number;
+}
+
+export interface PerformersMonth {
+  /** The local month, YYYY-MM. */
+  month: string;
+  /** @format date-time */
+  from: string;
+  /** @format date-time */
+  to: string;
+  partial: boolean;
+  /**
+   * Repos (or teams) with a deployment in the month: the ones counted.
+   * @asType integer
+   */
+  counted: number;
+  metrics: Record<BandedMetric, BandCounts>;
+}
+
+/** `GET /api/v1/orgs/{slug}/dora/performers`. */
+export interface DoraPerformers {
+  org: string;
+  environment: string;
+  repo: string | null;
+  team: string | null;
+  service: string | null;
+  timezone: string;
+  by: 'repo' | 'team';
+  /** Which lead time was banded: per deployment or per change (default: the org's setting). */
+  basis: LeadTimeBasis;
+  months: PerformersMonth[];
 }
 
 export interface RepoMetrics extends DoraMetrics {

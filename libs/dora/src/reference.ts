@@ -3,7 +3,7 @@
  * the service: it is the yardstick its SQL is tested against, so it favours plainness over speed.
  */
 import { changeFailureRateBand, deploymentFrequencyBand, leadTimeBand, timeToRestoreBand } from './bands.js';
-import type { ChangeLeadTime, DoraMetrics, MetricsWindow, RepoMetrics, SeriesPoint } from './metrics.js';
+import type { ChangeLeadTime, DoraMetrics, MetricsWindow, RepoMetrics, SeriesInterval, SeriesPoint } from './metrics.js';
 import type { TeamRule } from './teams.js';
 
 export interface ReferenceDeployment {
@@ -161,7 +161,7 @@ export function referenceMetrics(
   const medianRestore = percentileCont(restoreSeconds, 0.5);
   return {
     deployment_frequency: {
-      value: successes.length / scope.days,
+      value: scope.days === 0 ? 0 : successes.length / scope.days,
       successes: successes.length,
       band: deploymentFrequencyBand(successes.length, scope.days),
     },
@@ -227,32 +227,76 @@ export function referenceTeams(all: ReferenceDeployment[], query: Omit<Reference
   }));
 }
 
-/** Daily points ending with the day that holds `asOf`, cut at local midnight in `timeZone`. */
-export function referenceSeries(all: ReferenceDeployment[], query: ReferenceQuery & { timeZone: string }): SeriesPoint[] {
-  const today = localDate(query.asOf, query.timeZone);
-  const points: SeriesPoint[] = [];
-  for (let back = query.days - 1; back >= 0; back--) {
-    const date = addDays(today, -back);
+/**
+ * The points of a series ending with the period that holds `asOf` (`days` of them for days, else
+ * `periods`): local days, weeks from Monday or months from the 1st, cut at local midnight in `timeZone`.
+ */
+export function referenceSeries(
+  all: ReferenceDeployment[],
+  query: ReferenceQuery & { timeZone: string; interval?: SeriesInterval; periods?: number },
+): SeriesPoint[] {
+  const interval = query.interval ?? 'day';
+  const count = interval === 'day' ? query.days : query.periods!;
+  const last = periodStart(localDate(query.asOf, query.timeZone), interval);
+  return Array.from({ length: count }, (_, i) => shiftPeriod(last, interval, i - count + 1)).map((date) => {
     const from = localMidnight(date, query.timeZone);
-    const to = Math.min(localMidnight(addDays(date, 1), query.timeZone), query.asOf);
-    const m = referenceMetrics(all, { ...query, from, to, days: 1, restoresBefore: query.asOf });
-    points.push({
+    const end = localMidnight(shiftPeriod(date, interval, 1), query.timeZone);
+    const to = Math.min(end, query.asOf);
+    // Per local calendar day: wall-clock days, so a week across a DST change is still 7.
+    const days = interval === 'day' ? 1 : (wallClock(to, query.timeZone) - wallClock(from, query.timeZone)) / DAY_MS;
+    return {
       date,
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      deployment_frequency: { value: m.deployment_frequency.successes, successes: m.deployment_frequency.successes },
-      lead_time: {
-        p50_seconds: m.lead_time.p50_seconds,
-        p95_seconds: m.lead_time.p95_seconds,
-        sample: m.lead_time.sample,
-        per_change: { p50_seconds: m.lead_time.per_change.p50_seconds, p95_seconds: m.lead_time.per_change.p95_seconds, sample: m.lead_time.per_change.sample },
-      },
-      change_failure_rate: { value: m.change_failure_rate.value, failed: m.change_failure_rate.failed, total: m.change_failure_rate.total },
-      time_to_restore: { median_seconds: m.time_to_restore.median_seconds, restored: m.time_to_restore.restored, open: m.time_to_restore.open },
-      rework_rate: { value: m.rework_rate.value, rework: m.rework_rate.rework, total: m.rework_rate.total },
-    });
-  }
-  return points;
+      partial: to < end,
+      ...referenceMetrics(all, { ...query, from, to, days, restoresBefore: query.asOf }),
+    };
+  });
+}
+
+/**
+ * The comparison's periods as of `asOf` in `timeZone`, each over its metrics with restores before its
+ * own end: month to date against the same elapsed part of last month (day 1 to the same day and time,
+ * at most the whole month), last month against the month before, the month before against the one before
+ * it, the last 180 days against the 180 before.
+ */
+export function referenceComparison(all: ReferenceDeployment[], query: Omit<ReferenceQuery, 'days'> & { timeZone: string }) {
+  const zone = query.timeZone;
+  const month = (n: number) => localMidnight(shiftPeriod(periodStart(localDate(query.asOf, zone), 'month'), 'month', n), zone);
+  const [m0, m1, m2, m3] = [month(0), month(-1), month(-2), month(-3)];
+  const sameElapsed = Math.min(wallClock(m1, zone) + (wallClock(query.asOf, zone) - wallClock(m0, zone)), wallClock(m0, zone));
+  const over = (from: number, to: number, days?: number) => {
+    const length = days ?? (wallClock(to, zone) - wallClock(from, zone)) / DAY_MS;
+    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), days: length, ...referenceMetrics(all, { ...query, from, to, days: length, restoresBefore: to }) };
+  };
+  return {
+    month_to_date: { current: over(m0, query.asOf), baseline: over(m1, localInstant(sameElapsed, zone)) },
+    last_month: { current: over(m1, m0), baseline: over(m2, m1) },
+    month_before: { current: over(m2, m1), baseline: over(m3, m2) },
+    last_180_days: { current: over(query.asOf - 180 * DAY_MS, query.asOf, 180), baseline: over(query.asOf - 360 * DAY_MS, query.asOf - 180 * DAY_MS, 180) },
+  };
+}
+
+/** The local date that starts the day, week (Monday) or month holding `date`. */
+export function periodStart(date: string, interval: SeriesInterval): string {
+  if (interval === 'day') return date;
+  if (interval === 'month') return `${date.slice(0, 7)}-01`;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // Monday 0
+  return addDays(date, -weekday);
+}
+
+/** The start of the period `n` periods after (or before) the one starting on `date`. */
+export function shiftPeriod(date: string, interval: SeriesInterval, n: number): string {
+  if (interval === 'day') return addDays(date, n);
+  if (interval === 'week') return addDays(date, 7 * n);
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1 + n, 1)).toISOString().slice(0, 10);
+}
+
+/** The wall-clock time in `timeZone` at an instant, as if it were UTC (milliseconds kept). */
+export function wallClock(instant: number, timeZone: string): number {
+  return instant + offsetMs(instant, timeZone);
 }
 
 /** The calendar date (YYYY-MM-DD) at an instant in a time zone. */
@@ -269,7 +313,11 @@ function addDays(date: string, days: number): string {
 /** The instant of 00:00 local time on `date` (for zones where midnight exists every day). */
 export function localMidnight(date: string, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(y, m - 1, d);
+  return localInstant(Date.UTC(y, m - 1, d), timeZone);
+}
+
+/** The instant a wall-clock time (given as if it were UTC) has in `timeZone`. */
+export function localInstant(wall: number, timeZone: string): number {
   let instant = wall - offsetMs(wall, timeZone);
   instant = wall - offsetMs(instant, timeZone); // once more, in case the offset changed in between
   return instant;
@@ -292,5 +340,5 @@ function offsetMs(instant: number, timeZone: string): number {
       .map((part) => [part.type, Number(part.value)]),
   ) as Record<string, number>;
   const wall = Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
-  return wall - (instant - (instant % 1000));
+  return wall - (instant - (((instant % 1000) + 1000) % 1000));
 }

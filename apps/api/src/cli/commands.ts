@@ -217,7 +217,7 @@ export const COMMANDS: Record<string, Command> = {
   'demo:seed': async (app, args) => {
     noPositionals(args);
     const days = Number(args.values.days ?? 90);
-    if (!Number.isInteger(days) || days < 1 || days > 365) throw new UsageError(`--days must be a whole number from 1 to 365, not "${args.values.days}"`);
+    if (!Number.isInteger(days) || days < 1 || days > 730) throw new UsageError(`--days must be a whole number from 1 to 730, not "${args.values.days}"`);
     const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
     const stored = await seedDemo(app, org, { days, force: args.values.force ?? false });
     return { json: { org: org.slug, days, deployments: stored }, text: [`stored ${stored} sample deployments of the last ${days} days in "${org.slug}"`] };

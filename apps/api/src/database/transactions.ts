@@ -62,6 +62,11 @@ export interface Served<T> {
   source: 'primary' | 'replica';
 }
 
+/** The answer built from a read, still saying where and as of when it was read. */
+export function withValue<T>(served: Served<unknown>, value: T): Served<T> {
+  return { ...served, value };
+}
+
 /** The org a metric read is for: its id, and the version of its configuration the read must see. */
 export interface ReadScope {
   id: string;

@@ -317,6 +317,35 @@ export const CONTRACT_SCHEMAS = {
       "low"
     ]
   },
+  BandCounts: {
+    type: "object",
+    properties: {
+      elite: {
+        type: "integer"
+      },
+      high: {
+        type: "integer"
+      },
+      medium: {
+        type: "integer"
+      },
+      low: {
+        type: "integer"
+      },
+      no_data: {
+        type: "integer"
+      }
+    },
+    required: [
+      "elite",
+      "high",
+      "medium",
+      "low",
+      "no_data"
+    ],
+    additionalProperties: false,
+    description: "How many repos (or teams) were in each band, and how many had too little data for one."
+  },
   ChangeFailureRate: {
     type: "object",
     properties: {
@@ -391,6 +420,68 @@ export const CONTRACT_SCHEMAS = {
     ],
     additionalProperties: false,
     description: "Per-change lead time: `deployed_at − committed_at` of each commit at the first successful deployment of its repo, service and environment that shipped it."
+  },
+  ComparedPeriod: {
+    type: "object",
+    properties: {
+      period: {
+        $ref: "#/components/schemas/ComparisonPeriod"
+      },
+      current: {
+        $ref: "#/components/schemas/MetricsOverPeriod"
+      },
+      baseline: {
+        $ref: "#/components/schemas/MetricsOverPeriod"
+      },
+      change: {
+        type: "object",
+        properties: {
+          deployment_frequency: {
+            $ref: "#/components/schemas/FigureChange"
+          },
+          lead_time: {
+            $ref: "#/components/schemas/FigureChange"
+          },
+          lead_time_per_change: {
+            $ref: "#/components/schemas/FigureChange"
+          },
+          change_failure_rate: {
+            $ref: "#/components/schemas/FigureChange"
+          },
+          time_to_restore: {
+            $ref: "#/components/schemas/FigureChange"
+          },
+          rework_rate: {
+            $ref: "#/components/schemas/FigureChange"
+          }
+        },
+        required: [
+          "deployment_frequency",
+          "lead_time",
+          "lead_time_per_change",
+          "change_failure_rate",
+          "time_to_restore",
+          "rework_rate"
+        ],
+        additionalProperties: false
+      }
+    },
+    required: [
+      "period",
+      "current",
+      "baseline",
+      "change"
+    ],
+    additionalProperties: false
+  },
+  ComparisonPeriod: {
+    type: "string",
+    enum: [
+      "month_to_date",
+      "last_month",
+      "month_before",
+      "last_180_days"
+    ]
   },
   DeliveryItem: {
     type: "object",
@@ -796,6 +887,114 @@ export const CONTRACT_SCHEMAS = {
     additionalProperties: false,
     description: "A repo, or one service of a monorepo (service null: deployments of the whole repo)."
   },
+  DoraComparison: {
+    type: "object",
+    properties: {
+      org: {
+        type: "string"
+      },
+      environment: {
+        type: "string"
+      },
+      repo: {
+        type: "string",
+        nullable: true
+      },
+      team: {
+        type: "string",
+        nullable: true
+      },
+      service: {
+        type: "string",
+        nullable: true
+      },
+      timezone: {
+        type: "string"
+      },
+      as_of: {
+        type: "string",
+        format: "date-time"
+      },
+      periods: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/ComparedPeriod"
+        }
+      }
+    },
+    required: [
+      "org",
+      "environment",
+      "repo",
+      "team",
+      "service",
+      "timezone",
+      "as_of",
+      "periods"
+    ],
+    additionalProperties: false,
+    description: "`GET /api/v1/orgs/{slug}/dora/comparison`."
+  },
+  DoraPerformers: {
+    type: "object",
+    properties: {
+      org: {
+        type: "string"
+      },
+      environment: {
+        type: "string"
+      },
+      repo: {
+        type: "string",
+        nullable: true
+      },
+      team: {
+        type: "string",
+        nullable: true
+      },
+      service: {
+        type: "string",
+        nullable: true
+      },
+      timezone: {
+        type: "string"
+      },
+      by: {
+        type: "string",
+        enum: [
+          "repo",
+          "team"
+        ]
+      },
+      basis: {
+        allOf: [
+          {
+            $ref: "#/components/schemas/LeadTimeBasis"
+          }
+        ],
+        description: "Which lead time was banded: per deployment or per change (default: the org's setting)."
+      },
+      months: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/PerformersMonth"
+        }
+      }
+    },
+    required: [
+      "org",
+      "environment",
+      "repo",
+      "team",
+      "service",
+      "timezone",
+      "by",
+      "basis",
+      "months"
+    ],
+    additionalProperties: false,
+    description: "`GET /api/v1/orgs/{slug}/dora/performers`."
+  },
   DoraSeries: {
     type: "object",
     properties: {
@@ -819,6 +1018,9 @@ export const CONTRACT_SCHEMAS = {
         nullable: true,
         description: "The service filter, or null."
       },
+      interval: {
+        $ref: "#/components/schemas/SeriesInterval"
+      },
       timezone: {
         type: "string"
       },
@@ -835,6 +1037,7 @@ export const CONTRACT_SCHEMAS = {
       "repo",
       "team",
       "service",
+      "interval",
       "timezone",
       "points"
     ],
@@ -1006,6 +1209,26 @@ export const CONTRACT_SCHEMAS = {
     ],
     additionalProperties: false,
     description: "`GET /api/v1/orgs/{slug}/dora/environments`: the environments seen, with counts."
+  },
+  FigureChange: {
+    type: "object",
+    properties: {
+      absolute: {
+        type: "number",
+        nullable: true,
+        description: "current − baseline, in the figure's unit (deploys a day, seconds, a fraction); null when either is null."
+      },
+      relative: {
+        type: "number",
+        nullable: true,
+        description: "(current − baseline) / baseline; null when the baseline is 0 or null."
+      }
+    },
+    required: [
+      "absolute",
+      "relative"
+    ],
+    additionalProperties: false
   },
   ForgejoOwnerItem: {
     type: "object",
@@ -1294,6 +1517,50 @@ export const CONTRACT_SCHEMAS = {
     additionalProperties: false,
     description: "`GET /api/v1/auth/me` and the answer of a sign-in."
   },
+  MetricsOverPeriod: {
+    type: "object",
+    properties: {
+      deployment_frequency: {
+        $ref: "#/components/schemas/DeploymentFrequency"
+      },
+      lead_time: {
+        $ref: "#/components/schemas/LeadTime"
+      },
+      change_failure_rate: {
+        $ref: "#/components/schemas/ChangeFailureRate"
+      },
+      time_to_restore: {
+        $ref: "#/components/schemas/TimeToRestore"
+      },
+      rework_rate: {
+        $ref: "#/components/schemas/ReworkRate"
+      },
+      from: {
+        type: "string",
+        format: "date-time"
+      },
+      to: {
+        type: "string",
+        format: "date-time"
+      },
+      days: {
+        type: "number",
+        description: "Its length in local calendar days (fractional for a part of a month): what the frequency is per."
+      }
+    },
+    required: [
+      "change_failure_rate",
+      "days",
+      "deployment_frequency",
+      "from",
+      "lead_time",
+      "rework_rate",
+      "time_to_restore",
+      "to"
+    ],
+    additionalProperties: false,
+    description: "A span of time and the metrics over it, restores counted before its end."
+  },
   MetricsWindow: {
     type: "object",
     properties: {
@@ -1365,6 +1632,63 @@ export const CONTRACT_SCHEMAS = {
       "server_error"
     ],
     description: "The `error` codes of the token endpoint (RFC 6749 §5.2, RFC 8693 §2.2.2)."
+  },
+  PerformersMonth: {
+    type: "object",
+    properties: {
+      month: {
+        type: "string",
+        description: "The local month, YYYY-MM."
+      },
+      from: {
+        type: "string",
+        format: "date-time"
+      },
+      to: {
+        type: "string",
+        format: "date-time"
+      },
+      partial: {
+        type: "boolean"
+      },
+      counted: {
+        type: "integer",
+        description: "Repos (or teams) with a deployment in the month: the ones counted."
+      },
+      metrics: {
+        type: "object",
+        properties: {
+          deployment_frequency: {
+            $ref: "#/components/schemas/BandCounts"
+          },
+          lead_time: {
+            $ref: "#/components/schemas/BandCounts"
+          },
+          change_failure_rate: {
+            $ref: "#/components/schemas/BandCounts"
+          },
+          time_to_restore: {
+            $ref: "#/components/schemas/BandCounts"
+          }
+        },
+        required: [
+          "deployment_frequency",
+          "lead_time",
+          "change_failure_rate",
+          "time_to_restore"
+        ],
+        additionalProperties: false
+      }
+    },
+    required: [
+      "month",
+      "from",
+      "to",
+      "partial",
+      "counted",
+      "metrics"
+    ],
+    additionalProperties: false
   },
   ReadReplicaHealth: {
     type: "object",
@@ -1526,12 +1850,35 @@ export const CONTRACT_SCHEMAS = {
     additionalProperties: false,
     description: "The answer of a rotation: the new token (its secret once) and the old one, now ending with the grace period."
   },
+  SeriesInterval: {
+    type: "string",
+    enum: [
+      "day",
+      "week",
+      "month"
+    ]
+  },
   SeriesPoint: {
     type: "object",
     properties: {
+      deployment_frequency: {
+        $ref: "#/components/schemas/DeploymentFrequency"
+      },
+      lead_time: {
+        $ref: "#/components/schemas/LeadTime"
+      },
+      change_failure_rate: {
+        $ref: "#/components/schemas/ChangeFailureRate"
+      },
+      time_to_restore: {
+        $ref: "#/components/schemas/TimeToRestore"
+      },
+      rework_rate: {
+        $ref: "#/components/schemas/ReworkRate"
+      },
       date: {
         type: "string",
-        description: "The local date, YYYY-MM-DD.",
+        description: "The local date the period starts, YYYY-MM-DD.",
         format: "date"
       },
       from: {
@@ -1542,150 +1889,24 @@ export const CONTRACT_SCHEMAS = {
         type: "string",
         format: "date-time"
       },
-      deployment_frequency: {
-        type: "object",
-        properties: {
-          value: {
-            type: "number",
-            description: "Successful deployments a day over the window (in a series point: that day's count)."
-          },
-          successes: {
-            type: "integer"
-          }
-        },
-        required: [
-          "value",
-          "successes"
-        ],
-        additionalProperties: false
-      },
-      lead_time: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          per_change: {
-            type: "object",
-            properties: {
-              p50_seconds: {
-                type: "number",
-                nullable: true
-              },
-              p95_seconds: {
-                type: "number",
-                nullable: true
-              },
-              sample: {
-                type: "integer",
-                description: "Commits first shipped in the window, with a commit time not after that deployment."
-              }
-            },
-            required: [
-              "p50_seconds",
-              "p95_seconds",
-              "sample"
-            ],
-            additionalProperties: false
-          },
-          p50_seconds: {
-            type: "number",
-            nullable: true
-          },
-          p95_seconds: {
-            type: "number",
-            nullable: true
-          },
-          sample: {
-            type: "integer",
-            description: "Successful deployments with a commit time not after the deployment."
-          }
-        },
-        required: [
-          "p50_seconds",
-          "p95_seconds",
-          "per_change",
-          "sample"
-        ]
-      },
-      change_failure_rate: {
-        type: "object",
-        properties: {
-          value: {
-            type: "number",
-            nullable: true,
-            description: "failed / total, a fraction in [0, 1]."
-          },
-          failed: {
-            type: "integer",
-            description: "Deployments that failed or were rework."
-          },
-          total: {
-            type: "integer"
-          }
-        },
-        required: [
-          "value",
-          "failed",
-          "total"
-        ],
-        additionalProperties: false
-      },
-      time_to_restore: {
-        type: "object",
-        properties: {
-          median_seconds: {
-            type: "number",
-            nullable: true
-          },
-          restored: {
-            type: "integer",
-            description: "Failures followed by a success on the same repo and environment before `as_of`."
-          },
-          open: {
-            type: "integer",
-            description: "Failures with no such success yet."
-          }
-        },
-        required: [
-          "median_seconds",
-          "restored",
-          "open"
-        ],
-        additionalProperties: false
-      },
-      rework_rate: {
-        type: "object",
-        properties: {
-          value: {
-            type: "number",
-            nullable: true
-          },
-          rework: {
-            type: "integer"
-          },
-          total: {
-            type: "integer"
-          }
-        },
-        required: [
-          "value",
-          "rework",
-          "total"
-        ],
-        additionalProperties: false
+      partial: {
+        type: "boolean",
+        description: "The period holds `as_of`: it is not over yet."
       }
     },
     required: [
-      "date",
-      "from",
-      "to",
-      "deployment_frequency",
-      "lead_time",
       "change_failure_rate",
+      "date",
+      "deployment_frequency",
+      "from",
+      "lead_time",
+      "partial",
+      "rework_rate",
       "time_to_restore",
-      "rework_rate"
+      "to"
     ],
     additionalProperties: false,
-    description: "One day of a series: the definitions over [local midnight, next local midnight), truncated at `as_of`."
+    description: "One period of a series: the definitions over [its local start, the next one), truncated at `as_of`, restores counted before `as_of`. A day's frequency is its count of successes; a week's or month's is per local calendar day (of the time elapsed, for the period that holds `as_of`)."
   },
   ServiceMetrics: {
     type: "object",

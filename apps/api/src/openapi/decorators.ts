@@ -29,6 +29,11 @@ export function ApiAnswer(status: number, schema: SchemaName, description = 'OK'
   return ApiResponse({ status, description, schema: schemaRef(schema) });
 }
 
+/** A CSV download (RFC 4180, UTF-8, a header row of the JSON field names, nested ones by their dotted path). */
+export function ApiCsv() {
+  return ApiResponse({ status: 200, description: 'CSV, one row per item', content: { 'text/csv': { schema: { type: 'string' } } } });
+}
+
 /** A route under /orgs/{slug}: a member's session or an org token with the scope. */
 export function ApiOrgRoute(summary: string, scope: 'dora:read' | 'dora:admin') {
   const who = scope === 'dora:admin' ? 'an admin' : 'a member (viewer or admin)';

@@ -69,7 +69,7 @@ export const NO_CHANGES: ChangeCounts = { change_lead_time: null, change_sample:
 
 const deploymentFrequency: Definition<DeploymentFrequency> = {
   sql: { successes: `count(*) FILTER (WHERE success)::int` },
-  answer: (c, { days }) => ({ value: c.successes / days, successes: c.successes, band: deploymentFrequencyBand(c.successes, days) }),
+  answer: (c, { days }) => ({ value: days === 0 ? 0 : c.successes / days, successes: c.successes, band: deploymentFrequencyBand(c.successes, days) }),
   sort: 'successes',
 };
 

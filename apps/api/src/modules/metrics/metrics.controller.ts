@@ -26,7 +26,7 @@ export class MetricsController {
 
   @Get('series')
   @RequiresScope('dora:read')
-  @ApiOrgRoute('Daily points cut at midnight in the org time zone', 'dora:read')
+  @ApiOrgRoute('Points of local days, weeks or months in the org time zone', 'dora:read')
   @ApiAnswer(200, 'DoraSeries')
   @ApiErrors(400)
   series(@CurrentOrg() org: Org, @Query() query: SeriesQueryDto, @Res({ passthrough: true }) response: Response): Promise<DoraSeries> {
@@ -87,7 +87,7 @@ export class MetricsController {
 }
 
 /** The answer, and in `Data-As-Of` the moment of the primary's data it reflects (a replica may lag behind). */
-async function answer<T>(response: Response, read: Promise<Served<T>>): Promise<T> {
+export async function answer<T>(response: Response, read: Promise<Served<T>>): Promise<T> {
   const served = await read;
   response.setHeader('Data-As-Of', served.dataAsOf.toISOString());
   return served.value;

@@ -4,10 +4,14 @@ import { TeamsModule } from '../teams/teams.module.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRepository } from './metrics.repository.js';
 import { MetricsService } from './metrics.service.js';
+import { ScopeResolver } from './scope-resolver.js';
+import { TrendsController } from './trends.controller.js';
+import { TrendsRepository } from './trends.repository.js';
+import { TrendsService } from './trends.service.js';
 
 @Module({
   imports: [AuditLogModule, TeamsModule],
-  controllers: [MetricsController],
-  providers: [MetricsRepository, MetricsService],
+  controllers: [MetricsController, TrendsController],
+  providers: [MetricsRepository, MetricsService, ScopeResolver, TrendsRepository, TrendsService],
 })
 export class MetricsModule {}

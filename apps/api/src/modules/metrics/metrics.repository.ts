@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { DeploymentSource } from '@dora/domain';
+import type { DeploymentSource, SeriesInterval } from '@dora/domain';
 import type { Tx } from '../../database/transactions.js';
 import { AGGREGATES, CHANGE_AGGREGATES, type ChangeCounts, type MetricCounts } from './definitions.js';
 import { NO_PIN } from '../teams/teams.repository.js';
 import { type DeploymentScope, scopedChanges, scopedDeployments, SqlParams } from './scope.js';
 
-export interface SeriesRow extends MetricCounts {
+/** A period of a series: its local start date, its bounds, and its length in wall-clock days. */
+export interface SeriesRow {
   day: string;
   day_from: Date;
   day_to: Date;
+  partial: boolean;
+  days: number;
 }
 
 export interface GroupRow extends MetricCounts {
@@ -59,64 +62,79 @@ export interface DeploymentRow {
  * make an index-only scan cheaper than reading the table even for most of a tenant's rows, which the
  * default random_page_cost (4, priced for spinning disks) hides from the planner.
  */
-const QUERY_SETTINGS = /* sql */ `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1`;
+/**
+ * The `count` local periods ending with the one that holds `asOf` (placeholders), each with its start
+ * date, exact bounds, whether it is unfinished, and its length in wall-clock days (so a week across a
+ * change of daylight saving time is 7). `interval` is one of SERIES_INTERVALS, never caller text.
+ */
+function periodsSql(interval: SeriesInterval, count: string, asOf: string, zone: string): string {
+  const unit = `interval '1 ${interval}'`;
+  const localAsOf = `(${asOf}::timestamptz AT TIME ZONE ${zone})`;
+  return /* sql */ `
+    SELECT to_char(local_start, 'YYYY-MM-DD') AS day,
+           local_start AT TIME ZONE ${zone} AS day_from,
+           least((local_start + ${unit}) AT TIME ZONE ${zone}, ${asOf}::timestamptz) AS day_to,
+           (local_start + ${unit}) AT TIME ZONE ${zone} > ${asOf}::timestamptz AS partial,
+           extract(epoch FROM least(local_start + ${unit}, ${localAsOf}) - local_start)::double precision / 86400 AS days
+      FROM generate_series(date_trunc('${interval}', ${localAsOf}) - (${count} - 1) * ${unit}, date_trunc('${interval}', ${localAsOf}), ${unit}) AS local_start`;
+}
+
+export const QUERY_SETTINGS = /* sql */ `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1`;
 
 /** Read-only SQL of the metrics: computed live in PostgreSQL, one method per query. */
 @Injectable()
 export class MetricsRepository {
   /**
-   * The window [from, asOf) and the previous one [previousFrom, from), each counting the restores
-   * before its own end. Two scans rather than one grouped scan: no sort of the rows, and PostgreSQL
-   * may run the two in parallel.
+   * The metrics of each window [from, to), each counting the restores before its own end: one scan per
+   * window rather than one grouped scan — no sort of the rows, and PostgreSQL may run them in parallel.
    */
-  async windowAndPrevious(
-    tx: Tx,
-    scope: DeploymentScope,
-    bounds: { previousFrom: Date; from: Date; asOf: Date },
-  ): Promise<{ current: MetricCounts; previous: MetricCounts }> {
+  async windows<Key extends string>(tx: Tx, scope: DeploymentScope, windows: Record<Key, { from: Date; to: Date }>): Promise<Record<Key, MetricCounts>> {
     await tx.query(QUERY_SETTINGS);
     const p = new SqlParams();
-    const [previousFrom, from, asOf] = [p.add(bounds.previousFrom), p.add(bounds.from), p.add(bounds.asOf)];
-    const window = (part: string, lower: string, upper: string) => /* sql */ `
-      SELECT '${part}' AS part, ${AGGREGATES}
-        FROM (SELECT s.*, ${upper}::timestamptz AS cutoff
-                FROM (${scopedDeployments(scope, p, [`d.deployed_at >= ${lower}`, `d.deployed_at < ${upper}`])}) s) d`;
-    const rows = await tx.query<MetricCounts & { part: 'current' | 'previous' }>(
-      `${window('current', from, asOf)} UNION ALL ${window('previous', previousFrom, from)}`,
-      p.values,
-    );
+    const parts = Object.entries<{ from: Date; to: Date }>(windows).map(([key, bounds]) => {
+      const [from, to] = [p.add(bounds.from), p.add(bounds.to)];
+      return /* sql */ `
+        SELECT ${p.add(key)}::text AS part, ${AGGREGATES}
+          FROM (SELECT s.*, ${to}::timestamptz AS cutoff
+                  FROM (${scopedDeployments(scope, p, [`d.deployed_at >= ${from}`, `d.deployed_at < ${to}`])}) s) d`;
+    });
+    const rows = await tx.query<MetricCounts & { part: Key }>(parts.join(' UNION ALL '), p.values);
     // UNION ALL keeps no order (the parts may run in parallel).
-    return { current: rows.find((row) => row.part === 'current')!, previous: rows.find((row) => row.part === 'previous')! };
+    return Object.fromEntries(rows.map(({ part, ...counts }) => [part, counts])) as unknown as Record<Key, MetricCounts>;
   }
 
-  /** One row per local day, ending with the day that holds `asOf`; days without deployments have no counts. */
-  async daily(
+  /**
+   * One row per local period (day, week from Monday, month from the 1st), ending with the one that holds
+   * `asOf`, each with its exact bounds and its length in wall-clock days; periods without deployments have
+   * no counts. `interval` is one of SERIES_INTERVALS, never caller text.
+   */
+  async periods(
     tx: Tx,
     scope: DeploymentScope,
-    query: { days: number; asOf: Date; timezone: string },
-  ): Promise<(Partial<MetricCounts> & Pick<SeriesRow, 'day' | 'day_from' | 'day_to'>)[]> {
+    query: { interval: SeriesInterval; count: number; asOf: Date; timezone: string },
+  ): Promise<(Partial<MetricCounts> & SeriesRow)[]> {
     await tx.query(QUERY_SETTINGS);
     const p = new SqlParams();
-    const [days, asOf, zone] = [p.add(query.days), p.add(query.asOf), p.add(query.timezone)];
+    const [asOf, zone] = [p.add(query.asOf), p.add(query.timezone)];
     return tx.query(
       /* sql */ `
-      WITH days AS (
-        SELECT to_char(local_midnight, 'YYYY-MM-DD') AS day,
-               local_midnight AT TIME ZONE ${zone} AS day_from,
-               least((local_midnight + interval '1 day') AT TIME ZONE ${zone}, ${asOf}::timestamptz) AS day_to
-          FROM generate_series(date_trunc('day', ${asOf}::timestamptz AT TIME ZONE ${zone}) - (${days} - 1) * interval '1 day',
-                               date_trunc('day', ${asOf}::timestamptz AT TIME ZONE ${zone}),
-                               interval '1 day') AS local_midnight
-      ),
+      WITH periods AS (${periodsSql(query.interval, p.add(query.count), asOf, zone)}),
       stats AS (
-        SELECT to_char(deployed_at AT TIME ZONE ${zone}, 'YYYY-MM-DD') AS day, ${AGGREGATES}
+        SELECT to_char(date_trunc('${query.interval}', deployed_at AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS day, ${AGGREGATES}
           FROM (SELECT s.*, ${asOf}::timestamptz AS cutoff
-                  FROM (${scopedDeployments(scope, p, [`d.deployed_at >= (SELECT min(day_from) FROM days)`, `d.deployed_at < ${asOf}`])}) s) d
+                  FROM (${scopedDeployments(scope, p, [`d.deployed_at >= (SELECT min(day_from) FROM periods)`, `d.deployed_at < ${asOf}`])}) s) d
          GROUP BY 1
       )
-      SELECT stats.*, days.* FROM days LEFT JOIN stats USING (day) ORDER BY days.day`,
+      SELECT stats.*, periods.* FROM periods LEFT JOIN stats USING (day) ORDER BY periods.day`,
       p.values,
     );
+  }
+
+  /** The periods alone, as `periods` cuts them. */
+  async periodBounds(tx: Tx, query: { interval: SeriesInterval; count: number; asOf: Date; timezone: string }): Promise<SeriesRow[]> {
+    const p = new SqlParams();
+    const [count, asOf, zone] = [p.add(query.count), p.add(query.asOf), p.add(query.timezone)];
+    return tx.query(`${periodsSql(query.interval, count, asOf, zone)} ORDER BY day`, p.values);
   }
 
   /**

@@ -17,23 +17,30 @@ import {
 } from '@dora/domain';
 import { decodeCursor, isTimeAndIdCursor, pageOf } from '../../common/cursor.js';
 import { DomainError } from '../../common/errors.js';
-import { parseRfc3339, timeRange } from '../../common/timestamps.js';
+import { timeRange } from '../../common/timestamps.js';
 import { isUuid } from '../../common/uuid.js';
-import { type Served, Transactions } from '../../database/transactions.js';
+import { type Served, Transactions, withValue } from '../../database/transactions.js';
+import { asOfOf, echo, ScopeResolver } from './scope-resolver.js';
 import { AuditRepository, toAuditEventItem } from '../audit/audit.repository.js';
 import type { Org } from '../../access/principals.js';
-import type { Tx } from '../../database/transactions.js';
 import { TeamsRepository } from '../teams/teams.repository.js';
 import type { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, ServicesQueryDto, SummaryQueryDto, TeamsQueryDto } from './dto/metrics-query.dto.js';
 import { DEFINITIONS, type MetricCounts, toMetrics } from './definitions.js';
 import { type BreakdownCursor, type DeploymentRow, type GroupRow, MetricsRepository } from './metrics.repository.js';
-import type { DeploymentScope, TeamFilter } from './scope.js';
+import type { DeploymentScope } from './scope.js';
 
 const DAY_MS = 86_400_000;
 
-/** The answer built from a read, still saying where and as of when it was read. */
-function withValue<T>(served: Served<unknown>, value: T): Served<T> {
-  return { ...served, value };
+/** A series' number of periods: days for days (1–90, default 30), else 1–52 weeks or 1–24 months (default 12). */
+function periodsOf(query: SeriesQueryDto): number {
+  const refuse = (field: string, message: string) => new DomainError('validation_failed', `Invalid request: ${field} ${message}`, [{ field, message }]);
+  if (query.interval === 'day') {
+    if (query.periods !== undefined) throw refuse('periods', 'is for interval=week or month: give days for interval=day');
+    return query.days ?? 30;
+  }
+  if (query.days !== undefined) throw refuse('days', 'is for interval=day: give periods for weeks and months');
+  if (query.interval === 'month' && (query.periods ?? 12) > 24) throw refuse('periods', 'must be 1 to 24 for months');
+  return query.periods ?? 12;
 }
 
 /** SQL sort expressions over the per-repo aggregates: the only text of a request that reaches SQL is a key of this map. */
@@ -53,14 +60,6 @@ const TEAM_SORTS: Record<Exclude<TeamSortKey, 'team'>, (m: TeamMetrics) => numbe
   rework_rate: (m) => m.rework_rate.value,
 };
 
-/** A question's filters as the query gives them. */
-interface ScopeInput {
-  environment: string;
-  repo?: string;
-  service?: string;
-  team?: string;
-}
-
 @Injectable()
 export class MetricsService {
   constructor(
@@ -68,6 +67,7 @@ export class MetricsService {
     private readonly metrics: MetricsRepository,
     private readonly teams: TeamsRepository,
     private readonly audit: AuditRepository,
+    private readonly scopes: ScopeResolver,
   ) {}
 
   async summary(org: Org, query: SummaryQueryDto): Promise<Served<DoraSummary>> {
@@ -76,9 +76,9 @@ export class MetricsService {
     const from = new Date(asOf.getTime() - days * DAY_MS);
     const previousFrom = new Date(from.getTime() - days * DAY_MS);
     const served = await this.transactions.readInTenant(org, async (tx) => {
-      const scope = await this.scopeOf(tx, org, query);
+      const scope = await this.scopes.resolve(tx, org, query);
       return {
-        ...(await this.metrics.windowAndPrevious(tx, scope, { previousFrom, from, asOf })),
+        ...(await this.metrics.windows(tx, scope, { current: { from, to: asOf }, previous: { from: previousFrom, to: from } })),
         changes: (await this.metrics.changes(tx, scope, { from, to: asOf }))[0],
         previousChanges: (await this.metrics.changes(tx, scope, { from: previousFrom, to: from }))[0],
       };
@@ -96,35 +96,27 @@ export class MetricsService {
 
   async series(org: Org, query: SeriesQueryDto): Promise<Served<DoraSeries>> {
     const asOf = asOfOf(query.as_of);
+    const count = periodsOf(query);
     const served = await this.transactions.readInTenant(org, async (tx) => {
-      const scope = await this.scopeOf(tx, org, query);
-      const days = await this.metrics.daily(tx, scope, { days: query.days, asOf, timezone: org.timezone });
-      const groups = { day: `to_char(c.first_deployed_at AT TIME ZONE $zone, 'YYYY-MM-DD')` };
-      const changes = await this.metrics.changes(tx, scope, { from: days[0]!.day_from, to: asOf, groups, timezone: org.timezone });
-      return { days, changes: new Map(changes.map((row) => [row.day, row])) };
+      const scope = await this.scopes.resolve(tx, org, query);
+      const periods = await this.metrics.periods(tx, scope, { interval: query.interval, count, asOf, timezone: org.timezone });
+      const groups = { day: `to_char(date_trunc('${query.interval}', c.first_deployed_at AT TIME ZONE $zone), 'YYYY-MM-DD')` };
+      const changes = await this.metrics.changes(tx, scope, { from: periods[0]!.day_from, to: asOf, groups, timezone: org.timezone });
+      return { periods, changes: new Map(changes.map((row) => [row.day, row])) };
     });
     return withValue(served, {
       org: org.slug,
       ...echo(query),
+      interval: query.interval,
       timezone: org.timezone,
-      points: served.value.days.map((row) => {
-        const m = toMetrics(row.total ? (row as MetricCounts) : undefined, 1, asOf, served.value.changes.get(row.day));
-        return {
-          date: row.day,
-          from: row.day_from.toISOString(),
-          to: row.day_to.toISOString(),
-          deployment_frequency: { value: m.deployment_frequency.successes, successes: m.deployment_frequency.successes },
-          lead_time: {
-            p50_seconds: m.lead_time.p50_seconds,
-            p95_seconds: m.lead_time.p95_seconds,
-            sample: m.lead_time.sample,
-            per_change: { p50_seconds: m.lead_time.per_change.p50_seconds, p95_seconds: m.lead_time.per_change.p95_seconds, sample: m.lead_time.per_change.sample },
-          },
-          change_failure_rate: { value: m.change_failure_rate.value, failed: m.change_failure_rate.failed, total: m.change_failure_rate.total },
-          time_to_restore: { median_seconds: m.time_to_restore.median_seconds, restored: m.time_to_restore.restored, open: m.time_to_restore.open },
-          rework_rate: { value: m.rework_rate.value, rework: m.rework_rate.rework, total: m.rework_rate.total },
-        };
-      }),
+      points: served.value.periods.map((row) => ({
+        date: row.day,
+        from: row.day_from.toISOString(),
+        to: row.day_to.toISOString(),
+        partial: row.partial,
+        // A day's frequency is its count (as before weeks and months); longer periods' are per local day.
+        ...toMetrics(row.total ? (row as MetricCounts) : undefined, query.interval === 'day' ? 1 : row.days, asOf, served.value.changes.get(row.day)),
+      })),
     });
   }
 
@@ -174,7 +166,7 @@ export class MetricsService {
     };
     const after = query.cursor ? decodeCursor(query.cursor, by === 'repo' ? isRepoCursor : isServiceCursor) : null;
     const served = await this.transactions.readInTenant(org, async (tx) => {
-      const scope = await this.scopeOf(tx, org, query);
+      const scope = await this.scopes.resolve(tx, org, query);
       const rows = await this.metrics.breakdown(tx, scope, { by, from, asOf, sort, after, limit: query.limit + 1 });
       const groups: Record<'repo_full_name' | 'service', string> = { repo_full_name: 'c.repo_full_name', service: by === 'repo' ? 'NULL' : 'c.service' };
       const changes = await this.metrics.changes(tx, scope, { from, to: asOf, groups });
@@ -197,7 +189,7 @@ export class MetricsService {
     const served = await this.transactions.readInTenant(org, async (tx) =>
       this.metrics.deployments(
         tx,
-        { ...(await this.scopeOf(tx, org, query)), from, to, success: query.success ?? null, isRework: query.is_rework ?? null },
+        { ...(await this.scopes.resolve(tx, org, query)), from, to, success: query.success ?? null, isRework: query.is_rework ?? null },
         { after, limit: query.limit + 1 },
       ),
     );
@@ -221,31 +213,10 @@ export class MetricsService {
     });
   }
 
-  /** The scope of a question; a team filter names one of the org's teams (or `unassigned`), else a validation error naming it. */
-  private async scopeOf(tx: Tx, org: Org, query: ScopeInput): Promise<DeploymentScope> {
-    let team: TeamFilter = null;
-    if (query.team === 'unassigned') team = 'unassigned';
-    else if (query.team !== undefined) {
-      const found = await this.teams.find(tx, org.id, query.team);
-      if (!found) throw new DomainError('validation_failed', `team: no team "${query.team}" in this org`, [{ field: 'team', message: `no team "${query.team}" in this org` }]);
-      team = { teamId: found.id };
-    }
-    return { tenantId: org.id, environment: query.environment, repo: query.repo ?? null, service: query.service ?? null, team };
-  }
-
   async environments(org: Org): Promise<Served<{ items: EnvironmentCount[] }>> {
     const served = await this.transactions.readInTenant(org, (tx) => this.metrics.environments(tx, org.id));
     return withValue(served, { items: served.value.map((row) => ({ ...row, last_deployed_at: row.last_deployed_at.toISOString() })) });
   }
-}
-
-function asOfOf(text: string | undefined): Date {
-  return text === undefined ? new Date() : new Date(parseRfc3339(text)!);
-}
-
-/** The filters an answer echoes. */
-function echo(query: ScopeInput) {
-  return { environment: query.environment, repo: query.repo ?? null, team: query.team ?? null, service: query.service ?? null };
 }
 
 /** Sorted as the per-repo breakdown is: by the key, no value last, ties by team (unassigned last). */

@@ -32,18 +32,19 @@ const target = (tenant: string) => /* sql */ `
                       AND t.pinned_team_id = coalesce(d.pinned_team_id, '${NO_PIN}')`;
 
 /**
- * The rows of dora_deployments `d` in the scope that also meet `conditions` (over `d`). A team's rows
- * (DESIGN §3) are those of the targets it owns: one index range per target, not a scan of the org.
+ * The rows of dora_deployments `d` in the scope that also meet `conditions` (over `d`); with `withOwner`,
+ * each row's team as `owner_id`. A team's rows (DESIGN §3) are those of the targets it owns: one index
+ * range per target, not a scan of the org.
  */
-export function scopedDeployments(scope: DeploymentScope, p: SqlParams, conditions: string[]): string {
+export function scopedDeployments(scope: DeploymentScope, p: SqlParams, conditions: string[], withOwner = false): string {
   const tenant = p.add(scope.tenantId);
   const where = [`d.tenant_id = ${tenant}`, `d.environment = ${p.add(scope.environment)}`, ...conditions];
   if (scope.repo !== null) where.push(`d.repo_full_name = ${p.add(scope.repo)}`);
   if (scope.service !== null) where.push(`d.service = ${p.add(scope.service)}`);
+  if (scope.team !== null) where.push(scope.team === 'unassigned' ? 't.owner_id IS NULL' : `t.owner_id = ${p.add(scope.team.teamId)}::uuid`);
   const all = where.join(' AND ');
-  if (scope.team === null) return `SELECT d.* FROM dora_deployments d WHERE ${all}`;
-  const owner = scope.team === 'unassigned' ? 't.owner_id IS NULL' : `t.owner_id = ${p.add(scope.team.teamId)}::uuid`;
-  return `SELECT d.* FROM dora_deployments d JOIN ${target(tenant)} WHERE ${owner} AND ${all}`;
+  if (scope.team === null && !withOwner) return `SELECT d.* FROM dora_deployments d WHERE ${all}`;
+  return `SELECT d.*, t.owner_id FROM dora_deployments d JOIN ${target(tenant)} WHERE ${all}`;
 }
 
 /**

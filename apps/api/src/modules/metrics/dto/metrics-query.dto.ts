@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { REPO_SORT_KEYS, TEAM_SLUG_PATTERN, TEAM_SORT_KEYS, WINDOW_DAYS } from '@dora/domain';
+import { LEAD_TIME_BASES, type LeadTimeBasis, REPO_SORT_KEYS, SERIES_INTERVALS, type SeriesInterval, TEAM_SLUG_PATTERN, TEAM_SORT_KEYS, WINDOW_DAYS } from '@dora/domain';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { PageQuery, TimeRangePageQuery } from '../../../common/page-query.js';
 import { ToBoolean, ToNumber } from '../../../common/query-params.js';
@@ -23,7 +23,7 @@ class TeamAndServiceQuery {
 }
 
 /** What every metric question is about: one environment (default production), optionally one repo, team, service. */
-class ScopeQuery extends TeamAndServiceQuery {
+export class ScopeQuery extends TeamAndServiceQuery {
   @IsEnvironment()
   @IsOptional()
   environment: string = 'production';
@@ -47,12 +47,48 @@ export class SummaryQueryDto extends ScopeQuery {
 }
 
 export class SeriesQueryDto extends ScopeQuery {
+  /** Local days (default), weeks from Monday or months from the 1st, in the org's time zone. */
+  @IsIn(SERIES_INTERVALS, { message: `must be one of ${SERIES_INTERVALS.join(', ')}` })
+  @IsOptional()
+  interval: SeriesInterval = 'day';
+
+  /** Days, for interval=day: 1 to 90, default 30. */
   @Max(90)
   @Min(1)
   @IsInt({ message: 'must be a whole number of days from 1 to 90' })
   @ToNumber()
   @IsOptional()
-  days: number = 30;
+  days?: number;
+
+  /** Weeks (1 to 52) or months (1 to 24), for interval=week or month; default 12. */
+  @Max(52)
+  @Min(1)
+  @IsInt({ message: 'must be a whole number: 1 to 52 weeks, or 1 to 24 months' })
+  @ToNumber()
+  @IsOptional()
+  periods?: number;
+}
+
+/** The comparison: the scope alone. */
+export class ComparisonQueryDto extends ScopeQuery {}
+
+export class PerformersQueryDto extends ScopeQuery {
+  /** Local months, ending with the one that holds as_of. */
+  @Max(24)
+  @Min(1)
+  @IsInt({ message: 'must be a whole number of months from 1 to 24' })
+  @ToNumber()
+  @IsOptional()
+  months: number = 6;
+
+  @IsIn(['repo', 'team'], { message: 'must be repo or team' })
+  @IsOptional()
+  by: 'repo' | 'team' = 'repo';
+
+  /** Which lead time is banded; default the org's lead_time_basis. */
+  @IsIn(LEAD_TIME_BASES, { message: `must be one of ${LEAD_TIME_BASES.join(', ')}` })
+  @IsOptional()
+  basis?: LeadTimeBasis;
 }
 
 const SORTS = REPO_SORT_KEYS.flatMap((key) => [key, `-${key}`]);
