@@ -45,6 +45,7 @@ export function AdminLayout() {
               <NavLink to={`/${slug}/_admin/dora`} end>
                 DORA
               </NavLink>
+              <NavLink to={`/${slug}/_admin/dora/trends`}>Trends</NavLink>
               <NavLink to={`/${slug}/_admin/dora/repos`}>Repos</NavLink>
               <NavLink to={`/${slug}/_admin/dora/teams`}>Teams</NavLink>
               <NavLink to={`/${slug}/_admin/dora/deployments`}>Deployments</NavLink>

@@ -22,6 +22,7 @@ export function createRouter() {
         { path: 'dora/repos/*', ...lazyPage(() => import('../features/dora/components/repo-page'), 'RepoPage') },
         { path: 'dora/teams', ...lazyPage(() => import('../features/teams/components/teams-page'), 'TeamsPage') },
         { path: 'dora/teams/:team', ...lazyPage(() => import('../features/teams/components/team-page'), 'TeamPage') },
+        { path: 'dora/trends', ...lazyPage(() => import('../features/trends/components/trends-page'), 'TrendsPage') },
         { path: 'dora/deployments', ...lazyPage(() => import('../features/dora/components/deployments-page'), 'DeploymentsPage') },
         { path: 'dora/settings', ...lazyPage(() => import('../features/settings/components/settings-page'), 'SettingsPage') },
         // Not under dora/teams/: a team may be called "settings".

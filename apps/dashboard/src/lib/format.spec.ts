@@ -41,6 +41,11 @@ describe('human units', () => {
     expect(formatFrequency(perDay)).toBe(text);
   });
 
+  it('says frequencies side by side in the unit of the largest', () => {
+    expect([0.1, 0.5, 2].map((perDay) => formatFrequency(perDay, 2))).toEqual(['0.1/day', '0.5/day', '2/day']);
+    expect([0.1, 0.5].map((perDay) => formatFrequency(perDay, 0.5))).toEqual(['0.7/week', '3.5/week']);
+  });
+
   it('shortens commit SHAs', () => {
     expect(shortSha('4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9')).toBe('4704266e');
     expect(shortSha(null)).toBe('—');

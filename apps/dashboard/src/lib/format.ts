@@ -17,11 +17,14 @@ export function formatRate(fraction: number | null): string {
   return fraction === null ? '—' : `${oneDecimal(fraction * 100)}%`;
 }
 
-/** Deploys a day, said in the unit that reads best: a day, a week or a month (30 days). */
-export function formatFrequency(perDay: number): string {
+/**
+ * Deploys a day, said in the unit that reads best: a day, a week or a month (30 days). Numbers shown side by
+ * side (an axis, a comparison) all take the unit of the largest, `scale`.
+ */
+export function formatFrequency(perDay: number, scale = perDay): string {
   if (perDay === 0) return 'none';
-  if (perDay >= 1) return `${oneDecimal(perDay)}/day`;
-  if (perDay * 7 >= 1) return `${oneDecimal(perDay * 7)}/week`;
+  if (scale >= 1) return `${oneDecimal(perDay)}/day`;
+  if (scale * 7 >= 1) return `${oneDecimal(perDay * 7)}/week`;
   return `${oneDecimal(perDay * 30)}/month`;
 }
 

@@ -1,4 +1,4 @@
-import type { DeploymentItem, DoraMetrics, DoraSummary, Me } from '@dora/domain';
+import type { DeploymentItem, DoraMetrics, DoraSeries, DoraSummary, Me, SeriesInterval, SeriesPoint } from '@dora/domain';
 
 /** The metrics of no deployments, to spread and change a field of. */
 export const NO_METRICS: DoraMetrics = {
@@ -24,7 +24,17 @@ export function summaryOf(metrics: DoraMetrics, scope: Partial<Pick<DoraSummary,
   return { org: 'acme', environment: 'production', repo: null, team: null, service: null, band_set: 'dora-2023', window, ...metrics, previous: { window, ...NO_METRICS }, ...scope };
 }
 
-export const emptySeries = { org: 'acme', environment: 'production', repo: null, team: null, service: null, timezone: 'UTC', points: [] };
+export const emptySeries: DoraSeries = { org: 'acme', environment: 'production', repo: null, team: null, service: null, interval: 'day', timezone: 'UTC', points: [] };
+
+/** A series of the given points, in UTC. */
+export function seriesOf(interval: SeriesInterval, points: SeriesPoint[]): DoraSeries {
+  return { ...emptySeries, interval, points };
+}
+
+/** One period of a series, from its local start `date` (UTC) to `to`. */
+export function pointOf(date: string, to: string, metrics: DoraMetrics, partial = false): SeriesPoint {
+  return { date, from: `${date}T00:00:00.000Z`, to, partial, ...metrics };
+}
 
 export function deploymentOf(shown: Partial<DeploymentItem>): DeploymentItem {
   return {

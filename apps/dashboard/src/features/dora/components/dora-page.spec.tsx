@@ -47,6 +47,7 @@ describe('DoraPage', () => {
     expect(calls.map((c) => c.path)).toContain('/api/v1/orgs/acme/dora/summary?environment=production&window=30');
     // Worst first: the repos pulling deployment frequency down (the lowest) lead.
     expect(screen.getByRole('link', { name: /Deployment frequency: 1.4\/day, by repo/ }).getAttribute('href')).toBe('/acme/_admin/dora/repos?window=30&sort=deployment_frequency');
+    expect(screen.getByRole('link', { name: 'Deployment frequency: trend' }).getAttribute('href')).toBe('/acme/_admin/dora/trends?metric=deployment_frequency');
   });
 
   it('tells an org without deployments how to send the first one', async () => {
@@ -92,6 +93,8 @@ describe('DoraPage', () => {
       expect.arrayContaining(['/api/v1/orgs/acme/dora/summary?environment=production&team=web', '/api/v1/orgs/acme/dora/series?environment=production&team=web&days=30']),
     );
     expect(screen.getByRole('link', { name: /Deployment frequency: .*, by repo/ }).getAttribute('href')).toBe('/acme/_admin/dora/repos?team=web&sort=deployment_frequency');
+    // The trend keeps the environment and the team, not the window: trends have their own periods.
+    expect(screen.getByRole('link', { name: 'Change-failure rate: trend' }).getAttribute('href')).toBe('/acme/_admin/dora/trends?team=web&metric=change_failure_rate');
 
     fireEvent.change(select, { target: { value: 'unassigned' } });
     expect(await frequencySample('9 successful deploys')).toBeTruthy();

@@ -2,7 +2,7 @@ import { useParams } from 'react-router';
 import { useEnvironments } from '../api/deployments';
 import { useSummary } from '../api/summary';
 import { metricByKey } from '../utils/metrics';
-import { useScopeParams } from '../utils/scope-params';
+import { scopeSearch, useScopeParams } from '../utils/scope-params';
 import { EmptyState } from './empty-state';
 import { MetricCards } from './metric-cards';
 import { ScopeControls } from './scope-controls';
@@ -19,6 +19,11 @@ export function DoraPage() {
     const params = new URLSearchParams(scope.search.replace(/^\?/, ''));
     params.set('sort', better === 'higher' ? key : `-${key}`);
     return `/${slug}/_admin/dora/repos?${params}`;
+  };
+  const trendHref = (key: string) => {
+    const params = new URLSearchParams(scopeSearch({ environment: scope.environment, team: scope.team }).replace(/^\?/, ''));
+    params.set('metric', key);
+    return `/${slug}/_admin/dora/trends?${params}`;
   };
   return (
     <main className="page">
@@ -37,7 +42,7 @@ export function DoraPage() {
       {environments.isSuccess && environments.data.items.length === 0 ? (
         <EmptyState slug={slug} />
       ) : (
-        <MetricCards slug={slug} environment={scope.environment} window={scope.window} team={scope.team} reposHref={reposHref} />
+        <MetricCards slug={slug} environment={scope.environment} window={scope.window} team={scope.team} reposHref={reposHref} trendHref={trendHref} />
       )}
     </main>
   );

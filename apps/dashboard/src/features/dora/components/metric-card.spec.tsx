@@ -1,6 +1,7 @@
-import { type DoraMetrics, type DoraSeries, METRIC_DEFINITIONS, PER_CHANGE_LEAD_TIME_DEFINITION } from '@dora/domain';
+import { type DoraMetrics, METRIC_DEFINITIONS, PER_CHANGE_LEAD_TIME_DEFINITION } from '@dora/domain';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { NO_METRICS, pointOf, seriesOf } from '../../../test/fixtures';
 import { renderAt } from '../../../test/render';
 import { leadTimeViews, metricByKey } from '../utils/metrics';
 import { BandBadge } from './band-badge';
@@ -22,33 +23,32 @@ const metrics = (frequency: number, successes: number): DoraMetrics => ({
   rework_rate: { value: 0, rework: 0, total: 20, band: null },
 });
 
-const series: DoraSeries = {
-  org: 'acme',
-  environment: 'production',
-  repo: null,
-  team: null,
-  service: null,
-  timezone: 'UTC',
-  points: [
-    {
-      date: '2026-11-25',
-      from: '2026-11-25T00:00:00.000Z',
-      to: '2026-11-26T00:00:00.000Z',
-      deployment_frequency: { value: 2, successes: 2 },
-      lead_time: { p50_seconds: 100, p95_seconds: 100, sample: 1, per_change: { p50_seconds: 100, p95_seconds: 100, sample: 1 } },
-      change_failure_rate: { value: 0, failed: 0, total: 2 },
-      time_to_restore: { median_seconds: null, restored: 0, open: 0 },
-      rework_rate: { value: 0, rework: 0, total: 2 },
-    },
-  ],
-};
+const series = seriesOf('day', [
+  pointOf('2026-11-25', '2026-11-26T00:00:00.000Z', {
+    ...NO_METRICS,
+    deployment_frequency: { value: 2, successes: 2, band: 'elite' },
+    lead_time: { ...NO_METRICS.lead_time, p50_seconds: 100, p95_seconds: 100, sample: 1, band: 'elite' },
+    change_failure_rate: { value: 0, failed: 0, total: 2, band: 'elite' },
+    rework_rate: { value: 0, rework: 0, total: 2, band: null },
+  }),
+]);
 
-function renderCard(name: string, current: DoraMetrics, previous: DoraMetrics, href?: string) {
+function renderCard(name: string, current: DoraMetrics, previous: DoraMetrics, href?: string, trendHref?: string) {
   renderAt('/', [
     {
       path: '/',
       element: (
-        <MetricCard slug="acme" environment="production" metric={metricByKey(name)!} current={current} previous={previous} windowDays={30} series={series} href={href} />
+        <MetricCard
+          slug="acme"
+          environment="production"
+          metric={metricByKey(name)!}
+          current={current}
+          previous={previous}
+          windowDays={30}
+          series={series}
+          href={href}
+          trendHref={trendHref}
+        />
       ),
     },
   ]);
@@ -68,12 +68,18 @@ describe('MetricCard', () => {
 
   it('says "not enough data" instead of a band, and why the number is missing', () => {
     const card = renderCard('time_to_restore', metrics(1, 30), metrics(1, 30));
+    expect(within(card).queryByRole('link', { name: /trend/ })).toBeNull();
     expect(within(card).getByText('—')).toBeTruthy();
     expect(within(card).getByText('Not enough data')).toBeTruthy();
     expect(within(card).getByText('No comparison with the previous 30 days')).toBeTruthy();
     expect(within(card).getByText('0 failures restored · 1 open (oldest 1 h)')).toBeTruthy();
     expect(within(card).getByText(/failure with no later success yet/)).toBeTruthy(); // in the info disclosure
     expect(within(card).getByText(METRIC_DEFINITIONS.time_to_restore.definition)).toBeTruthy(); // the contract's words, bands and all
+  });
+
+  it('links to its trend when given where it is', () => {
+    const card = renderCard('lead_time', metrics(1, 30), metrics(1, 30), undefined, '/acme/_admin/dora/trends?metric=lead_time');
+    expect(within(card).getByRole('link', { name: 'Lead time for changes: trend' }).getAttribute('href')).toBe('/acme/_admin/dora/trends?metric=lead_time');
   });
 
   it('marks a worse change as worse, for metrics where lower is better', () => {

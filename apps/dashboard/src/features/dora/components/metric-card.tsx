@@ -23,9 +23,11 @@ interface Props {
   href?: string;
   /** The same metric counted the other way (lead time per change or per deployment), shown as a second line. */
   second?: MetricView;
+  /** Where its trend over weeks and months is. */
+  trendHref?: string;
 }
 
-export function MetricCard({ slug, environment, repo, team, metric, current, previous, windowDays, series, href, second }: Props) {
+export function MetricCard({ slug, environment, repo, team, metric, current, previous, windowDays, series, href, second, trendHref }: Props) {
   // The sparkline's day on show, and the deployments behind it (only those the metric counts).
   const [day, setDay] = useState<ChartDay | null>(null);
   const dayDeployments = useDayDeployments(slug, { environment, repo, team, ...metric.behind }, day);
@@ -70,6 +72,11 @@ export function MetricCard({ slug, environment, repo, team, metric, current, pre
         </p>
       )}
       {series ? <Sparkline series={series} metric={metric} deployments={dayDeployments} onDay={setDay} /> : <div className="sparkline" aria-busy="true" />}
+      {trendHref && (
+        <Link to={trendHref} className="trend-link" aria-label={`${metric.title}: trend`}>
+          Trend
+        </Link>
+      )}
     </article>
   );
 }

@@ -8,7 +8,7 @@ import { MetricCard } from './metric-card';
 import { ErrorMessage } from '../../../components/error-message';
 
 /** The five cards of an org, or of one repo, team, or both. */
-export function MetricCards(props: { slug: string; environment: string; window?: number; repo?: string; team?: string; reposHref?: (metricKey: string) => string }) {
+export function MetricCards(props: { slug: string; environment: string; window?: number; repo?: string; team?: string; reposHref?: (metricKey: string) => string; trendHref?: (metricKey: string) => string }) {
   const summary = useSummary(props);
   const series = useSeries(props);
   const teams = useTeams(props.slug);
@@ -41,6 +41,7 @@ export function MetricCards(props: { slug: string; environment: string; window?:
             windowDays={window.days}
             series={series.data}
             href={props.reposHref?.(metric.key)}
+            trendHref={props.trendHref?.(metric.key)}
           />
         ))}
       </div>

@@ -2,12 +2,12 @@ import { WINDOW_DAYS } from '@dora/domain';
 import { useTeams } from '../../teams/api/teams';
 import { useEnvironments } from '../api/deployments';
 
-/** The window switch (7d / 30d / 90d), the environment selector and, where a page can narrow to one, the team selector. */
+/** The window switch (7d / 30d / 90d) where a page has a window, the environment selector and, where a page can narrow to one, the team selector. */
 export function ScopeControls(props: {
   slug: string;
-  windowDays: number;
+  windowDays?: number;
   environment: string;
-  onWindow: (days: number) => void;
+  onWindow?: (days: number) => void;
   onEnvironment: (environment: string) => void;
   team?: string;
   onTeam?: (team: string | undefined) => void;
@@ -16,13 +16,15 @@ export function ScopeControls(props: {
   const names = new Set([props.environment, 'production', ...(environments.data?.items.map((e) => e.environment) ?? [])]);
   return (
     <div className="controls">
-      <div role="group" aria-label="Window" className="segmented">
-        {WINDOW_DAYS.map((days) => (
-          <button key={days} type="button" aria-pressed={props.windowDays === days} onClick={() => props.onWindow(days)}>
-            {days}d
-          </button>
-        ))}
-      </div>
+      {props.onWindow && (
+        <div role="group" aria-label="Window" className="segmented">
+          {WINDOW_DAYS.map((days) => (
+            <button key={days} type="button" aria-pressed={props.windowDays === days} onClick={() => props.onWindow?.(days)}>
+              {days}d
+            </button>
+          ))}
+        </div>
+      )}
       <label>
         Environment{' '}
         <select value={props.environment} onChange={(e) => props.onEnvironment(e.target.value)}>

@@ -1,23 +1,20 @@
-import type { DoraSeries, DoraSummary } from '@dora/domain';
+import type { DoraSummary } from '@dora/domain';
 import { describe, expect, it } from 'vitest';
+import { NO_METRICS, pointOf, seriesOf } from '../../../test/fixtures';
 import { changeAgainst } from './change';
 import { METRICS, metricByKey } from './metrics';
 import { toChartPoints } from './series-points';
 
-const point = (date: string, successes: number, p50: number | null) => ({
-  date,
-  from: `${date}T00:00:00.000Z`,
-  to: `${date}T23:59:59.000Z`,
-  deployment_frequency: { value: successes, successes },
-  lead_time: { p50_seconds: p50, p95_seconds: p50, sample: p50 === null ? 0 : 1, per_change: { p50_seconds: p50, p95_seconds: p50, sample: p50 === null ? 0 : 1 } },
-  change_failure_rate: { value: null, failed: 0, total: 0 },
-  time_to_restore: { median_seconds: null, restored: 0, open: 0 },
-  rework_rate: { value: null, rework: 0, total: 0 },
-});
+const point = (date: string, successes: number, p50: number | null) =>
+  pointOf(date, `${date}T23:59:59.000Z`, {
+    ...NO_METRICS,
+    deployment_frequency: { value: successes, successes, band: successes > 0 ? 'elite' : 'low' },
+    lead_time: { ...NO_METRICS.lead_time, p50_seconds: p50, p95_seconds: p50, sample: p50 === null ? 0 : 1 },
+  });
 
 describe('series → sparkline points', () => {
   it('takes each day’s value of the metric, keeping days without data as gaps', () => {
-    const series: DoraSeries = { org: 'acme', environment: 'production', repo: null, team: null, service: null, timezone: 'UTC', points: [point('2026-11-01', 3, 4100), point('2026-11-02', 0, null)] };
+    const series = seriesOf('day', [point('2026-11-01', 3, 4100), point('2026-11-02', 0, null)]);
     expect(toChartPoints(series, metricByKey('deployment_frequency')!).map((p) => p.value)).toEqual([3, 0]);
     expect(toChartPoints(series, metricByKey('lead_time')!)).toEqual([
       { date: '2026-11-01', from: '2026-11-01T00:00:00.000Z', to: '2026-11-01T23:59:59.000Z', value: 4100 },

@@ -7,7 +7,6 @@ import {
   type MetricDefinition,
   type MetricKey,
   PER_CHANGE_LEAD_TIME_DEFINITION,
-  type SeriesPoint,
 } from '@dora/domain';
 import { formatDuration, formatFrequency, formatRate } from '../../../lib/format';
 
@@ -27,9 +26,7 @@ export interface MetricView extends MetricDefinition {
   /** What the number was computed over, and what was left out. */
   sample(m: DoraMetrics): string;
   exclusions(m: DoraMetrics): string[];
-  /** One day of the sparkline. */
-  pointValue(point: SeriesPoint): number | null;
-  /** Which deployments are behind a day's value. */
+  /** Which deployments are behind a value (of a day, week or month): the ones the metric counts. */
   behind: { success?: boolean; is_rework?: boolean };
   /** Lead time's two ways of counting: "per deployment" or "per change". */
   basis?: string;
@@ -51,7 +48,6 @@ const PRESENTATION: Record<MetricKey, Omit<MetricView, 'key' | keyof MetricDefin
     band: (m) => m.deployment_frequency.band,
     sample: (m) => plural(m.deployment_frequency.successes, 'successful deploy'),
     exclusions: () => ['Failed deploys are not counted.'],
-    pointValue: (p) => p.deployment_frequency.value,
     behind: { success: true },
   },
   lead_time: {
@@ -65,7 +61,6 @@ const PRESENTATION: Record<MetricKey, Omit<MetricView, 'key' | keyof MetricDefin
       `${plural(m.lead_time.excluded_negative, 'deploy')} whose commit is later than the deploy`,
       'Failed deploys never enter lead time.',
     ],
-    pointValue: (p) => p.lead_time.p50_seconds,
     behind: { success: true },
     basis: 'per deployment',
   },
@@ -76,7 +71,6 @@ const PRESENTATION: Record<MetricKey, Omit<MetricView, 'key' | keyof MetricDefin
     band: (m) => m.change_failure_rate.band,
     sample: (m) => `${m.change_failure_rate.failed} of ${plural(m.change_failure_rate.total, 'deploy')} failed or were rework`,
     exclusions: () => [],
-    pointValue: (p) => p.change_failure_rate.value,
     behind: {},
   },
   time_to_restore: {
@@ -88,7 +82,6 @@ const PRESENTATION: Record<MetricKey, Omit<MetricView, 'key' | keyof MetricDefin
       `${plural(m.time_to_restore.restored, 'failure')} restored · ${m.time_to_restore.open} open` +
       (m.time_to_restore.oldest_open_seconds === null ? '' : ` (oldest ${formatDuration(m.time_to_restore.oldest_open_seconds)})`),
     exclusions: (m) => [`${plural(m.time_to_restore.open, 'failure')} with no later success yet (open): in the failure rate, not in the median`],
-    pointValue: (p) => p.time_to_restore.median_seconds,
     behind: { success: false },
   },
   rework_rate: {
@@ -98,7 +91,6 @@ const PRESENTATION: Record<MetricKey, Omit<MetricView, 'key' | keyof MetricDefin
     band: () => null,
     sample: (m) => `${m.rework_rate.rework} of ${plural(m.rework_rate.total, 'deploy')} were rework`,
     exclusions: () => [],
-    pointValue: (p) => p.rework_rate.value,
     behind: { is_rework: true },
   },
 };
@@ -122,7 +114,6 @@ export const LEAD_TIME_PER_CHANGE: MetricView = {
     `${plural(m.lead_time.per_change.excluded_negative, 'commit')} dated later than the deploy that first shipped it`,
     'A commit shipped again (a redeploy, a rollback, a later change set) counts only at its first successful deploy.',
   ],
-  pointValue: (p) => p.lead_time.per_change.p50_seconds,
   basis: 'per change',
 };
 

@@ -14,5 +14,5 @@ export type ChartDay = Pick<ChartPoint, 'date' | 'from' | 'to'>;
 
 /** A series' daily points as one metric's sparkline. */
 export function toChartPoints(series: DoraSeries, metric: MetricView): ChartPoint[] {
-  return series.points.map((point) => ({ date: point.date, from: point.from, to: point.to, value: metric.pointValue(point) }));
+  return series.points.map((point) => ({ date: point.date, from: point.from, to: point.to, value: metric.value(point) }));
 }
