@@ -2,7 +2,12 @@
 // at CONCURRENCY connections, against the floor of the same rows (the series' lock, deployment, the
 // restores of a success and the audit event, one transaction each) written directly through pg at the
 // same concurrency.
-//   node tools/bench/ingest/run.mjs        (BENCH_DATABASE_URL, BENCH_DURATION=15, BENCH_CONCURRENCY=32)
+// With BENCH_COMMITS=n, then a second phase printed under `with_commits`: the same for DURATION seconds
+// at CONCURRENCY into another org through a freshly started API, each deployment listing n commits
+// (≤ 1,000; unique shas, a tenth shared with the repo's previous deployment — ingest/load.mjs): rate of
+// deployments and commits, latency p50/p95/p99 (to the microsecond), and the rows of both change-set tables.
+//   node tools/bench/ingest/run.mjs        (BENCH_DATABASE_URL, BENCH_DURATION=15, BENCH_CONCURRENCY=32, BENCH_COMMITS=0)
+//   BENCH_COMMITS=100 BENCH_CONCURRENCY=8 node tools/bench/ingest/run.mjs      (the change-set target: p99 < 50 ms)
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { cli, createBenchDatabase, percentile, startApi } from '../lib.mjs';
@@ -10,6 +15,8 @@ import { postDeployments } from './load.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const COMMITS = Number(process.env.BENCH_COMMITS ?? 0);
+if (!Number.isInteger(COMMITS) || COMMITS < 0 || COMMITS > 1000) throw new Error(`BENCH_COMMITS must be 0 to 1000, not ${process.env.BENCH_COMMITS}`);
 
 const database = await createBenchDatabase('ingest');
 // The per-token limit would cap one token far below what this measures; it is a guard, not the subject.
@@ -34,6 +41,7 @@ try {
   const floor = await insertDirectly(database.url, tenantId, tokenId, accepted);
 
   const round = (x, digits = 1) => Number(x.toFixed(digits));
+  const withCommits = COMMITS ? await postWithCommits() : undefined;
   console.log(
     JSON.stringify(
       {
@@ -55,6 +63,7 @@ try {
           latency_ms: { p50: round(floor.p50, 2), p99: round(floor.p99, 2) },
         },
         ratio_api_to_floor: round(apiRate / floor.rate, 3),
+        ...(withCommits && { with_commits: withCommits }),
       },
       null,
       2,
@@ -63,6 +72,38 @@ try {
 } finally {
   await api?.stop();
   await database.drop();
+}
+
+/** The second phase: deployments listing COMMITS commits each, into an org of their own, through a fresh API. */
+async function postWithCommits() {
+  api = await startApi(env);
+  await cli(['orgs:create', 'bench-commits', '--name', 'Bench commits'], env);
+  const { secret } = await cli(['tokens:create', '--org', 'bench-commits', '--name', 'bench', '--scope', 'findings:write'], env);
+  const result = await postDeployments({ apiUrl: api.url, secret, duration: DURATION, concurrency: CONCURRENCY, commits: COMMITS });
+  const peakRss = api.peakRssMiB();
+  await api.stop();
+  api = undefined;
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const tenant = `(SELECT id FROM tenants WHERE slug = 'bench-commits')`;
+  const rows = {};
+  for (const table of ['dora_deployments', 'dora_deployment_commits', 'dora_changes'])
+    rows[table] = Number((await client.query(`SELECT count(*) FROM ${table} WHERE tenant_id = ${tenant}`)).rows[0].count);
+  await client.end();
+  const round = (x, digits = 1) => Number(x.toFixed(digits));
+  return {
+    commits_per_deployment: COMMITS,
+    duration_s: DURATION,
+    concurrency: CONCURRENCY,
+    accepted: result.accepted,
+    non_2xx: result.non2xx,
+    errors: result.errors,
+    deployments_per_s: round(result.perSecond),
+    commits_per_s: round(result.perSecond * COMMITS),
+    latency_ms: result.exactLatencyMs,
+    rows_in_database: rows,
+    peak_rss_mib: round(peakRss),
+  };
 }
 
 async function insertDirectly(url, tenantId, tokenId, count) {
