@@ -44,10 +44,11 @@ export const TARGETS = /* sql */ `
  * commit by commit, computed here in one statement after the bulk load (the change-sets migration's backfill).
  * Sorted byte-wise: the same groups (equal is equal in any deterministic collation), a cheaper sort.
  */
-export const CHANGES = /* sql */ `
-  INSERT INTO dora_changes (tenant_id, repo_full_name, service, environment, sha, committed_at, first_deployment_id, first_deployed_at, pinned_team_id)
+export const CHANGES = (leadBucket) => /* sql */ `
+  INSERT INTO dora_changes (tenant_id, repo_full_name, service, environment, sha, committed_at, first_deployment_id, first_deployed_at, pinned_team_id, lead_bucket)
   SELECT DISTINCT ON (k.tenant_id, d.repo_full_name COLLATE "C", d.service COLLATE "C", d.environment COLLATE "C", k.sha COLLATE "C")
-         k.tenant_id, d.repo_full_name, d.service, d.environment, k.sha, k.committed_at, d.id, d.deployed_at, coalesce(d.pinned_team_id, '${NO_PIN}')
+         k.tenant_id, d.repo_full_name, d.service, d.environment, k.sha, k.committed_at, d.id, d.deployed_at, coalesce(d.pinned_team_id, '${NO_PIN}'),
+         ${leadBucket('extract(epoch FROM d.deployed_at - k.committed_at)::double precision')}
     FROM dora_deployment_commits k
     JOIN dora_deployments d ON d.tenant_id = k.tenant_id AND d.id = k.deployment_id
    WHERE d.success
@@ -90,7 +91,8 @@ export async function loadDeployments(db, orgs, asOf, { changeSets = false } = {
 /**
  * The change sets of the deployments `loadDeployments` loaded for the same `orgs` and `asOf` (regenerated,
  * not read back): COPYs every listed commit into dora_deployment_commits, streamed (~5 per deployment),
- * then computes dora_changes in one statement (`CHANGES`) and analyzes both. Answers the seconds of each step.
+ * then computes dora_changes in one statement (`CHANGES`), each deployment's count of first-shipped changes
+ * and the lead-time bucket counts (the migration's SQL), and analyzes them. Answers the seconds of each step.
  */
 export async function loadChangeSets(db, orgs, asOf) {
   const seconds = (since) => Number(((performance.now() - since) / 1000).toFixed(1));
@@ -111,11 +113,17 @@ export async function loadChangeSets(db, orgs, asOf) {
   started = performance.now();
   // One sort of every listed commit of the successes, in memory where it fits.
   await db.query(`SET work_mem = '512MB'`);
-  await withoutIndexesAndKeys(db, 'dora_changes', () => db.query(CHANGES));
-  await db.query(`RESET work_mem`);
+  // The service's own SQL for what ingest keeps beside each change (built by the benchmark before it loads).
+  const counts = await import('../../apps/api/dist/database/migrations/1795790000000-change-counts.js');
+  await withoutIndexesAndKeys(db, 'dora_changes', () => db.query(CHANGES(counts.LEAD_BUCKET)));
   timings.changes_s = seconds(started);
   started = performance.now();
-  await db.query('VACUUM ANALYZE dora_deployment_commits, dora_changes');
+  await db.query(counts.FIRST_SHIPPED);
+  await db.query(counts.CHANGE_COUNTS);
+  await db.query(`RESET work_mem`);
+  timings.counts_s = seconds(started);
+  started = performance.now();
+  await db.query('VACUUM ANALYZE dora_deployment_commits, dora_changes, dora_change_counts, dora_deployments');
   timings.vacuum_analyze_s = seconds(started);
   return timings;
 }

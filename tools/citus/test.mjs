@@ -61,6 +61,9 @@ async function checkMovedOntoCitus(url) {
  */
 async function checkUpgradeOfDistributedInstall(url) {
   const previousRelease = [
+    `DROP TABLE dora_change_counts`,
+    `ALTER TABLE dora_deployments DROP COLUMN first_shipped`,
+    `DELETE FROM migrations WHERE name = 'ChangeCounts1795790000000'`,
     `ALTER TABLE tenants DROP COLUMN lead_time_basis`,
     `ALTER TABLE dora_deployments DROP COLUMN change_set_truncated`,
     `DELETE FROM migrations WHERE name = 'LeadTimeBasis1795780000000'`,
@@ -78,7 +81,7 @@ async function checkUpgradeOfDistributedInstall(url) {
   ];
   for (const sql of previousRelease) await query(url, sql); // Citus drops one distributed object per statement
   await migrate(url);
-  const added = ['deployment_targets', 'dora_changes', 'dora_deployment_commits', 'team_rules', 'teams'];
+  const added = ['deployment_targets', 'dora_change_counts', 'dora_changes', 'dora_deployment_commits', 'team_rules', 'teams'];
   const tables = await query(url, `SELECT table_name::text AS name, citus_table_type AS kind FROM citus_tables WHERE table_name::text = ANY ($1) ORDER BY 1`, [added]);
   const [rows] = await query(url, `SELECT (SELECT count(*)::int FROM deployment_targets WHERE tenant_id = $1) AS targets`, [TENANT]);
   const found = JSON.stringify({ tables, targets: rows.targets });

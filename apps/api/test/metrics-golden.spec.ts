@@ -125,6 +125,32 @@ describe('DORA metrics: golden cases (SQL and reference)', () => {
     }
   });
 
+  it('per-change lead time from the bucket counts: exact ranks inside one bucket, whole days and the window’s partial ends, commits moved by backfills', async () => {
+    const c = (sha: string, committedAt: number) => ({ sha, committed_at: committedAt });
+    const A = T - 5 * D; // a whole day of the window: read from the counts
+    const B = T - H; // the window's partial last day: read from the changes themselves
+    const E = T - 10 * D;
+    const rows = [
+      // 10 commits 3600–3609 s before A (one bucket: about 6 % wide), 5 commits 7200–7240 s before B.
+      deployment(A, { commits: Array.from({ length: 10 }, (_, i) => c(`a${i}a${i}a${i}a${i}`, A - (3600 + i) * 1000)) }),
+      deployment(B, { commits: Array.from({ length: 5 }, (_, i) => c(`b${i}b${i}b${i}b${i}`, B - (7200 + 10 * i) * 1000)) }),
+      deployment(T - 2 * D, { commits: [c('c0c0c0c0', T - 2 * D + 60_000)] }), // from the future: excluded, but its deployment shipped it
+      deployment(E, { commits: [c('e0e0e0e0', E - 100_000)] }),
+      // Backfills, arriving later: a deploy 30 min before A takes a9 from it (lead 1809 s); one 10 s before E takes E's only commit (90 s).
+      deployment(A - 1_800_000, { commits: [c('a9a9a9a9', A - 3609_000)] }),
+      deployment(E - 10_000, { commits: [c('e0e0e0e0', E - 100_000)] }),
+    ];
+    const { sql, reference } = await summaryOf(rows);
+    // Sorted: 90, 1809, 3600…3608, 7200, 7210, 7220, 7230, 7240 — 16. p50 at 7.5: (3605 + 3606) / 2; p95 at 14.25: 7230 + 0.25 · 10.
+    // Deployments that first shipped a commit: A, B, the future one, and the two backfills — E lost its only one.
+    const expected = { p50_seconds: 3605.5, p95_seconds: 7232.5, sample: 16, excluded_negative: 1, deployments_with_changes: 5, band: 'elite' };
+    expect(sql.lead_time.per_change).toEqual(expected);
+    expect(reference.lead_time.per_change).toEqual(expected);
+    // The same through a repo filter, which reads the changes themselves.
+    const { sql: filtered } = await summaryOf(rows, { repo: 'acme/web' });
+    expect(filtered.lead_time.per_change).toEqual(expected);
+  });
+
   it('change-failure rate counts failures and rework; rework rate only rework, without a band', async () => {
     const rows = [
       ...Array.from({ length: 16 }, (_, i) => deployment(T - (i + 1) * H)),

@@ -10,6 +10,7 @@ import { ScaleOut1795750000000 } from './migrations/1795750000000-scale-out.js';
 import { Teams1795760000000 } from './migrations/1795760000000-teams.js';
 import { ChangeSets1795770000000 } from './migrations/1795770000000-change-sets.js';
 import { LeadTimeBasis1795780000000 } from './migrations/1795780000000-lead-time-basis.js';
+import { ChangeCounts1795790000000 } from './migrations/1795790000000-change-counts.js';
 import type { OpenDatabase } from './open-database.js';
 
 export const migrations = [
@@ -23,6 +24,7 @@ export const migrations = [
   Teams1795760000000,
   ChangeSets1795770000000,
   LeadTimeBasis1795780000000,
+  ChangeCounts1795790000000,
 ];
 
 /** Migrations wait as long as they need: they run once, at start, before anything is served. */

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { DeploymentSource, SeriesInterval } from '@dora/domain';
 import type { Tx } from '../../database/transactions.js';
 import { AGGREGATES, CHANGE_AGGREGATES, type ChangeCounts, type MetricCounts } from './definitions.js';
+import { DEPLOYMENTS_BUCKET } from '../../database/migrations/1795790000000-change-counts.js';
+
+const DAY_MS = 86_400_000;
 import { NO_PIN } from '../teams/teams.repository.js';
 import { type DeploymentScope, scopedChanges, scopedDeployments, SqlParams } from './scope.js';
 
@@ -278,6 +281,76 @@ export class MetricsRepository {
       `SELECT ${[...groups, CHANGE_AGGREGATES].join(', ')} FROM (${rows}) c ${groups.length ? `GROUP BY ${groups.map((_, i) => i + 1).join(', ')}` : ''}`,
       p.values,
     );
+  }
+
+  /**
+   * Per-change lead time of the commits first shipped in [from, to) in the scope, as `changes` answers it.
+   * For a whole environment (the summary's question, over millions of commits in a big org) without
+   * sorting them all (DESIGN §4): the counts per lead-time bucket — of whole UTC days from
+   * dora_change_counts, of the partial days at the window's ends from the changes themselves — place
+   * each percentile's rank in one bucket, and only that bucket's changes in the window are sorted.
+   */
+  async changesInWindow(tx: Tx, scope: DeploymentScope, window: { from: Date; to: Date }): Promise<ChangeCounts> {
+    if (scope.repo !== null || scope.service !== null || scope.team !== null) return (await this.changes(tx, scope, window))[0]!;
+    await tx.query(QUERY_SETTINGS);
+    const [from, to] = [window.from.getTime(), window.to.getTime()];
+    const [firstDay, endDay] = [Math.ceil(from / DAY_MS) * DAY_MS, Math.floor(to / DAY_MS) * DAY_MS];
+    const [days, edges] =
+      firstDay < endDay
+        ? [[firstDay, endDay], [[from, firstDay], [endDay, to]]]
+        : [[0, 0], [[from, to]]];
+    const p = new SqlParams();
+    const [tenant, environment] = [p.add(scope.tenantId), p.add(scope.environment)];
+    const inEdges = edges
+      .filter(([a, b]) => a! < b!)
+      .map(([a, b]) => `(first_deployed_at >= ${p.add(new Date(a!))} AND first_deployed_at < ${p.add(new Date(b!))})`);
+    const edgeRows = inEdges.length ? `tenant_id = ${tenant} AND environment = ${environment} AND (${inEdges.join(' OR ')})` : 'false';
+    const buckets = await tx.query<{ lead_bucket: number; n: number }>(
+      /* sql */ `
+      SELECT lead_bucket, sum(n)::int AS n FROM (
+        SELECT lead_bucket, n FROM dora_change_counts
+         WHERE tenant_id = ${tenant} AND environment = ${environment}
+           AND day >= ${p.add(new Date(days[0]!).toISOString().slice(0, 10))}::date AND day < ${p.add(new Date(days[1]!).toISOString().slice(0, 10))}::date
+        UNION ALL
+        SELECT lead_bucket, count(*)::int FROM dora_changes WHERE ${edgeRows} GROUP BY lead_bucket
+        UNION ALL
+        SELECT ${DEPLOYMENTS_BUCKET}, count(DISTINCT first_deployment_id)::int FROM dora_changes WHERE ${edgeRows}
+      ) counts
+      GROUP BY lead_bucket ORDER BY lead_bucket`,
+      p.values,
+    );
+    const countOf = (bucket: number) => buckets.find((row) => row.lead_bucket === bucket)?.n ?? 0;
+    const measured = buckets.filter((row) => row.lead_bucket >= 0 && row.n > 0);
+    const sample = measured.reduce((sum, row) => sum + row.n, 0);
+    const counts = { change_sample: sample, change_excluded_negative: countOf(-1), deployments_with_changes: countOf(DEPLOYMENTS_BUCKET) };
+    if (sample === 0) return { ...counts, change_lead_time: null };
+
+    /** The lead time of rank `rank` (0-based, ascending) among the window's measured changes. */
+    const valueAt = async (rank: number): Promise<number> => {
+      let below = 0;
+      for (const { lead_bucket: bucket, n } of measured) {
+        if (rank < below + n) {
+          const [row] = await tx.query<{ lead_time_seconds: number }>(
+            /* sql */ `
+            SELECT lead_time_seconds FROM dora_changes
+             WHERE tenant_id = $1 AND environment = $2 AND lead_bucket = $3 AND first_deployed_at >= $4 AND first_deployed_at < $5
+             ORDER BY lead_time_seconds OFFSET $6 LIMIT 1`,
+            [scope.tenantId, scope.environment, bucket, window.from, window.to, rank - below],
+          );
+          return row!.lead_time_seconds;
+        }
+        below += n;
+      }
+      throw new Error(`rank ${rank} beyond the ${sample} changes counted`);
+    };
+    /** PostgreSQL's percentile_cont: between the ranks around fraction · (n − 1). */
+    const percentile = async (fraction: number) => {
+      const position = fraction * (sample - 1);
+      const [lower, upper] = [Math.floor(position), Math.ceil(position)];
+      const first = await valueAt(lower);
+      return upper === lower ? first : first + ((await valueAt(upper)) - first) * (position - lower);
+    };
+    return { ...counts, change_lead_time: [await percentile(0.5), await percentile(0.95)] };
   }
 
   /** A deployment's change set, each commit with where it was first shipped (null while no success has). */

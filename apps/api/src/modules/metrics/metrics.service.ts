@@ -79,8 +79,8 @@ export class MetricsService {
       const scope = await this.scopes.resolve(tx, org, query);
       return {
         ...(await this.metrics.windows(tx, scope, { current: { from, to: asOf }, previous: { from: previousFrom, to: from } })),
-        changes: (await this.metrics.changes(tx, scope, { from, to: asOf }))[0],
-        previousChanges: (await this.metrics.changes(tx, scope, { from: previousFrom, to: from }))[0],
+        changes: await this.metrics.changesInWindow(tx, scope, { from, to: asOf }),
+        previousChanges: await this.metrics.changesInWindow(tx, scope, { from: previousFrom, to: from }),
       };
     });
     const { current, previous, changes, previousChanges } = served.value;

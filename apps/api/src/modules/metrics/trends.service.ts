@@ -14,7 +14,7 @@ import {
 } from '@dora/domain';
 import type { Org } from '../../access/principals.js';
 import { type Served, Transactions, withValue } from '../../database/transactions.js';
-import { toMetrics } from './definitions.js';
+import { type ChangeCounts, toMetrics } from './definitions.js';
 import type { ComparisonQueryDto, PerformersQueryDto } from './dto/metrics-query.dto.js';
 import { MetricsRepository } from './metrics.repository.js';
 import { asOfOf, echo, ScopeResolver } from './scope-resolver.js';
@@ -53,8 +53,8 @@ export class TrendsService {
         last_180_days_baseline: { from: new Date(asOf.getTime() - 360 * DAY_MS), to: new Date(asOf.getTime() - 180 * DAY_MS), days: 180 },
       };
       const counts = await this.metrics.windows(tx, scope, bounds);
-      const changes: Record<string, Awaited<ReturnType<MetricsRepository['changes']>>[number]> = {};
-      for (const [key, { from, to }] of Object.entries(bounds)) changes[key] = (await this.metrics.changes(tx, scope, { from, to }))[0]!;
+      const changes: Record<string, ChangeCounts> = {};
+      for (const [key, { from, to }] of Object.entries(bounds)) changes[key] = await this.metrics.changesInWindow(tx, scope, { from, to });
       return { bounds, counts, changes };
     });
     const { bounds, counts, changes } = served.value;
