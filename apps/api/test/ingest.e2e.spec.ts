@@ -122,6 +122,8 @@ describe('POST /api/v1/dora/deployments', () => {
       ]);
       await post({ ...body, commits: [...commits, { sha: '1111111bbb', committed_at: '2026-05-12T00:00:00Z' }] }).expect(200);
       expect(await stored()).toHaveLength(2);
+      const [event] = await t.ownerQuery<{ metadata: Record<string, unknown> }>(`SELECT metadata FROM audit_events WHERE subject_id = $1`, [res.body.id]);
+      expect(event!.metadata).toMatchObject({ external_ref: 'change-set', commit_sha: 'ABC1234def', commits: 2 }); // a count: the list is the deployment's
     });
 
     it('a deployment’s detail lists its commits: lead time, and which deployment first shipped each', async () => {

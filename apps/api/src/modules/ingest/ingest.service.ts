@@ -62,7 +62,8 @@ export class IngestService {
           actor: { type: 'token', id: token.tokenId },
           subject: { type: 'deployment', id: inserted.id },
           request,
-          metadata: { token_name: token.name, ...input },
+          // The change set is the deployment's own (its detail lists it): the event says how many commits it had.
+          metadata: { token_name: token.name, ...input, ...(input.commits ? { commits: input.commits.length } : {}) },
         });
         return toResponse(inserted, false);
       }

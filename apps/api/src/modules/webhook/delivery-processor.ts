@@ -6,6 +6,7 @@ import { type ForgejoDeploymentInput, IngestService } from '../ingest/ingest.ser
 import { MAX_FUTURE_MS, parseRfc3339, toUtc } from '../../common/timestamps.js';
 import { type Delivery, DeliveriesRepository, type Outcome } from './deliveries.repository.js';
 import type { ChangeCommit } from '../ingest/changes.repository.js';
+import { MAX_CHANGE_SET } from '../ingest/dto/create-deployment.dto.js';
 import { ForgejoClient, ForgejoRefusedError, ForgejoUnavailableError, RELEASE_PAGES, type ResolvedCommit } from './forgejo-client.js';
 import { type DeliveryPlan, planDelivery } from './forgejo-payload.js';
 import { Telemetry } from '../observability/telemetry.js';
@@ -15,9 +16,6 @@ import { WebhookService } from './webhook.service.js';
 
 /** Deliveries worked on at once per process: a slow Forgejo answer never holds up the others. */
 const CONCURRENCY = 4;
-
-/** The most commits a change set keeps, as on ingest. */
-const MAX_CHANGE_SET = 1000;
 
 /** A definite answer — the ref is not there (404), or the date is in the future — so the delivery fails (an admin may retry it). */
 class RefusedDeliveryError extends Error {}
