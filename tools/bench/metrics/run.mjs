@@ -33,6 +33,8 @@ try {
   await cli(['db:migrate'], env);
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
+  // Dropping the database after a failure ends this connection: the failure is what must be reported.
+  db.on('error', () => {});
 
   const big = await createOrg(db, 'big');
   const small = [];

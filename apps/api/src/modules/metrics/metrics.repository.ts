@@ -353,6 +353,21 @@ export class MetricsRepository {
     return { ...counts, change_lead_time: [await percentile(0.5), await percentile(0.95)] };
   }
 
+  /**
+   * Per-change lead time of each period of a series (keyed by its `day`): period by period from the
+   * bucket counts for a whole environment, else in one grouped statement over the scope's changes.
+   */
+  async changesPerPeriod(tx: Tx, scope: DeploymentScope, query: { interval: SeriesInterval; periods: SeriesRow[]; timezone: string }): Promise<Map<string, ChangeCounts>> {
+    if (scope.repo === null && scope.service === null && scope.team === null) {
+      const answers = new Map<string, ChangeCounts>();
+      for (const period of query.periods) answers.set(period.day, await this.changesInWindow(tx, scope, { from: period.day_from, to: period.day_to }));
+      return answers;
+    }
+    const groups = { day: `to_char(date_trunc('${query.interval}', c.first_deployed_at AT TIME ZONE $zone), 'YYYY-MM-DD')` };
+    const rows = await this.changes(tx, scope, { from: query.periods[0]!.day_from, to: query.periods.at(-1)!.day_to, groups, timezone: query.timezone });
+    return new Map(rows.map((row) => [row.day!, row]));
+  }
+
   /** A deployment's change set, each commit with where it was first shipped (null while no success has). */
   async commitsOf(
     tx: Tx,

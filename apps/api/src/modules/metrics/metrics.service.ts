@@ -100,9 +100,7 @@ export class MetricsService {
     const served = await this.transactions.readInTenant(org, async (tx) => {
       const scope = await this.scopes.resolve(tx, org, query);
       const periods = await this.metrics.periods(tx, scope, { interval: query.interval, count, asOf, timezone: org.timezone });
-      const groups = { day: `to_char(date_trunc('${query.interval}', c.first_deployed_at AT TIME ZONE $zone), 'YYYY-MM-DD')` };
-      const changes = await this.metrics.changes(tx, scope, { from: periods[0]!.day_from, to: asOf, groups, timezone: org.timezone });
-      return { periods, changes: new Map(changes.map((row) => [row.day, row])) };
+      return { periods, changes: await this.metrics.changesPerPeriod(tx, scope, { interval: query.interval, periods, timezone: org.timezone }) };
     });
     return withValue(served, {
       org: org.slug,
