@@ -325,30 +325,32 @@ export class MetricsRepository {
     const counts = { change_sample: sample, change_excluded_negative: countOf(-1), deployments_with_changes: countOf(DEPLOYMENTS_BUCKET) };
     if (sample === 0) return { ...counts, change_lead_time: null };
 
-    /** The lead time of rank `rank` (0-based, ascending) among the window's measured changes. */
-    const valueAt = async (rank: number): Promise<number> => {
+    /** The lead times from rank `rank` on (0-based, ascending) among the window's measured changes, at most `count`, all of rank's bucket. */
+    const valuesFrom = async (rank: number, count: number): Promise<number[]> => {
       let below = 0;
       for (const { lead_bucket: bucket, n } of measured) {
         if (rank < below + n) {
-          const [row] = await tx.query<{ lead_time_seconds: number }>(
+          const rows = await tx.query<{ lead_time_seconds: number }>(
             /* sql */ `
             SELECT lead_time_seconds FROM dora_changes
              WHERE tenant_id = $1 AND environment = $2 AND lead_bucket = $3 AND first_deployed_at >= $4 AND first_deployed_at < $5
-             ORDER BY lead_time_seconds OFFSET $6 LIMIT 1`,
-            [scope.tenantId, scope.environment, bucket, window.from, window.to, rank - below],
+             ORDER BY lead_time_seconds OFFSET $6 LIMIT $7`,
+            [scope.tenantId, scope.environment, bucket, window.from, window.to, rank - below, count],
           );
-          return row!.lead_time_seconds;
+          return rows.map((row) => row.lead_time_seconds);
         }
         below += n;
       }
       throw new Error(`rank ${rank} beyond the ${sample} changes counted`);
     };
-    /** PostgreSQL's percentile_cont: between the ranks around fraction · (n − 1). */
+    /** PostgreSQL's percentile_cont: between the ranks around fraction · (n − 1), read together when one bucket holds both. */
     const percentile = async (fraction: number) => {
       const position = fraction * (sample - 1);
       const [lower, upper] = [Math.floor(position), Math.ceil(position)];
-      const first = await valueAt(lower);
-      return upper === lower ? first : first + ((await valueAt(upper)) - first) * (position - lower);
+      const [first, next] = await valuesFrom(lower, upper - lower + 1);
+      if (upper === lower) return first!;
+      const second = next ?? (await valuesFrom(upper, 1))[0]!;
+      return first! + (second - first!) * (position - lower);
     };
     return { ...counts, change_lead_time: [await percentile(0.5), await percentile(0.95)] };
   }
