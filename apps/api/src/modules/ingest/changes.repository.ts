@@ -16,6 +16,7 @@ export interface ShippingDeployment {
   repoFullName: string;
   service: string;
   environment: string;
+  /** RFC 3339 in UTC, as `toUtc` writes it. */
   deployedAt: string;
   success: boolean;
   pinnedTeamId: string | null;
@@ -26,12 +27,13 @@ const CHUNK = 500;
 
 /** What shipping a change set changed: the changes each deployment gained or lost, and the counts of (UTC day, bucket). */
 class Shipped {
-  readonly byDeployment = new Map<string, { delta: number; buckets: number[] }>();
+  readonly byDeployment = new Map<string, { day: string; delta: number; buckets: number[] }>();
   readonly counts = new Map<string, number>();
 
-  deployment(id: string): { delta: number; buckets: number[] } {
+  /** A deployment by its id and its UTC day (YYYY-MM-DD). */
+  deployment(id: string, day: string): { day: string; delta: number; buckets: number[] } {
     let entry = this.byDeployment.get(id);
-    if (!entry) this.byDeployment.set(id, (entry = { delta: 0, buckets: [] }));
+    if (!entry) this.byDeployment.set(id, (entry = { day, delta: 0, buckets: [] }));
     return entry;
   }
 
@@ -99,12 +101,12 @@ export class ChangesRepository {
     );
     // Each row inserted or moved here is this deployment's now; a moved one leaves its earlier first deployment.
     for (const row of rows) {
-      const here = shipped.deployment(deployment.id);
+      const here = shipped.deployment(deployment.id, deployment.deployedAt.slice(0, 10)); // RFC 3339 in UTC
       here.delta++;
       here.buckets.push(row.lead_bucket);
       const earlier = before.get(row.sha);
       if (earlier) {
-        shipped.deployment(earlier.first_deployment_id).delta--;
+        shipped.deployment(earlier.first_deployment_id, earlier.day).delta--;
         shipped.count(earlier.day, earlier.lead_bucket, -1);
       }
     }
@@ -116,14 +118,13 @@ export class ChangesRepository {
    * rows are written in key order, so concurrent ingests never wait for each other in a cycle.
    */
   private async keepCounts(tx: Tx, deployment: ShippingDeployment, shipped: Shipped): Promise<void> {
-    for (const [id, { delta, buckets }] of shipped.byDeployment) {
+    for (const [id, { day, delta, buckets }] of shipped.byDeployment) {
       if (delta === 0) continue;
-      const [row] = await tx.query<{ day: string; after: number }>(
-        `UPDATE dora_deployments SET first_shipped = first_shipped + $3 WHERE tenant_id = $1 AND id = $2
-         RETURNING (deployed_at AT TIME ZONE 'UTC')::date::text AS day, first_shipped AS after`,
+      const [row] = await tx.query<{ after: number }>(
+        `UPDATE dora_deployments SET first_shipped = first_shipped + $3 WHERE tenant_id = $1 AND id = $2 RETURNING first_shipped AS after`,
         [deployment.tenantId, id, delta],
       );
-      const { day, after } = row!;
+      const { after } = row!;
       for (const bucket of buckets) shipped.count(day, bucket, 1);
       if (after - delta === 0) shipped.count(day, DEPLOYMENTS_BUCKET, 1);
       else if (after === 0) shipped.count(day, DEPLOYMENTS_BUCKET, -1);
