@@ -118,6 +118,7 @@ describe('the dashboard in a browser', () => {
 
   it('shows the deployments behind a day of a sparkline, by mouse and by keyboard', async () => {
     const sparkline = page.getByRole('article', { name: 'Deployment frequency' }).locator('.sparkline');
+    await sparkline.locator('[tabindex="0"]').first().waitFor(); // the chart, not its placeholder while the series loads
     const box = (await sparkline.boundingBox())!;
     // Yesterday's point, the second to last of 30: web deployed 12 h before each of the last 30 "now"s, so
     // yesterday always has one of them, today only after noon (UTC, the org's zone).

@@ -310,7 +310,7 @@ export class MetricsRepository {
       SELECT lead_bucket, sum(n)::int AS n FROM (
         SELECT lead_bucket, n FROM dora_change_counts
          WHERE tenant_id = ${tenant} AND environment = ${environment}
-           AND day >= ${p.add(new Date(days[0]!).toISOString().slice(0, 10))}::date AND day < ${p.add(new Date(days[1]!).toISOString().slice(0, 10))}::date
+           AND day >= (${p.add(new Date(days[0]!))}::timestamptz AT TIME ZONE 'UTC')::date AND day < (${p.add(new Date(days[1]!))}::timestamptz AT TIME ZONE 'UTC')::date
         UNION ALL
         SELECT lead_bucket, count(*)::int FROM dora_changes WHERE ${edgeRows} GROUP BY lead_bucket
         UNION ALL
