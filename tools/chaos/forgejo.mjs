@@ -39,12 +39,26 @@ export async function startForgejo() {
   return fake;
 }
 
+// Every repository has one old release, v1.0, so that each release's change set is its head commit and the
+// one commit between v1.0 and it: every call of a release's processing is made, and can misbehave.
 function answer(url, response) {
-  const commits = /^\/api\/v1\/repos\/[^/]+\/[^/]+\/commits$/.exec(url.pathname);
-  if (!commits) return void response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"not found"}');
-  const ref = url.searchParams.get('sha');
-  const body = [{ sha: commitOf(ref), commit: { author: { date: '2026-01-01T10:00:00+01:00' } } }];
-  response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  const json = (body) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  const path = /^\/api\/v1\/repos\/[^/]+\/[^/]+\/(commits|releases|compare\/([0-9a-f]+)\.\.\.([0-9a-f]+))$/.exec(url.pathname);
+  if (path?.[1] === 'commits') return json([commitAt(commitOf(url.searchParams.get('sha')))]);
+  if (path?.[1] === 'releases') {
+    return json(url.searchParams.get('page') === '1' ? [{ id: 0, tag_name: 'v1.0', created_at: '2025-01-01T00:00:00Z', draft: false }] : []);
+  }
+  if (path?.[2]) return json({ total_commits: 2, commits: [commitAt(path[3]), commitAt(parentOf(path[3]))] });
+  response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"not found"}');
+}
+
+function commitAt(sha) {
+  return { sha, commit: { author: { date: '2026-01-01T10:00:00+01:00' } } };
+}
+
+/** The commit a release's change set ships besides its head. */
+export function parentOf(sha) {
+  return createHmac('sha1', 'parents').update(sha).digest('hex');
 }
 
 /** A signed Forgejo release delivery of `owner/repo`, tag `v1.<n>`. */

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { cli, ROOT } from '../bench/lib.mjs';
 import { pgQuery, psqlQuery, verifyDeployments } from './check.mjs';
 import { pause, startLoad } from './client.mjs';
-import { commitOf, releaseDelivery, startForgejo, WEBHOOK_SECRET } from './forgejo.mjs';
+import { commitOf, parentOf, releaseDelivery, startForgejo, WEBHOOK_SECRET } from './forgejo.mjs';
 import { createCluster, createDatabase } from '../postgres/clusters.mjs';
 import { killAll, startService } from './service.mjs';
 
@@ -334,12 +334,15 @@ async function forgejoMisbehaving() {
     await waitFor('every delivery is processed', (rows) => rows.length === n && rows.every((row) => row.status === 'processed'), 120_000);
     const rows = (await owner.query(`SELECT release_tag, commit_sha, count(*)::int AS n FROM dora_deployments WHERE source = 'forgejo' GROUP BY 1, 2`)).rows;
     const wrongCommit = rows.filter((row) => row.commit_sha !== commitOf(row.release_tag)).length;
+    const shipped = (await owner.query(`SELECT d.commit_sha, array_agg(c.sha) AS shas FROM dora_deployments d JOIN dora_deployment_commits c ON c.deployment_id = d.id WHERE d.source = 'forgejo' GROUP BY 1`)).rows;
+    const wrongChangeSet = rows.length - shipped.filter((row) => row.shas.length === 2 && row.shas.includes(row.commit_sha) && row.shas.includes(parentOf(row.commit_sha))).length;
     const final = await deliveries();
     return {
-      figures: { releases: n, deployments: rows.length, 'twice stored': rows.filter((row) => row.n > 1).length, 'wrong commit': wrongCommit, 'most attempts': Math.max(...final.map((row) => row.attempts)), 'errors logged': errorsSeen.size },
+      figures: { releases: n, deployments: rows.length, 'twice stored': rows.filter((row) => row.n > 1).length, 'wrong commit': wrongCommit, 'wrong change set': wrongChangeSet, 'most attempts': Math.max(...final.map((row) => row.attempts)), 'errors logged': errorsSeen.size },
       problems: problemsOf({
         'every release is one deployment': rows.length === n && rows.every((row) => row.n === 1),
         'every deployment has its tag’s commit': wrongCommit === 0,
+        'every deployment ships the commits since the previous release': wrongChangeSet === 0,
         'the delivery log said what went wrong meanwhile': errorsSeen.size >= 3,
       }),
     };
@@ -434,7 +437,7 @@ async function twoInstances() {
     FORGEJO_WEBHOOK_SECRET: WEBHOOK_SECRET,
     FORGEJO_URL: forgejo.url,
     FORGEJO_TOKEN: 'chaos',
-    FORGEJO_API_TIMEOUT_MS: '5000', // a claim's lease: 3 × 5 s + 10 s
+    FORGEJO_API_TIMEOUT_MS: '5000', // a claim's lease: 6 × 5 s + 10 s
     WEBHOOK_RETRY_BASE_MS: '200',
     WEBHOOK_RETRY_MAX_MS: '1000',
     WEBHOOK_POLL_INTERVAL_MS: '200',

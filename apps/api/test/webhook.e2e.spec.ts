@@ -45,7 +45,7 @@ describe('Forgejo webhook', () => {
   const delivery = async (id: string) => (await t.ownerQuery<DeliveryRow>(`SELECT * FROM webhook_deliveries WHERE id = $1`, [id]))[0];
   /** Waits until the delivery is no longer pending (or, with `status`, has that status). */
   const settled = async (id: string, status?: string): Promise<DeliveryRow> => {
-    for (let i = 0; i < 300; i++) {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
       const row = await delivery(id);
       if (row && (status ? row.status === status : row.status !== 'pending')) return row;
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -359,6 +359,45 @@ describe('Forgejo webhook', () => {
       const processed = await settled(row!.id);
       expect(processed.status).toBe('processed');
       expect((await detailOf(org, processed.deployment_id!)).commits).toHaveLength(3);
+    });
+
+    it('a repository without a release list (404) ships its head commit', async () => {
+      const org = await mappedOrg('nolist');
+      fake.absent = /\/releases$/;
+      try {
+        const processed = await settled(await deliver(payloadFor('release-published-branch-target.json', org.slug)));
+        expect((await detailOf(org, processed.deployment_id!)).commits.map((c) => c.sha)).toEqual([HEAD_141]);
+      } finally {
+        fake.absent = undefined;
+      }
+    });
+
+    it('looks for the previous release among the 1,000 newest; an attempt whose calls take too long together is retried', async () => {
+      const org = await mappedOrg('paging');
+      // 1,000 releases newer than v1.4.1: twenty full pages, none of them its previous release.
+      const newer = Array.from({ length: 1_000 }, (_, i) => ({ id: 1_000 + i, tag_name: `v9.${i}`, draft: false, prerelease: false, created_at: '2025-07-01T00:00:00Z' }));
+      fake.releases.push(...newer);
+      try {
+        // Each answer takes 300 ms, under the 500 ms of a call but, over 21 calls, past the attempt's 6 × 500 ms.
+        fake.delayMs = 300;
+        const id = await deliver(payloadFor('release-published-branch-target.json', org.slug));
+        let row: DeliveryRow | undefined;
+        for (let i = 0; i < 400 && !(row && row.attempts >= 1 && row.last_error); i++) {
+          row = await delivery(id);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(row).toMatchObject({ status: 'pending', last_error: expect.stringContaining('the attempt ran out of time') });
+        fake.delayMs = 0;
+        const processed = await settled(id);
+        expect((await detailOf(org, processed.deployment_id!)).commits.map((c) => c.sha)).toEqual([HEAD_141]);
+        const asked = fake.requests.filter((r) => r.path.startsWith(`/api/v1/repos/${org.slug}/`));
+        const pages = asked.filter((r) => r.path.includes('/releases?')).map((r) => new URLSearchParams(r.path.split('?')[1]).get('page'));
+        expect(new Set(pages)).toEqual(new Set(Array.from({ length: 20 }, (_, i) => String(i + 1))));
+        expect(asked.some((r) => r.path.includes('/compare/'))).toBe(false);
+      } finally {
+        fake.delayMs = 0;
+        fake.releases = fake.releases.filter((release) => (release.id as number) < 1_000);
+      }
     });
 
     it("when the previous release's tag is gone, the release ships its head commit", async () => {

@@ -52,6 +52,10 @@ export class FakeForgejo {
   readonly missing = new Set<string>();
   /** Paths (matched) it answers 500 for while the rest works. */
   failing: RegExp | undefined;
+  /** Paths (matched) it answers 404 for, as an instance without them would. */
+  absent: RegExp | undefined;
+  /** How long each answer takes. */
+  delayMs = 0;
   /** Every repository's history, oldest commit first. */
   history: FakeCommit[] = fixtureHistory();
   /** Every repository's releases (Forgejo's `Release` objects). */
@@ -87,7 +91,13 @@ export class FakeForgejo {
     const url = new URL(request.url ?? '/', 'http://fake');
     this.requests.push({ path: `${url.pathname}${url.search}`, authorization: request.headers.authorization });
     if (this.mode === 'hang') return; // never answers
+    if (this.delayMs > 0) setTimeout(() => this.respond(url, response), this.delayMs);
+    else this.respond(url, response);
+  }
+
+  private respond(url: URL, response: ServerResponse): void {
     if (this.mode === 'error' || this.failing?.test(url.pathname)) return this.send(response, 500, { message: 'internal error' });
+    if (this.absent?.test(url.pathname)) return this.send(response, 404, { message: 'not found', url: 'https://forge.example.com/api/swagger', errors: [] });
 
     const commits = /^\/api\/v1\/repos\/[^/]+\/[^/]+\/commits$/.exec(url.pathname);
     if (commits) {

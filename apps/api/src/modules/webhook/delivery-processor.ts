@@ -7,7 +7,7 @@ import { MAX_FUTURE_MS, parseRfc3339, toUtc } from '../../common/timestamps.js';
 import { type Delivery, DeliveriesRepository, type Outcome } from './deliveries.repository.js';
 import type { ChangeCommit } from '../ingest/changes.repository.js';
 import { MAX_CHANGE_SET } from '../ingest/dto/create-deployment.dto.js';
-import { ForgejoClient, ForgejoRefusedError, ForgejoUnavailableError, RELEASE_PAGES, type ResolvedCommit } from './forgejo-client.js';
+import { ForgejoClient, ForgejoRefusedError, ForgejoUnavailableError, type ResolvedCommit } from './forgejo-client.js';
 import { type DeliveryPlan, planDelivery } from './forgejo-payload.js';
 import { Telemetry } from '../observability/telemetry.js';
 import { ForgejoOwnersRepository } from './forgejo-owners.repository.js';
@@ -16,6 +16,8 @@ import { WebhookService } from './webhook.service.js';
 
 /** Deliveries worked on at once per process: a slow Forgejo answer never holds up the others. */
 const CONCURRENCY = 4;
+/** An attempt's Forgejo calls, together, may take as long as this many calls timing out; then it is retried later. */
+const ATTEMPT_CALLS = 6;
 
 /** A definite answer — the ref is not there (404), or the date is in the future — so the delivery fails (an admin may retry it). */
 class RefusedDeliveryError extends Error {}
@@ -119,7 +121,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
     try {
       tenantId = (await this.transactions.acrossTenants('webhook inbox', (tx) => this.owners.orgOf(tx, plan.owner.toLowerCase(), this.config.forgejo.mapOwnerToSlug))) ?? null;
       if (!tenantId) return { status: 'skipped', tenantId: null, deploymentId: null, lastError: 'owner not mapped to an org', retryAt: null, awaitingOwner: true };
-      const deployment = plan.kind === 'release' ? await this.fromRelease(plan) : await this.fromTag(plan, delivery);
+      const within = AbortSignal.timeout(this.attemptMs());
+      const deployment = plan.kind === 'release' ? await this.fromRelease(plan, within) : await this.fromTag(plan, delivery, within);
       const deployedAt = parseRfc3339(deployment.deployedAt);
       if (deployedAt === undefined) throw new RefusedDeliveryError(`its date ${JSON.stringify(deployment.deployedAt)} is not an RFC 3339 timestamp`);
       if (deployedAt > Date.now() + MAX_FUTURE_MS) {
@@ -152,9 +155,12 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
    * One release = one deployment at its created_at, on the commit of its tag (else of its target), shipping
    * the commits since the previous release.
    */
-  private async fromRelease(plan: Extract<DeliveryPlan, { kind: 'release' }>): Promise<Omit<ForgejoDeploymentInput, 'tenantId' | 'deliveryId'>> {
-    const commit = await this.resolveCommit(plan, [plan.tag, plan.targetCommitish]);
-    const changeSet = commit ? await this.changeSetOf(plan, commit) : undefined;
+  private async fromRelease(
+    plan: Extract<DeliveryPlan, { kind: 'release' }>,
+    within: AbortSignal,
+  ): Promise<Omit<ForgejoDeploymentInput, 'tenantId' | 'deliveryId'>> {
+    const commit = await this.resolveCommit(plan, [plan.tag, plan.targetCommitish], within);
+    const changeSet = commit ? await this.changeSetOf(plan, commit, within) : undefined;
     return {
       repoFullName: plan.fullName,
       deployedAt: plan.createdAt,
@@ -172,12 +178,16 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
    * previous release's commit with `head`, the head commit and the 999 newest others when there are more
    * than 1,000. The first release — or one whose previous release's tag is gone — ships its head commit.
    */
-  private async changeSetOf(plan: Extract<DeliveryPlan, { kind: 'release' }>, head: ResolvedCommit): Promise<{ commits: ChangeCommit[]; truncated: boolean }> {
+  private async changeSetOf(
+    plan: Extract<DeliveryPlan, { kind: 'release' }>,
+    head: ResolvedCommit,
+    within: AbortSignal,
+  ): Promise<{ commits: ChangeCommit[]; truncated: boolean }> {
     const headOnly = { commits: changeCommits([head]), truncated: false };
-    const previous = await this.forgejo.previousRelease(plan.owner, plan.name, { id: plan.releaseId, createdAt: plan.createdAt });
+    const previous = await this.forgejo.previousRelease(plan.owner, plan.name, { id: plan.releaseId, createdAt: plan.createdAt }, within);
     if (!previous) return headOnly;
-    const base = await this.forgejo.commit(plan.owner, plan.name, previous.tag);
-    const comparison = base && (await this.forgejo.compare(plan.owner, plan.name, base.sha, head.sha));
+    const base = await this.forgejo.commit(plan.owner, plan.name, previous.tag, within);
+    const comparison = base && (await this.forgejo.compare(plan.owner, plan.name, base.sha, head.sha, within));
     if (!comparison) return headOnly;
     const others = comparison.commits.filter((commit) => commit.sha.toLowerCase() !== head.sha.toLowerCase());
     const kept = [head, ...others.slice(0, MAX_CHANGE_SET - 1)];
@@ -185,14 +195,18 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** A pushed v* tag = one deployment at the tag's date (annotated), else when the delivery arrived. */
-  private async fromTag(plan: Extract<DeliveryPlan, { kind: 'tag' }>, delivery: Delivery): Promise<Omit<ForgejoDeploymentInput, 'tenantId' | 'deliveryId'>> {
+  private async fromTag(
+    plan: Extract<DeliveryPlan, { kind: 'tag' }>,
+    delivery: Delivery,
+    within: AbortSignal,
+  ): Promise<Omit<ForgejoDeploymentInput, 'tenantId' | 'deliveryId'>> {
     let taggedAt: string | undefined;
     let commit: ResolvedCommit | null = null;
     if (this.forgejo.configured) {
-      const tag = await this.forgejo.tag(plan.owner, plan.name, plan.tag);
+      const tag = await this.forgejo.tag(plan.owner, plan.name, plan.tag, within);
       if (!tag) throw new RefusedDeliveryError(`tag ${plan.tag} not found in ${plan.fullName}`);
       taggedAt = tag.taggedAt;
-      commit = await this.resolveCommit(plan, [tag.commitSha]);
+      commit = await this.resolveCommit(plan, [tag.commitSha], within);
     }
     return {
       repoFullName: plan.fullName,
@@ -206,11 +220,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** The first of the refs that resolves to a commit; `null` when Forgejo's API is not configured. */
-  private async resolveCommit(plan: { owner: string; name: string; fullName: string }, refs: string[]): Promise<ResolvedCommit | null> {
+  private async resolveCommit(plan: { owner: string; name: string; fullName: string }, refs: string[], within: AbortSignal): Promise<ResolvedCommit | null> {
     if (!this.forgejo.configured) return null;
     const candidates = refs.filter((ref) => ref !== '');
     for (const ref of candidates) {
-      const commit = await this.forgejo.commit(plan.owner, plan.name, ref);
+      const commit = await this.forgejo.commit(plan.owner, plan.name, ref, within);
       if (commit) return commit;
     }
     throw new RefusedDeliveryError(`not found in ${plan.fullName}: ${candidates.join(', ')} (Forgejo answered 404)`);
@@ -221,9 +235,17 @@ export class DeliveryProcessor implements OnApplicationBootstrap, BeforeApplicat
     return Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1));
   }
 
-  /** Long enough for every API call of one attempt to time out: the commit (two refs), the release pages, the previous commit and the comparison. */
+  /**
+   * One attempt's calls — the commit (two refs), the release pages, the previous commit and the comparison —
+   * share this deadline, so that the lease stays short: a crashed process's deliveries are taken over soon.
+   */
+  private attemptMs(): number {
+    return ATTEMPT_CALLS * this.config.forgejo.apiTimeoutMs;
+  }
+
+  /** The attempt, and time to record its outcome. */
   private leaseMs(): number {
-    return (RELEASE_PAGES + 4) * this.config.forgejo.apiTimeoutMs + 10_000;
+    return this.attemptMs() + 10_000;
   }
 }
 

@@ -47,11 +47,15 @@ export class ForgejoClient {
     return this.config.forgejo.url !== undefined;
   }
 
-  /** The commit of a tag, branch or SHA — slashes included, so through the commits list — or `null` if there is none. */
-  async commit(owner: string, repo: string, ref: string): Promise<ResolvedCommit | null> {
+  /**
+   * The commit of a tag, branch or SHA — slashes included, so through the commits list — or `null` if there is none.
+   * Every call takes the `attempt`'s signal: one deadline for all the calls of a delivery's attempt.
+   */
+  async commit(owner: string, repo: string, ref: string, attempt?: AbortSignal): Promise<ResolvedCommit | null> {
     const query = new URLSearchParams({ sha: ref, limit: '1', stat: 'false', files: 'false', verification: 'false' });
     const commits = await this.get<{ sha?: unknown; commit?: { author?: { date?: unknown } } }[] | null>(
       `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/commits?${query}`,
+      attempt,
     );
     const first = commits?.[0];
     if (!first) return null;
@@ -61,9 +65,10 @@ export class ForgejoClient {
     return { sha: first.sha, authorDate: first.commit.author.date };
   }
 
-  async tag(owner: string, repo: string, tag: string): Promise<ResolvedTag | null> {
+  async tag(owner: string, repo: string, tag: string, attempt?: AbortSignal): Promise<ResolvedTag | null> {
     const found = await this.get<{ id?: unknown; commit?: { sha?: unknown; created?: unknown } } | null>(
       `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/tags/${encodeURIComponent(tag)}`,
+      attempt,
     );
     if (!found) return null;
     if (typeof found.id !== 'string' || typeof found.commit?.sha !== 'string') {
@@ -76,9 +81,10 @@ export class ForgejoClient {
 
   /**
    * The release published just before `release` in the repository — the newest non-draft release (pre-releases
-   * count, as they are deployments) older by (created_at, id) — among the 1,000 most recent; `null` when none is.
+   * count, as they are deployments) older by (created_at, id) — among the 1,000 most recent; `null` when none is
+   * (or when Forgejo has no release list for the repository: 404).
    */
-  async previousRelease(owner: string, repo: string, release: { id: number; createdAt: string }): Promise<ListedRelease | null> {
+  async previousRelease(owner: string, repo: string, release: { id: number; createdAt: string }, attempt?: AbortSignal): Promise<ListedRelease | null> {
     const before = (other: ListedRelease) => {
       const [t, o] = [Date.parse(release.createdAt), Date.parse(other.createdAt)];
       return o < t || (o === t && other.id < release.id);
@@ -87,7 +93,9 @@ export class ForgejoClient {
       const query = new URLSearchParams({ draft: 'false', page: String(page), limit: String(RELEASES_PAGE) });
       const releases = await this.get<{ id?: unknown; tag_name?: unknown; created_at?: unknown; draft?: unknown }[] | null>(
         `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/releases?${query}`,
+        attempt,
       );
+      if (releases === null) return null;
       if (!Array.isArray(releases)) throw new ForgejoRefusedError('Forgejo answered an unexpected release list');
       for (const listed of releases) {
         if (typeof listed.id !== 'number' || typeof listed.tag_name !== 'string' || typeof listed.created_at !== 'string') {
@@ -103,10 +111,11 @@ export class ForgejoClient {
   }
 
   /** The commits reachable from `head` and not from `base` (shas), or `null` when Forgejo knows neither. */
-  async compare(owner: string, repo: string, base: string, head: string): Promise<Comparison | null> {
+  async compare(owner: string, repo: string, base: string, head: string, attempt?: AbortSignal): Promise<Comparison | null> {
     const query = new URLSearchParams({ files: 'false', verification: 'false' });
     const found = await this.get<{ total_commits?: unknown; commits?: { sha?: unknown; commit?: { author?: { date?: unknown } } }[] } | null>(
       `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/compare/${base}...${head}?${query}`,
+      attempt,
     );
     if (!found) return null;
     if (!Array.isArray(found.commits)) throw new ForgejoRefusedError(`Forgejo answered an unexpected comparison of ${base}...${head}`);
@@ -120,15 +129,17 @@ export class ForgejoClient {
   }
 
   /** GET of an API path: the JSON, `null` on 404, or one of the errors above. */
-  private async get<T>(path: string): Promise<T | null> {
+  private async get<T>(path: string, attempt?: AbortSignal): Promise<T | null> {
     const { url, token, apiTimeoutMs } = this.config.forgejo;
+    const call = AbortSignal.timeout(apiTimeoutMs);
     let response: Response;
     try {
       response = await fetch(`${url}/api/v1${path}`, {
         headers: { Accept: 'application/json', ...(token ? { Authorization: `token ${token}` } : {}) },
-        signal: AbortSignal.timeout(apiTimeoutMs),
+        signal: attempt ? AbortSignal.any([call, attempt]) : call,
       });
     } catch (error) {
+      if (attempt?.aborted) throw new ForgejoUnavailableError('the attempt ran out of time before Forgejo answered every call');
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
       // Neither FORGEJO_URL (it may carry credentials) nor the token goes into a delivery's last_error.
       throw new ForgejoUnavailableError(`Forgejo API unreachable (${cause})`);
