@@ -88,17 +88,24 @@ export const QUERY_SETTINGS = /* sql */ `SET LOCAL work_mem = '64MB'; SET LOCAL 
 @Injectable()
 export class MetricsRepository {
   /**
-   * The metrics of each window [from, to), each counting the restores before its own end: one scan per
-   * window rather than one grouped scan — no sort of the rows, and PostgreSQL may run them in parallel.
+   * The metrics of each window [from, to), each counting the restores before its own end (or all before
+   * `restoresBefore`): one scan per window rather than one grouped scan — no sort of all the rows by their
+   * window, and PostgreSQL may run them in parallel.
    */
-  async windows<Key extends string>(tx: Tx, scope: DeploymentScope, windows: Record<Key, { from: Date; to: Date }>): Promise<Record<Key, MetricCounts>> {
+  async windows<Key extends string>(
+    tx: Tx,
+    scope: DeploymentScope,
+    windows: Record<Key, { from: Date; to: Date }>,
+    restoresBefore?: Date,
+  ): Promise<Record<Key, MetricCounts>> {
     await tx.query(QUERY_SETTINGS);
     const p = new SqlParams();
+    const sharedCutoff = restoresBefore && p.add(restoresBefore);
     const parts = Object.entries<{ from: Date; to: Date }>(windows).map(([key, bounds]) => {
       const [from, to] = [p.add(bounds.from), p.add(bounds.to)];
       return /* sql */ `
         SELECT ${p.add(key)}::text AS part, ${AGGREGATES}
-          FROM (SELECT s.*, ${to}::timestamptz AS cutoff
+          FROM (SELECT s.*, ${sharedCutoff ?? to}::timestamptz AS cutoff
                   FROM (${scopedDeployments(scope, p, [`d.deployed_at >= ${from}`, `d.deployed_at < ${to}`])}) s) d`;
     });
     const rows = await tx.query<MetricCounts & { part: Key }>(parts.join(' UNION ALL '), p.values);
@@ -108,29 +115,17 @@ export class MetricsRepository {
 
   /**
    * One row per local period (day, week from Monday, month from the 1st), ending with the one that holds
-   * `asOf`, each with its exact bounds and its length in wall-clock days; periods without deployments have
-   * no counts. `interval` is one of SERIES_INTERVALS, never caller text.
+   * `asOf`, each with its exact bounds, its length in wall-clock days and its metrics (restores counted
+   * until `asOf`); periods without deployments have a total of 0. `interval` is one of SERIES_INTERVALS.
    */
   async periods(
     tx: Tx,
     scope: DeploymentScope,
     query: { interval: SeriesInterval; count: number; asOf: Date; timezone: string },
-  ): Promise<(Partial<MetricCounts> & SeriesRow)[]> {
-    await tx.query(QUERY_SETTINGS);
-    const p = new SqlParams();
-    const [asOf, zone] = [p.add(query.asOf), p.add(query.timezone)];
-    return tx.query(
-      /* sql */ `
-      WITH periods AS (${periodsSql(query.interval, p.add(query.count), asOf, zone)}),
-      stats AS (
-        SELECT to_char(date_trunc('${query.interval}', deployed_at AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS day, ${AGGREGATES}
-          FROM (SELECT s.*, ${asOf}::timestamptz AS cutoff
-                  FROM (${scopedDeployments(scope, p, [`d.deployed_at >= (SELECT min(day_from) FROM periods)`, `d.deployed_at < ${asOf}`])}) s) d
-         GROUP BY 1
-      )
-      SELECT stats.*, periods.* FROM periods LEFT JOIN stats USING (day) ORDER BY periods.day`,
-      p.values,
-    );
+  ): Promise<(MetricCounts & SeriesRow)[]> {
+    const periods = await this.periodBounds(tx, query);
+    const counts = await this.windows(tx, scope, Object.fromEntries(periods.map((row) => [row.day, { from: row.day_from, to: row.day_to }])), query.asOf);
+    return periods.map((row) => ({ ...counts[row.day]!, ...row }));
   }
 
   /** The periods alone, as `periods` cuts them. */

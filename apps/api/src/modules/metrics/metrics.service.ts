@@ -113,7 +113,7 @@ export class MetricsService {
         to: row.day_to.toISOString(),
         partial: row.partial,
         // A day's frequency is its count (as before weeks and months); longer periods' are per local day.
-        ...toMetrics(row.total ? (row as MetricCounts) : undefined, query.interval === 'day' ? 1 : row.days, asOf, served.value.changes.get(row.day)),
+        ...toMetrics(row.total ? row : undefined, query.interval === 'day' ? 1 : row.days, asOf, served.value.changes.get(row.day)),
       })),
     });
   }
