@@ -296,20 +296,25 @@ export class MetricsRepository {
         : [[0, 0], [[from, to]]];
     const p = new SqlParams();
     const [tenant, environment] = [p.add(scope.tenantId), p.add(scope.environment)];
-    const inEdges = edges
+    // One index-only range scan per partial day (an OR of the two made a bitmap scan of the table).
+    const edgeRows = edges
       .filter(([a, b]) => a! < b!)
-      .map(([a, b]) => `(first_deployed_at >= ${p.add(new Date(a!))} AND first_deployed_at < ${p.add(new Date(b!))})`);
-    const edgeRows = inEdges.length ? `tenant_id = ${tenant} AND environment = ${environment} AND (${inEdges.join(' OR ')})` : 'false';
+      .map(
+        ([a, b]) => /* sql */ `
+        SELECT lead_bucket, first_deployment_id FROM dora_changes
+         WHERE tenant_id = ${tenant} AND environment = ${environment} AND first_deployed_at >= ${p.add(new Date(a!))} AND first_deployed_at < ${p.add(new Date(b!))}`,
+      );
     const buckets = await tx.query<{ lead_bucket: number; n: number }>(
       /* sql */ `
+      WITH edge AS (${edgeRows.join(' UNION ALL ') || 'SELECT NULL::smallint AS lead_bucket, NULL::uuid AS first_deployment_id WHERE false'})
       SELECT lead_bucket, sum(n)::int AS n FROM (
         SELECT lead_bucket, n FROM dora_change_counts
          WHERE tenant_id = ${tenant} AND environment = ${environment}
            AND day >= (${p.add(new Date(days[0]!))}::timestamptz AT TIME ZONE 'UTC')::date AND day < (${p.add(new Date(days[1]!))}::timestamptz AT TIME ZONE 'UTC')::date
         UNION ALL
-        SELECT lead_bucket, count(*)::int FROM dora_changes WHERE ${edgeRows} GROUP BY lead_bucket
+        SELECT lead_bucket, count(*)::int FROM edge GROUP BY lead_bucket
         UNION ALL
-        SELECT ${DEPLOYMENTS_BUCKET}, count(DISTINCT first_deployment_id)::int FROM dora_changes WHERE ${edgeRows}
+        SELECT ${DEPLOYMENTS_BUCKET}, count(DISTINCT first_deployment_id)::int FROM edge
       ) counts
       GROUP BY lead_bucket ORDER BY lead_bucket`,
       p.values,
