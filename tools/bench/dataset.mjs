@@ -44,11 +44,10 @@ export const TARGETS = /* sql */ `
  * commit by commit, computed here in one statement after the bulk load (the change-sets migration's backfill).
  * Sorted byte-wise: the same groups (equal is equal in any deterministic collation), a cheaper sort.
  */
-export const CHANGES = (leadBucket) => /* sql */ `
-  INSERT INTO dora_changes (tenant_id, repo_full_name, service, environment, sha, committed_at, first_deployment_id, first_deployed_at, pinned_team_id, lead_bucket)
+export const CHANGES = /* sql */ `
+  INSERT INTO dora_changes (tenant_id, repo_full_name, service, environment, sha, committed_at, first_deployment_id, first_deployed_at, pinned_team_id)
   SELECT DISTINCT ON (k.tenant_id, d.repo_full_name COLLATE "C", d.service COLLATE "C", d.environment COLLATE "C", k.sha COLLATE "C")
-         k.tenant_id, d.repo_full_name, d.service, d.environment, k.sha, k.committed_at, d.id, d.deployed_at, coalesce(d.pinned_team_id, '${NO_PIN}'),
-         ${leadBucket('extract(epoch FROM d.deployed_at - k.committed_at)::double precision')}
+         k.tenant_id, d.repo_full_name, d.service, d.environment, k.sha, k.committed_at, d.id, d.deployed_at, coalesce(d.pinned_team_id, '${NO_PIN}')
     FROM dora_deployment_commits k
     JOIN dora_deployments d ON d.tenant_id = k.tenant_id AND d.id = k.deployment_id
    WHERE d.success
@@ -115,7 +114,7 @@ export async function loadChangeSets(db, orgs, asOf) {
   await db.query(`SET work_mem = '512MB'`);
   // The service's own SQL for what ingest keeps beside each change (built by the benchmark before it loads).
   const counts = await import('../../apps/api/dist/database/migrations/1795790000000-change-counts.js');
-  await withoutIndexesAndKeys(db, 'dora_changes', () => db.query(CHANGES(counts.LEAD_BUCKET)));
+  await withoutIndexesAndKeys(db, 'dora_changes', () => db.query(CHANGES));
   timings.changes_s = seconds(started);
   started = performance.now();
   await db.query(counts.FIRST_SHIPPED);

@@ -9,7 +9,7 @@ import { percentile } from '../lib.mjs';
 
 const REPOS = 50;
 
-export async function postDeployments({ apiUrl, secret, duration, concurrency, commits = 0 }) {
+export async function postDeployments({ apiUrl, secret, duration, concurrency, commits = 0, afterWarmup = async () => {} }) {
   const run = randomUUID().slice(0, 8);
   const started = Date.now();
   // Commit i of a repo: the higher i, the older (deployments are sent with ever earlier deployed_at too),
@@ -56,6 +56,7 @@ export async function postDeployments({ apiUrl, secret, duration, concurrency, c
     return instance;
   };
   const warmup = await fire(2); // JIT, pool, caches
+  await afterWarmup();
   latencies = [];
   const result = await fire(duration);
   latencies.sort((a, b) => a - b);

@@ -14,9 +14,10 @@ const CURRENT_TENANT = `nullif(current_setting('dora.tenant_id', true), '')::uui
 export class ChangeCounts1795790000000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     if (await isCitus(db)) await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
-    await db.query(`ALTER TABLE dora_changes ADD COLUMN lead_bucket smallint`);
-    await db.query(`UPDATE dora_changes SET lead_bucket = ${LEAD_BUCKET('lead_time_seconds')}`);
-    await db.query(`ALTER TABLE dora_changes ALTER COLUMN lead_bucket SET NOT NULL`);
+    // Generated from the same expression as lead_time_seconds (a generated column cannot name another).
+    await db.query(
+      `ALTER TABLE dora_changes ADD COLUMN lead_bucket smallint NOT NULL GENERATED ALWAYS AS (${LEAD_BUCKET('extract(epoch FROM first_deployed_at - committed_at)::double precision')}) STORED`,
+    );
     await db.query(/* sql */ `
       CREATE INDEX dora_changes_bucket_idx ON dora_changes (tenant_id, environment, lead_bucket, first_deployed_at)
         INCLUDE (lead_time_seconds)`);
@@ -59,7 +60,7 @@ export class ChangeCounts1795790000000 implements MigrationInterface {
 const WINDOW_INDEX = (included: string) => `CREATE INDEX dora_changes_window_idx ON dora_changes (tenant_id, environment, first_deployed_at) INCLUDE (${included})`;
 
 /** A lead time's bucket: -1 when negative, 0 under a second, else 16 a factor of e (about 6 % wide). */
-export const LEAD_BUCKET = (seconds: string) =>
+const LEAD_BUCKET = (seconds: string) =>
   `(CASE WHEN ${seconds} < 0 THEN -1 WHEN ${seconds} < 1 THEN 0 ELSE 1 + floor(ln(${seconds}) * 16) END)::smallint`;
 
 /** dora_change_counts' `lead_bucket` of the deployments that first shipped a change that day. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../../database/transactions.js';
-import { DEPLOYMENTS_BUCKET, LEAD_BUCKET } from '../../database/migrations/1795790000000-change-counts.js';
+import { DEPLOYMENTS_BUCKET } from '../../database/migrations/1795790000000-change-counts.js';
 import { NO_PIN } from '../teams/teams.repository.js';
 
 /** A commit of a change set, its sha lower-case. */
@@ -82,19 +82,15 @@ export class ChangesRepository {
         )
       ).map((row) => [row.sha, row]),
     );
-    const values = chunk
-      .map((_, i) => {
-        const committedAt = `$${2 * i + 9}::timestamptz`;
-        return `($1, $2, $3, $4, $${2 * i + 8}, ${committedAt}, $5::uuid, $6::timestamptz, $7::uuid, ${LEAD_BUCKET(`extract(epoch FROM $6::timestamptz - ${committedAt})::double precision`)})`;
-      })
-      .join(', ');
+    const values = chunk.map((_, i) => `($1, $2, $3, $4, $${2 * i + 8}, $${2 * i + 9}, $5, $6, $7)`).join(', ');
+    // lead_bucket is generated: moved to this deployment, a change gets the bucket of its new lead time.
     const rows = await tx.query<{ sha: string; lead_bucket: number }>(
       /* sql */ `
-      INSERT INTO dora_changes AS c (tenant_id, repo_full_name, service, environment, sha, committed_at, first_deployment_id, first_deployed_at, pinned_team_id, lead_bucket)
+      INSERT INTO dora_changes AS c (tenant_id, repo_full_name, service, environment, sha, committed_at, first_deployment_id, first_deployed_at, pinned_team_id)
       VALUES ${values}
       ON CONFLICT (tenant_id, repo_full_name, service, environment, sha) DO UPDATE
          SET committed_at = EXCLUDED.committed_at, first_deployment_id = EXCLUDED.first_deployment_id,
-             first_deployed_at = EXCLUDED.first_deployed_at, pinned_team_id = EXCLUDED.pinned_team_id, lead_bucket = EXCLUDED.lead_bucket
+             first_deployed_at = EXCLUDED.first_deployed_at, pinned_team_id = EXCLUDED.pinned_team_id
        WHERE (EXCLUDED.first_deployed_at, EXCLUDED.first_deployment_id) < (c.first_deployed_at, c.first_deployment_id)
       RETURNING c.sha, c.lead_bucket`,
       [...series, deployment.id, deployment.deployedAt, deployment.pinnedTeamId ?? NO_PIN, ...chunk.flatMap((commit) => [commit.sha, commit.committedAt])],
