@@ -25,7 +25,7 @@ import { AuditRepository, toAuditEventItem } from '../audit/audit.repository.js'
 import type { Org } from '../../access/principals.js';
 import { TeamsRepository } from '../teams/teams.repository.js';
 import type { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, ServicesQueryDto, SummaryQueryDto, TeamsQueryDto } from './dto/metrics-query.dto.js';
-import { DEFINITIONS, type MetricCounts, toMetrics } from './definitions.js';
+import { DEFINITIONS, toMetrics } from './definitions.js';
 import { type BreakdownCursor, type DeploymentRow, type GroupRow, MetricsRepository } from './metrics.repository.js';
 import type { DeploymentScope } from './scope.js';
 
