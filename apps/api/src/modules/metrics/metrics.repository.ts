@@ -3,10 +3,10 @@ import type { DeploymentSource, SeriesInterval } from '@dora/domain';
 import type { Tx } from '../../database/transactions.js';
 import { AGGREGATES, CHANGE_AGGREGATES, type ChangeCounts, type MetricCounts } from './definitions.js';
 import { DEPLOYMENTS_BUCKET } from '../../database/migrations/1795790000000-change-counts.js';
-
-const DAY_MS = 86_400_000;
 import { NO_PIN } from '../teams/teams.repository.js';
 import { type DeploymentScope, scopedChanges, scopedDeployments, SqlParams } from './scope.js';
+
+const DAY_MS = 86_400_000;
 
 /** A period of a series: its local start date, its bounds, and its length in wall-clock days. */
 export interface SeriesRow {
@@ -60,12 +60,6 @@ export interface DeploymentRow {
 }
 
 /**
- * For the aggregate queries, transaction-local: a big org's percentile sorts need more than the default
- * 4 MB to stay in memory; compiling them with JIT costs more than it saves; and the covering indexes
- * make an index-only scan cheaper than reading the table even for most of a tenant's rows, which the
- * default random_page_cost (4, priced for spinning disks) hides from the planner.
- */
-/**
  * The `count` local periods ending with the one that holds `asOf` (placeholders), each with its start
  * date, exact bounds, whether it is unfinished, and its length in wall-clock days (so a week across a
  * change of daylight saving time is 7). `interval` is one of SERIES_INTERVALS, never caller text.
@@ -82,6 +76,15 @@ function periodsSql(interval: SeriesInterval, count: string, asOf: string, zone:
       FROM generate_series(date_trunc('${interval}', ${localAsOf}) - (${count} - 1) * ${unit}, date_trunc('${interval}', ${localAsOf}), ${unit}) AS local_start`;
 }
 
+/** The local period (its start date, YYYY-MM-DD) that holds `instant`, as `periodsSql` names periods. */
+export const periodOf = (interval: SeriesInterval, instant: string, zone: string) => `to_char(date_trunc('${interval}', ${instant} AT TIME ZONE ${zone}), 'YYYY-MM-DD')`;
+
+/**
+ * For the aggregate queries, transaction-local: a big org's percentile sorts need more than the default
+ * 4 MB to stay in memory; compiling them with JIT costs more than it saves; and the covering indexes
+ * make an index-only scan cheaper than reading the table even for most of a tenant's rows, which the
+ * default random_page_cost (4, priced for spinning disks) hides from the planner.
+ */
 export const QUERY_SETTINGS = /* sql */ `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1`;
 
 /** Read-only SQL of the metrics: computed live in PostgreSQL, one method per query. */
@@ -365,7 +368,7 @@ export class MetricsRepository {
       for (const period of query.periods) answers.set(period.day, await this.changesInWindow(tx, scope, { from: period.day_from, to: period.day_to }));
       return answers;
     }
-    const groups = { day: `to_char(date_trunc('${query.interval}', c.first_deployed_at AT TIME ZONE $zone), 'YYYY-MM-DD')` };
+    const groups = { day: periodOf(query.interval, 'c.first_deployed_at', '$zone') };
     const rows = await this.changes(tx, scope, { from: query.periods[0]!.day_from, to: query.periods.at(-1)!.day_to, groups, timezone: query.timezone });
     return new Map(rows.map((row) => [row.day!, row]));
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../../database/transactions.js';
 import { AGGREGATES, type MetricCounts } from './definitions.js';
-import { QUERY_SETTINGS, type SeriesRow } from './metrics.repository.js';
+import { periodOf, QUERY_SETTINGS, type SeriesRow } from './metrics.repository.js';
 import { type DeploymentScope, scopedDeployments, SqlParams } from './scope.js';
 
 /** A month's metrics of one repo or team (`grp`: the repo's name, or the team's id, null for unassigned). */
@@ -55,7 +55,7 @@ export class TrendsRepository {
     const rows = scopedDeployments(scope, p, [`d.deployed_at >= ${from}`, `d.deployed_at < ${asOf}`], query.by === 'team');
     return tx.query<MonthGroupRow>(
       /* sql */ `
-      SELECT to_char(date_trunc('month', deployed_at AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS day,
+      SELECT ${periodOf('month', 'deployed_at', zone)} AS day,
              ${query.by === 'repo' ? 'repo_full_name' : 'owner_id::text'} AS grp, ${AGGREGATES}
         FROM (SELECT s.*, ${asOf}::timestamptz AS cutoff FROM (${rows}) s) d
        GROUP BY 1, 2`,

@@ -16,7 +16,7 @@ import type { Org } from '../../access/principals.js';
 import { type Served, Transactions, withValue } from '../../database/transactions.js';
 import { type ChangeCounts, toMetrics } from './definitions.js';
 import type { ComparisonQueryDto, PerformersQueryDto } from './dto/metrics-query.dto.js';
-import { MetricsRepository } from './metrics.repository.js';
+import { MetricsRepository, periodOf } from './metrics.repository.js';
 import { asOfOf, echo, ScopeResolver } from './scope-resolver.js';
 import { TrendsRepository } from './trends.repository.js';
 
@@ -86,7 +86,7 @@ export class TrendsService {
       const months = await this.metrics.periodBounds(tx, { interval: 'month', count: query.months, asOf, timezone: org.timezone });
       const rows = await this.trends.perMonth(tx, scope, { by: query.by, months, asOf, timezone: org.timezone });
       const groups = {
-        day: `to_char(date_trunc('month', c.first_deployed_at AT TIME ZONE $zone), 'YYYY-MM-DD')`,
+        day: periodOf('month', 'c.first_deployed_at', '$zone'),
         grp: query.by === 'repo' ? 'c.repo_full_name' : 'c.owner_id::text',
       };
       const changes =
