@@ -261,20 +261,22 @@ export class MetricsRepository {
   }
 
   /**
-   * Per-change lead time of the commits first shipped in [from, to) in the scope, grouped by `groups`
-   * (alias → SQL over `c`, and `owner_id` with `withOwner`); one row without groups.
+   * Per-change lead time of the commits first shipped in [from, to) in the scope — of `repos` only, when
+   * given — grouped by `groups` (alias → SQL over `c`, and `owner_id` with `withOwner`); one row without groups.
    */
   async changes<Group extends string>(
     tx: Tx,
     scope: DeploymentScope,
-    query: { from: Date | string; to: Date; groups?: Record<Group, string>; withOwner?: boolean; timezone?: string },
+    query: { from: Date | string; to: Date; groups?: Record<Group, string>; withOwner?: boolean; timezone?: string; repos?: string[] },
   ): Promise<(ChangeCounts & Record<Group, string | null>)[]> {
     await tx.query(QUERY_SETTINGS);
     const p = new SqlParams();
     const [from, to] = [p.add(query.from), p.add(query.to)];
     const zone = query.timezone === undefined ? '' : p.add(query.timezone);
     const groups = Object.entries<string>(query.groups ?? ({} as Record<Group, string>)).map(([alias, sql]) => `${sql.replaceAll('$zone', zone)} AS ${alias}`);
-    const rows = scopedChanges(scope, p, [`c.first_deployed_at >= ${from}::timestamptz`, `c.first_deployed_at < ${to}`], query.withOwner);
+    const conditions = [`c.first_deployed_at >= ${from}::timestamptz`, `c.first_deployed_at < ${to}`];
+    if (query.repos) conditions.push(`c.repo_full_name = ANY (${p.add(query.repos)}::text[])`);
+    const rows = scopedChanges(scope, p, conditions, query.withOwner);
     return tx.query(
       `SELECT ${[...groups, CHANGE_AGGREGATES].join(', ')} FROM (${rows}) c ${groups.length ? `GROUP BY ${groups.map((_, i) => i + 1).join(', ')}` : ''}`,
       p.values,

@@ -167,7 +167,9 @@ export class MetricsService {
       const scope = await this.scopes.resolve(tx, org, query);
       const rows = await this.metrics.breakdown(tx, scope, { by, from, asOf, sort, after, limit: query.limit + 1 });
       const groups: Record<'repo_full_name' | 'service', string> = { repo_full_name: 'c.repo_full_name', service: by === 'repo' ? 'NULL' : 'c.service' };
-      const changes = await this.metrics.changes(tx, scope, { from, to: asOf, groups });
+      // Only the page's repos: a big org's other commits would be sorted for nothing.
+      const repos = [...new Set(rows.map((row) => row.repo_full_name))];
+      const changes = await this.metrics.changes(tx, scope, { from, to: asOf, groups, repos });
       return { rows, changes: new Map(changes.map((row) => [groupKey(row), row])) };
     });
     return withValue(
