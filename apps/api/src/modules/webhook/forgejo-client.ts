@@ -38,7 +38,10 @@ export class ForgejoUnavailableError extends Error {}
 /** Forgejo answered, and retrying will not change it (for example 401 for a bad token). */
 export class ForgejoRefusedError extends Error {}
 
-/** The Forgejo API calls that resolve a release's ref and its change set (fixtures README §4, DESIGN §6). */
+/**
+ * The Forgejo API calls that resolve a release's ref and its change set (fixtures README §4, DESIGN §6). Each
+ * call has its own timeout and takes its delivery attempt's signal: one deadline for all calls of an attempt.
+ */
 @Injectable()
 export class ForgejoClient {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -47,11 +50,8 @@ export class ForgejoClient {
     return this.config.forgejo.url !== undefined;
   }
 
-  /**
-   * The commit of a tag, branch or SHA — slashes included, so through the commits list — or `null` if there is none.
-   * Every call takes the `attempt`'s signal: one deadline for all the calls of a delivery's attempt.
-   */
-  async commit(owner: string, repo: string, ref: string, attempt?: AbortSignal): Promise<ResolvedCommit | null> {
+  /** The commit of a tag, branch or SHA — slashes included, so through the commits list — or `null` if there is none. */
+  async commit(owner: string, repo: string, ref: string, attempt: AbortSignal): Promise<ResolvedCommit | null> {
     const query = new URLSearchParams({ sha: ref, limit: '1', stat: 'false', files: 'false', verification: 'false' });
     const commits = await this.get<{ sha?: unknown; commit?: { author?: { date?: unknown } } }[] | null>(
       `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/commits?${query}`,
@@ -65,7 +65,7 @@ export class ForgejoClient {
     return { sha: first.sha, authorDate: first.commit.author.date };
   }
 
-  async tag(owner: string, repo: string, tag: string, attempt?: AbortSignal): Promise<ResolvedTag | null> {
+  async tag(owner: string, repo: string, tag: string, attempt: AbortSignal): Promise<ResolvedTag | null> {
     const found = await this.get<{ id?: unknown; commit?: { sha?: unknown; created?: unknown } } | null>(
       `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/tags/${encodeURIComponent(tag)}`,
       attempt,
@@ -84,7 +84,7 @@ export class ForgejoClient {
    * count, as they are deployments) older by (created_at, id) — among the 1,000 most recent; `null` when none is
    * (or when Forgejo has no release list for the repository: 404).
    */
-  async previousRelease(owner: string, repo: string, release: { id: number; createdAt: string }, attempt?: AbortSignal): Promise<ListedRelease | null> {
+  async previousRelease(owner: string, repo: string, release: { id: number; createdAt: string }, attempt: AbortSignal): Promise<ListedRelease | null> {
     const before = (other: ListedRelease) => {
       const [t, o] = [Date.parse(release.createdAt), Date.parse(other.createdAt)];
       return o < t || (o === t && other.id < release.id);
@@ -111,7 +111,7 @@ export class ForgejoClient {
   }
 
   /** The commits reachable from `head` and not from `base` (shas), or `null` when Forgejo knows neither. */
-  async compare(owner: string, repo: string, base: string, head: string, attempt?: AbortSignal): Promise<Comparison | null> {
+  async compare(owner: string, repo: string, base: string, head: string, attempt: AbortSignal): Promise<Comparison | null> {
     const query = new URLSearchParams({ files: 'false', verification: 'false' });
     const found = await this.get<{ total_commits?: unknown; commits?: { sha?: unknown; commit?: { author?: { date?: unknown } } }[] } | null>(
       `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/compare/${base}...${head}?${query}`,
@@ -129,17 +129,17 @@ export class ForgejoClient {
   }
 
   /** GET of an API path: the JSON, `null` on 404, or one of the errors above. */
-  private async get<T>(path: string, attempt?: AbortSignal): Promise<T | null> {
+  private async get<T>(path: string, attempt: AbortSignal): Promise<T | null> {
     const { url, token, apiTimeoutMs } = this.config.forgejo;
     const call = AbortSignal.timeout(apiTimeoutMs);
     let response: Response;
     try {
       response = await fetch(`${url}/api/v1${path}`, {
         headers: { Accept: 'application/json', ...(token ? { Authorization: `token ${token}` } : {}) },
-        signal: attempt ? AbortSignal.any([call, attempt]) : call,
+        signal: AbortSignal.any([call, attempt]),
       });
     } catch (error) {
-      if (attempt?.aborted) throw new ForgejoUnavailableError('the attempt ran out of time before Forgejo answered every call');
+      if (attempt.aborted) throw new ForgejoUnavailableError('the attempt ran out of time before Forgejo answered every call');
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
       // Neither FORGEJO_URL (it may carry credentials) nor the token goes into a delivery's last_error.
       throw new ForgejoUnavailableError(`Forgejo API unreachable (${cause})`);
