@@ -61,6 +61,8 @@ async function checkMovedOntoCitus(url) {
  */
 async function checkUpgradeOfDistributedInstall(url) {
   const previousRelease = [
+    `DROP FUNCTION dora_ingest_deployment, dora_derive_deployment`,
+    `DELETE FROM migrations WHERE name = 'IngestFunctions1795800000000'`,
     `DROP TABLE dora_change_counts`,
     `ALTER TABLE dora_deployments DROP COLUMN first_shipped`,
     `DELETE FROM migrations WHERE name = 'ChangeCounts1795790000000'`,

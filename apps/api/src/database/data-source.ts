@@ -11,6 +11,7 @@ import { Teams1795760000000 } from './migrations/1795760000000-teams.js';
 import { ChangeSets1795770000000 } from './migrations/1795770000000-change-sets.js';
 import { LeadTimeBasis1795780000000 } from './migrations/1795780000000-lead-time-basis.js';
 import { ChangeCounts1795790000000 } from './migrations/1795790000000-change-counts.js';
+import { IngestFunctions1795800000000 } from './migrations/1795800000000-ingest-functions.js';
 import type { OpenDatabase } from './open-database.js';
 
 export const migrations = [
@@ -25,6 +26,7 @@ export const migrations = [
   ChangeSets1795770000000,
   LeadTimeBasis1795780000000,
   ChangeCounts1795790000000,
+  IngestFunctions1795800000000,
 ];
 
 /** Migrations wait as long as they need: they run once, at start, before anything is served. */

@@ -45,6 +45,12 @@ export interface StoredDeployment {
 
 const RETURNED = `id, tenant_id, repo_full_name, environment, deployed_at`;
 
+/** A commit of a change set, its sha lower-case, its time RFC 3339 in UTC. */
+export interface ChangeCommit {
+  sha: string;
+  committedAt: string;
+}
+
 /** Where a deployment falls for time to restore: its series (tenant, environment, repo, service), its time (as sent, to the microsecond) and outcome. */
 export interface SeriesPoint {
   id: string;
@@ -59,23 +65,19 @@ export interface SeriesPoint {
 @Injectable()
 export class DeploymentsRepository {
   /**
-   * Inserts unless a row with the same (tenant, repo, environment, external_ref) exists: then answers
-   * `undefined`. The caller keeps the restores (`keepRestores`) once the row is in.
+   * Inserts unless a row with the same (tenant, repo, environment, external_ref) exists (`deduped`), with
+   * its target and what it implies (`derive`) — unless its target is new and unpinned (`new_target`):
+   * then the caller applies the org's rules and derives. One statement (DESIGN §3, "Writing a deployment").
    */
-  async insertIfNew(tx: Tx, d: NewDeployment): Promise<StoredDeployment | undefined> {
-    const [row] = await tx.query<StoredDeployment>(
-      /* sql */ `
-      INSERT INTO dora_deployments
-        (tenant_id, id, repo_full_name, environment, deployed_at, commit_sha, committed_at, success, is_rework,
-         external_ref, source, token_id, service, pinned_team_id)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-      ON CONFLICT (tenant_id, repo_full_name, environment, external_ref) WHERE external_ref IS NOT NULL DO NOTHING
-      RETURNING ${RETURNED}`,
+  async ingest(tx: Tx, d: NewDeployment, changeSet: ChangeCommit[]): Promise<'created' | 'deduped' | 'new_target'> {
+    const [row] = await tx.query<{ outcome: 'created' | 'deduped' | 'new_target' }>(
+      `SELECT dora_ingest_deployment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) AS outcome`,
       [
         d.tenantId,
         d.id,
         d.repoFullName,
         d.environment,
+        d.service,
         d.deployedAt,
         d.commitSha,
         d.committedAt,
@@ -84,11 +86,12 @@ export class DeploymentsRepository {
         d.externalRef,
         d.source,
         d.tokenId,
-        d.service,
         d.pinnedTeamId,
+        changeSet.map((commit) => commit.sha),
+        changeSet.map((commit) => commit.committedAt),
       ],
     );
-    return row;
+    return row!.outcome;
   }
 
   async findByExternalRef(
@@ -123,39 +126,25 @@ export class DeploymentsRepository {
   }
 
   /**
-   * Each failure's restored_at — the first success of its series (tenant, environment, repo, service)
-   * strictly later than it — kept exact by
-   * the inserting transaction (DESIGN §3), out-of-order backfills included: after the row is in, under
-   * the series' lock (one writer at a time, and each sees the rows committed before it), a failure
-   * learns its restore from the successes there, and a success restores the failures between the
-   * previous success and itself whose restore is later or unknown. The lock comes after the INSERT,
-   * so a request never waits for it while another waits for the table (a bounded wait, not two).
+   * What a new row implies, under its series' lock (one writer at a time, and each sees the rows
+   * committed before it), whatever order rows arrive in: each failure's restored_at — the first success
+   * of its series (tenant, environment, repo, service) strictly later than it — and its change set with,
+   * for a success, each commit's first shipping deployment and the counts per-change lead time reads
+   * (DESIGN §3). The caller has inserted the row and attributed its target.
    */
-  async keepRestores(tx: Tx, p: SeriesPoint): Promise<void> {
-    const series = [p.tenantId, p.environment, p.repoFullName, p.service, p.deployedAt];
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2 || '/' || $3 || '/' || $4, 0))`, series.slice(0, 4));
-    if (!p.success) {
-      await tx.query(
-        /* sql */ `
-        UPDATE dora_deployments SET restored_at = later.first
-          FROM (SELECT min(deployed_at) AS first FROM dora_deployments
-                 WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3 AND service = $4 AND success AND deployed_at > $5) later
-         WHERE tenant_id = $1 AND id = $6 AND later.first IS NOT NULL`,
-        [...series, p.id],
-      );
-      return;
-    }
-    await tx.query(
-      /* sql */ `
-      UPDATE dora_deployments SET restored_at = $5
-       WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3 AND service = $4
-         AND NOT success AND deployed_at < $5
-         AND deployed_at >= coalesce((SELECT max(deployed_at) FROM dora_deployments
-                                       WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3 AND service = $4
-                                         AND success AND deployed_at < $5), '-infinity')
-         AND (restored_at IS NULL OR restored_at > $5)`,
-      series,
-    );
+  async derive(tx: Tx, p: SeriesPoint & { pinnedTeamId: string | null }, changeSet: ChangeCommit[]): Promise<void> {
+    await tx.query(`SELECT dora_derive_deployment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      p.tenantId,
+      p.id,
+      p.environment,
+      p.repoFullName,
+      p.service,
+      p.deployedAt,
+      p.success,
+      p.pinnedTeamId,
+      changeSet.map((commit) => commit.sha),
+      changeSet.map((commit) => commit.committedAt),
+    ]);
   }
 
   /** The deployment that a Forgejo release or tag already has. */

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditLogModule } from '../audit/audit-log.module.js';
 import { TeamsModule } from '../teams/teams.module.js';
-import { ChangesRepository } from './changes.repository.js';
 import { DeploymentsRepository } from './deployments.repository.js';
 import { IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
 import { IngestController } from './ingest.controller.js';
@@ -10,7 +9,7 @@ import { IngestService } from './ingest.service.js';
 @Module({
   imports: [AuditLogModule, TeamsModule],
   controllers: [IngestController],
-  providers: [ChangesRepository, DeploymentsRepository, IngestService, IngestRateLimitGuard],
+  providers: [DeploymentsRepository, IngestService, IngestRateLimitGuard],
   exports: [IngestService],
 })
 export class IngestModule {}

@@ -10,8 +10,7 @@ import type { TokenPrincipal } from '../../access/principals.js';
 import { Telemetry } from '../observability/telemetry.js';
 import { TeamAttribution } from '../teams/team-attribution.js';
 import { WHOLE_REPO } from '../teams/teams.repository.js';
-import { type ChangeCommit, ChangesRepository } from './changes.repository.js';
-import { DeploymentsRepository, type NewDeployment, type NewForgejoDeployment, type SeriesPoint, type StoredDeployment } from './deployments.repository.js';
+import { type ChangeCommit, DeploymentsRepository, type NewDeployment, type NewForgejoDeployment, type SeriesPoint, type StoredDeployment } from './deployments.repository.js';
 
 @Injectable()
 export class IngestService {
@@ -21,7 +20,6 @@ export class IngestService {
     private readonly audit: AuditRepository,
     private readonly telemetry: Telemetry,
     private readonly teams: TeamAttribution,
-    private readonly changes: ChangesRepository,
   ) {}
 
   /**
@@ -80,23 +78,30 @@ export class IngestService {
 
   /**
    * Stores a deployment unless its (repo, environment, external_ref) exists (then answers undefined),
-   * with what a new row implies in the same transaction.
+   * with what a new row implies in the same transaction: its target's team, then the restores of its
+   * series and its change set — in this order, so that the org's team lock (shared) is never awaited
+   * while holding the series' lock.
    */
   async insertNew(tx: Tx, deployment: NewDeployment, changeSet: ChangeCommit[] = headCommit(deployment)): Promise<StoredDeployment | undefined> {
-    const inserted = await this.deployments.insertIfNew(tx, deployment);
-    if (inserted) await this.derive(tx, { ...deployment, id: inserted.id }, changeSet);
-    return inserted;
+    const outcome = await this.deployments.ingest(tx, deployment, changeSet);
+    if (outcome === 'deduped') return undefined;
+    if (outcome === 'new_target') {
+      await this.teams.attributeTarget(tx, deployment.tenantId, deployment.repoFullName, deployment.service === WHOLE_REPO ? null : deployment.service);
+      await this.deployments.derive(tx, deployment, changeSet);
+    }
+    return {
+      id: deployment.id,
+      tenant_id: deployment.tenantId,
+      repo_full_name: deployment.repoFullName,
+      environment: deployment.environment,
+      deployed_at: new Date(deployment.deployedAt),
+    };
   }
 
-  /**
-   * What a new row implies: its target's team, then the restores of its series — in this order, so
-   * that the org's team lock (shared) is never awaited while holding other rows' locks — and its
-   * change set with each commit's first shipping deployment.
-   */
-  private async derive(tx: Tx, row: SeriesPoint & { pinnedTeamId: string | null }, changeSet: ChangeCommit[]): Promise<void> {
-    await this.teams.attributeNewTarget(tx, row.tenantId, row.repoFullName, row.service === WHOLE_REPO ? null : row.service, row.pinnedTeamId);
-    await this.deployments.keepRestores(tx, row);
-    await this.changes.record(tx, row, changeSet);
+  /** What a new Forgejo row implies: as for an ingested one (`insertNew`). */
+  private async derive(tx: Tx, row: SeriesPoint & { pinnedTeamId: null }, changeSet: ChangeCommit[]): Promise<void> {
+    await this.teams.attributeNewTarget(tx, row.tenantId, row.repoFullName, null, null);
+    await this.deployments.derive(tx, row, changeSet);
   }
 
   /**

@@ -23,13 +23,21 @@ export class TeamAttribution {
   }
 
   /**
-   * For a deployment just inserted: the first deployment of its target attributes the target, under the
-   * org's lock shared — taken after the target's row is in, so a rule change either waits for this
-   * ingest or committed before the rules are read here.
+   * For a deployment just inserted: the first deployment of its target attributes the target
+   * (`attributeTarget`).
    */
   async attributeNewTarget(tx: Tx, tenantId: string, repoFullName: string, service: string | null, pinnedTeamId: string | null): Promise<void> {
     // A pinned target's team is the one its ingest named (held by the lock `pinnedTeam` took): no rule to apply.
     if (!(await this.teams.addTarget(tx, tenantId, repoFullName, service ?? WHOLE_REPO, pinnedTeamId)) || pinnedTeamId !== null) return;
+    await this.attributeTarget(tx, tenantId, repoFullName, service);
+  }
+
+  /**
+   * Applies the org's rules to an unpinned target this transaction has just added, under the org's lock
+   * shared — taken after the target's row is in, so a rule change either waits for this ingest or
+   * committed before the rules are read here.
+   */
+  async attributeTarget(tx: Tx, tenantId: string, repoFullName: string, service: string | null): Promise<void> {
     await this.teams.lockConfiguration(tx, tenantId, 'shared');
     const rules = await this.teams.rules(tx, tenantId);
     const position = new TeamRuleSet(rules).ruleFor(repoFullName, service);

@@ -5,7 +5,7 @@ import { Transactions } from '../../database/transactions.js';
 import { type ForgejoDeploymentInput, IngestService } from '../ingest/ingest.service.js';
 import { MAX_FUTURE_MS, parseRfc3339, toUtc } from '../../common/timestamps.js';
 import { type Delivery, DeliveriesRepository, type Outcome } from './deliveries.repository.js';
-import type { ChangeCommit } from '../ingest/changes.repository.js';
+import type { ChangeCommit } from '../ingest/deployments.repository.js';
 import { MAX_CHANGE_SET } from '../ingest/dto/create-deployment.dto.js';
 import { ForgejoClient, ForgejoRefusedError, ForgejoUnavailableError, type ResolvedCommit } from './forgejo-client.js';
 import { type DeliveryPlan, planDelivery } from './forgejo-payload.js';
