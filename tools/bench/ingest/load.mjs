@@ -1,8 +1,7 @@
 // Unique deployments POSTed through the real API by autocannon: a warm-up, then `duration` seconds at
 // `concurrency` connections. Shared by the ingest benchmark and the scale-out one.
-// With `commits` (e.g. 100), each deployment lists that many commits (its change set, the head commit
-// among them): per repo, a run of its commit history that shares a tenth with the repo's previous
-// deployment, each commit with unique sha and one commit time whichever deployment lists it.
+// With `commits` (e.g. 100), each deployment lists that many commits (`changeSets`). The benchmark's floor
+// writes the same kind of rows (`deployments`) straight through pg.
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { percentile } from '../lib.mjs';
@@ -10,32 +9,8 @@ import { percentile } from '../lib.mjs';
 const REPOS = 50;
 
 export async function postDeployments({ apiUrl, secret, duration, concurrency, commits = 0, afterWarmup = async () => {} }) {
-  const run = randomUUID().slice(0, 8);
-  const started = Date.now();
-  // Commit i of a repo: the higher i, the older (deployments are sent with ever earlier deployed_at too),
-  // two hours and i × 10 s before the run — always before the deployments that list it.
-  // 40 hex digits: 8 scattered (real shas land all over an index), then the run, the repo and i (unique), then filler.
-  const commitSha = (repo, i) => `${hex(scatter((repo << 24) ^ i), 8)}${run}${hex(repo, 4)}${hex(i, 8)}${hex(scatter(i), 8)}cafe`;
-  const commitTime = (i) => new Date(started - 2 * 3_600_000 - i * 10_000).toISOString();
-  const step = commits - Math.ceil(commits / 10);
-  const changeSet = (n) => {
-    const repo = n % REPOS;
-    const first = Math.floor(n / REPOS) * step; // the newest: the head
-    const list = Array.from({ length: commits }, (_, i) => ({ sha: commitSha(repo, first + i), committed_at: commitTime(first + i) }));
-    return { commit_sha: list[0].sha, committed_at: list[0].committed_at, commits: list };
-  };
-  const body = (n) =>
-    JSON.stringify({
-      repo_full_name: `bench/repo-${n % REPOS}`,
-      environment: 'production',
-      deployed_at: new Date(Date.now() - (n % 86_400) * 1000).toISOString(),
-      commit_sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
-      committed_at: new Date(Date.now() - 3_600_000).toISOString(),
-      success: n % 20 !== 0,
-      is_rework: n % 33 === 0,
-      external_ref: `${run}-${n}`,
-      ...(commits ? changeSet(n) : {}),
-    });
+  const deployment = deployments(commits);
+  const body = (n) => JSON.stringify(deployment(n));
   let sent = 0;
   let latencies = [];
   const fire = (seconds) => {
@@ -69,6 +44,44 @@ export async function postDeployments({ apiUrl, secret, duration, concurrency, c
     perSecond: result['2xx'] / duration,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     exactLatencyMs: { p50: exact(50), p95: exact(95), p99: exact(99), max: exact(100) },
+  };
+}
+
+/** The n-th unique deployment of a run, as the ingest API takes it (with `commits` commits when not 0). */
+export function deployments(commits) {
+  const run = randomUUID().slice(0, 8);
+  const changeSet = changeSets(commits);
+  return (n) => ({
+    repo_full_name: `bench/repo-${n % REPOS}`,
+    environment: 'production',
+    deployed_at: new Date(Date.now() - (n % 86_400) * 1000).toISOString(),
+    commit_sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    committed_at: new Date(Date.now() - 3_600_000).toISOString(),
+    success: n % 20 !== 0,
+    is_rework: n % 33 === 0,
+    external_ref: `${run}-${n}`,
+    ...(commits ? changeSet(n) : {}),
+  });
+}
+
+/**
+ * The n-th deployment's change set of `commits` commits (its head commit first): per repo, a run of its commit
+ * history that shares a tenth with the repo's previous deployment. Commit i of a repo: the higher i, the older
+ * (deployments are sent with ever earlier deployed_at too), two hours and i × 10 s before the run — always
+ * before the deployments that list it. Shas: 40 hex digits, 8 scattered (real shas land all over an index),
+ * then the run, the repo and i (unique), then filler.
+ */
+export function changeSets(commits) {
+  const run = randomUUID().slice(0, 8);
+  const started = Date.now();
+  const commitSha = (repo, i) => `${hex(scatter((repo << 24) ^ i), 8)}${run}${hex(repo, 4)}${hex(i, 8)}${hex(scatter(i), 8)}cafe`;
+  const commitTime = (i) => new Date(started - 2 * 3_600_000 - i * 10_000).toISOString();
+  const step = commits - Math.ceil(commits / 10);
+  return (n) => {
+    const repo = n % REPOS;
+    const first = Math.floor(n / REPOS) * step; // the newest: the head
+    const list = Array.from({ length: commits }, (_, i) => ({ sha: commitSha(repo, first + i), committed_at: commitTime(first + i) }));
+    return { commit_sha: list[0].sha, committed_at: list[0].committed_at, commits: list };
   };
 }
 

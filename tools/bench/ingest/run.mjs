@@ -1,17 +1,18 @@
 // Ingest throughput: unique deployments POSTed through the real API on PostgreSQL for DURATION seconds
-// at CONCURRENCY connections, against the floor of the same rows (the series' lock, deployment, the
-// restores of a success and the audit event, one transaction each) written directly through pg at the
-// same concurrency.
+// at CONCURRENCY connections, against the floor: as many deployments of the same kind written directly
+// through pg at the same concurrency, in the transaction the service sends for one (the tenant, the
+// deployment function, the audit event).
 // With BENCH_COMMITS=n, then a second phase printed under `with_commits`: the same for DURATION seconds
 // at CONCURRENCY into another org through a freshly started API, each deployment listing n commits
 // (≤ 1,000; unique shas, a tenth shared with the repo's previous deployment — ingest/load.mjs): rate of
-// deployments and commits, latency p50/p95/p99 (to the microsecond), and the rows of both change-set tables.
+// deployments and commits, latency p50/p95/p99 (to the microsecond), the rows of both change-set tables,
+// and the floor of the same kind of deployments through pg.
 //   node tools/bench/ingest/run.mjs        (BENCH_DATABASE_URL, BENCH_DURATION=15, BENCH_CONCURRENCY=32, BENCH_COMMITS=0)
 //   BENCH_COMMITS=100 BENCH_CONCURRENCY=8 node tools/bench/ingest/run.mjs      (the change-set target: p99 < 50 ms)
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { cli, createBenchDatabase, percentile, startApi } from '../lib.mjs';
-import { postDeployments } from './load.mjs';
+import { deployments, postDeployments } from './load.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -85,7 +86,11 @@ async function postWithCommits() {
   api = undefined;
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
-  const tenant = `(SELECT id FROM tenants WHERE slug = 'bench-commits')`;
+  const { tenant_id: tenantId, id: tokenId } = (
+    await client.query(`SELECT tenant_id, id FROM api_tokens WHERE tenant_id = (SELECT id FROM tenants WHERE slug = 'bench-commits')`)
+  ).rows[0];
+  const floor = await insertDirectly(database.url, tenantId, tokenId, result.accepted, COMMITS);
+  const tenant = `'${tenantId}'`;
   const rows = {};
   for (const table of ['dora_deployments', 'dora_deployment_commits', 'dora_changes'])
     rows[table] = Number((await client.query(`SELECT count(*) FROM ${table} WHERE tenant_id = ${tenant}`)).rows[0].count);
@@ -103,10 +108,18 @@ async function postWithCommits() {
     latency_ms: result.exactLatencyMs,
     rows_in_database: rows,
     peak_rss_mib: round(peakRss),
+    floor_direct_pg: { deployments_per_s: round(floor.rate), latency_ms: floor.latencyMs },
+    ratio_api_to_floor: round(result.perSecond / floor.rate, 3),
   };
 }
 
-async function insertDirectly(url, tenantId, tokenId, count) {
+/**
+ * The floor: `count` deployments like the API's (`deployments`, with COMMITS commits each when given), each
+ * in the transaction the service sends for one (DESIGN §3, "Writing a deployment") — the tenant, the
+ * deployment with its target, restores and change set, its audit event — and nothing between pg and PostgreSQL.
+ */
+async function insertDirectly(url, tenantId, tokenId, count, commits = 0) {
+  const deployment = deployments(commits);
   const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY });
   const latencies = [];
   let next = 0;
@@ -115,34 +128,35 @@ async function insertDirectly(url, tenantId, tokenId, count) {
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < count) {
         const n = next++;
+        const d = deployment(n);
+        const changeSet = d.commits ?? [{ sha: d.commit_sha, committed_at: d.committed_at }];
         const t0 = performance.now();
         const client = await pool.connect();
         try {
-          await client.query('BEGIN');
+          await client.query(`BEGIN; SET LOCAL ROLE dora_app; SET LOCAL dora.tenant_id = '${tenantId}'`);
           const id = uuidv7();
-          const repo = `bench/repo-${n % 50}`;
-          // What the service's insert does around the row (DESIGN §3): the series' lock, and the restores of a success.
-          await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/production/' || $2, 0))`, [tenantId, repo]);
-          await client.query(
-            `INSERT INTO dora_deployments (tenant_id, id, repo_full_name, environment, deployed_at, commit_sha, committed_at,
-               success, is_rework, external_ref, source, token_id)
-             VALUES ($1, $2, $3, 'production', now(), 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', now() - interval '1 hour',
-               true, false, $4, 'api', $5)`,
-            [tenantId, id, repo, `floor-${n}`, tokenId],
-          );
-          await client.query(
-            `UPDATE dora_deployments SET restored_at = now()
-              WHERE tenant_id = $1 AND environment = 'production' AND repo_full_name = $2 AND NOT success AND deployed_at < now()
-                AND deployed_at >= coalesce((SELECT max(deployed_at) FROM dora_deployments
-                                              WHERE tenant_id = $1 AND environment = 'production' AND repo_full_name = $2
-                                                AND success AND deployed_at < now()), '-infinity')
-                AND (restored_at IS NULL OR restored_at > now())`,
-            [tenantId, repo],
-          );
+          const [{ outcome }] = (
+            await client.query(`SELECT dora_ingest_deployment($1, $2, $3, $4, '', $5, $6, $7, $8, $9, $10, 'api', $11, NULL, $12, $13) AS outcome`, [
+              tenantId,
+              id,
+              d.repo_full_name,
+              d.environment,
+              d.deployed_at,
+              d.commit_sha,
+              d.committed_at,
+              d.success,
+              d.is_rework,
+              d.external_ref,
+              tokenId,
+              changeSet.map((commit) => commit.sha),
+              changeSet.map((commit) => commit.committed_at),
+            ])
+          ).rows;
+          if (outcome !== 'created') throw new Error(`The floor's deployment ${n} was ${outcome}, not created`);
           await client.query(
             `INSERT INTO audit_events (tenant_id, id, action, actor_type, actor_id, subject_type, subject_id, metadata)
              VALUES ($1, $2, 'api.dora.deployments.ingested', 'token', $3, 'deployment', $4, $5)`,
-            [tenantId, uuidv7(), tokenId, id, { external_ref: `floor-${n}` }],
+            [tenantId, uuidv7(), tokenId, id, { ...d, commits: changeSet.length }],
           );
           await client.query('COMMIT');
         } finally {
@@ -155,7 +169,8 @@ async function insertDirectly(url, tenantId, tokenId, count) {
   const seconds = (performance.now() - started) / 1000;
   await pool.end();
   latencies.sort((a, b) => a - b);
-  return { rows: count, rate: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  const exact = (p) => Number(percentile(latencies, p).toFixed(1));
+  return { rows: count, rate: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencyMs: { p50: exact(50), p95: exact(95), p99: exact(99), max: exact(100) } };
 }
 
 /**
