@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { until } from './support/until.js';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -312,6 +313,19 @@ describe('POST /api/v1/dora/deployments', () => {
       const expired = await createToken(t.app, orgA, ['findings:write'], new Date(Date.now() + 60_000));
       await t.ownerQuery(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [expired.id]);
       await expectUnauthenticated(`Bearer ${expired.secret}`, /expired at/);
+    });
+
+    it('a token in use that another process revokes or lets expire stops within the recheck bound', async () => {
+      for (const change of [`revoked_at = now()`, `expires_at = now() - interval '1 second'`]) {
+        const token = await createToken(t.app, orgA);
+        await post({ ...valid, external_ref: `before-${token.id}` }, token.secret).expect(201); // its row is now held by this process
+        await t.ownerQuery(`UPDATE api_tokens SET ${change} WHERE id = $1`, [token.id]);
+        const refused = await until(`the token (${change}) to be refused`, async () => {
+          const res = await post({ ...valid, external_ref: `after-${token.id}` }, token.secret);
+          return res.status === 401 ? res : undefined;
+        });
+        expect(refused.body.error.message).toMatch(/revoked at|expired at/);
+      }
     });
 
     it('403 for a token without the findings:write scope', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCli, runServerToExit, type ServerProcess, startServer } from './support/processes.js';
 import { postgresServerEnv } from './support/test-database.js';
 import { uniqueSlug } from './support/test-app.js';
+import { until } from './support/until.js';
 
 const deployment = {
   repo_full_name: 'demo/web',
@@ -110,7 +111,9 @@ describe('the server and the CLI on the embedded database', () => {
     expect(((await res.json()) as { tenant_id: string }).tenant_id).not.toBe('');
 
     expect(await runCli(['tokens:revoke', token.id], env)).toMatchObject({ code: 0 });
-    expect((await ingest(server, secret, { ...deployment, repo_full_name: 'acme/api' })).status).toBe(401);
+    // Revoked by another process: the server reads the token's row again within TOKEN_RECHECK_MS.
+    const afterRevoke = { ...deployment, repo_full_name: 'acme/api', external_ref: 'after-revoke' };
+    await until('the server to refuse the revoked token', async () => ((await ingest(server, secret, afterRevoke)).status === 401 ? true : undefined));
   });
 
   it('stops cleanly on SIGTERM and releases the directory', async () => {

@@ -7,6 +7,8 @@ import type { Org, SessionPrincipal, TokenPrincipal } from './principals.js';
 export abstract class Credentials {
   /** The principal of a presented API token; `unauthenticated` with the reason when it is not a live one. */
   abstract authenticateToken(secret: string): Promise<TokenPrincipal>;
+  /** Reads an org's tokens again at their next use: its token lifetime policy changed. */
+  abstract forgetTokensOf(tenantId: string): void;
   /** Notes that a token was used (off the request's path). */
   abstract noteTokenUse(principal: TokenPrincipal): void;
   /** The live session of a request's `Cookie` header, or `undefined`. */

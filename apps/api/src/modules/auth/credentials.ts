@@ -18,6 +18,10 @@ export class AuthCredentials extends Credentials {
     return this.tokens.authenticate(secret);
   }
 
+  forgetTokensOf(tenantId: string): void {
+    this.tokens.forgetVerified(tenantId);
+  }
+
   noteTokenUse(principal: TokenPrincipal): void {
     this.tokens.noteUse(principal);
   }

@@ -7,7 +7,7 @@ import { isUuid } from '../../common/uuid.js';
 import { Transactions, type Tx } from '../../database/transactions.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Actor, TokenPrincipal } from '../../access/principals.js';
-import { generateTokenSecret, prefixOf, secretMatchesHash } from './token-secret.js';
+import { generateTokenSecret, hashTokenSecret, prefixOf, secretMatchesHash } from './token-secret.js';
 import { type ApiToken, type TokenListRow, TokensRepository } from './tokens.repository.js';
 
 export interface MintTokenInput {
@@ -24,12 +24,26 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 const DAY_MS = 86_400_000;
 /** A live token that stops working within this is marked `expires_soon`. */
 const EXPIRES_SOON_MS = 14 * DAY_MS;
+/**
+ * How long a process trusts a token's row once read (DESIGN §7): a revocation, a rotation or a lifetime
+ * policy made by another process is seen within this; one made by this process at once.
+ */
+export const TOKEN_RECHECK_MS = 5_000;
+const VERIFIED_TOKENS_MAX = 10_000;
+
+/** A token's row as verified, with its org's lifetime policy: what a request's checks need. */
+type VerifiedToken = Pick<ApiToken, 'id' | 'tenant_id' | 'name' | 'scopes' | 'revoked_at' | 'expires_at' | 'created_at'> & {
+  max_token_lifetime_days: number | null;
+  readAt: number;
+};
 
 @Injectable()
 export class TokensService {
   private readonly logger = new Logger(TokensService.name);
   /** When this process last wrote `last_used_at` per token: keeps the write off the hot path. */
   private readonly lastUseWritten = new Map<string, number>();
+  /** Live tokens read in the last TOKEN_RECHECK_MS, by the hash of their secret: a request needs no lookup. */
+  private readonly verified = new Map<string, VerifiedToken>();
 
   constructor(
     private readonly transactions: Transactions,
@@ -88,13 +102,22 @@ export class TokensService {
     }
   }
 
-  /** Verifies a presented secret; every failure is `unauthenticated` with a message that says why. */
+  /**
+   * Verifies a presented secret; every failure is `unauthenticated` with a message that says why. A live
+   * token's row is read again after TOKEN_RECHECK_MS; its expiry and its org's lifetime policy are checked
+   * on every request.
+   */
   async authenticate(secret: string): Promise<TokenPrincipal> {
     const prefix = prefixOf(secret);
     if (!prefix) throw new DomainError('unauthenticated', 'The bearer token is not a valid API token (ffp_...)');
-    const candidates = await this.transactions.readAcrossTenants('token lookup', (tx) => this.tokens.findByPrefix(tx, prefix));
-    const token = candidates.find((candidate) => secretMatchesHash(secret, candidate.token_hash));
-    if (!token) throw new DomainError('unauthenticated', 'Unknown API token');
+    const hash = hashTokenSecret(secret);
+    let token = this.verified.get(hash);
+    if (!token || Date.now() - token.readAt >= TOKEN_RECHECK_MS) {
+      this.verified.delete(hash);
+      token = await this.read(secret, prefix);
+      if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
+      if (!token.revoked_at) this.verified.set(hash, token);
+    }
     if (token.revoked_at) throw new DomainError('unauthenticated', `This API token was revoked at ${token.revoked_at.toISOString()}`);
     if (token.expires_at && token.expires_at.getTime() <= Date.now()) {
       throw new DomainError('unauthenticated', `This API token expired at ${token.expires_at.toISOString()}`);
@@ -104,6 +127,20 @@ export class TokensService {
       throw new DomainError('unauthenticated', `This API token is older than its org allows (max_token_lifetime_days: ${maxDays}): rotate it or mint a new one`);
     }
     return { kind: 'token', tokenId: token.id, tenantId: token.tenant_id, name: token.name, scopes: token.scopes };
+  }
+
+  private async read(secret: string, prefix: string): Promise<VerifiedToken> {
+    const readAt = Date.now();
+    const candidates = await this.transactions.readAcrossTenants('token lookup', (tx) => this.tokens.findByPrefix(tx, prefix));
+    const token = candidates.find((candidate) => secretMatchesHash(secret, candidate.token_hash));
+    if (!token) throw new DomainError('unauthenticated', 'Unknown API token');
+    const { id, tenant_id, name, scopes, revoked_at, expires_at, created_at, max_token_lifetime_days } = token;
+    return { id, tenant_id, name, scopes, revoked_at, expires_at, created_at, max_token_lifetime_days, readAt };
+  }
+
+  /** Reads the org's tokens again at their next use (a change of their rows or of the org's lifetime policy). */
+  forgetVerified(tenantId: string): void {
+    for (const [hash, token] of this.verified) if (token.tenant_id === tenantId) this.verified.delete(hash);
   }
 
   /** Records a use outside the caller's transaction, at most once a minute per token and process. */
@@ -141,7 +178,7 @@ export class TokensService {
   /** Revokes one of an org's tokens. */
   async revokeInOrg(tenantId: string, tokenId: string, actor: Actor, request?: RequestContext): Promise<ApiToken> {
     if (!isUuid(tokenId)) throw new DomainError('not_found', `No API token ${tokenId} in this org`);
-    return this.transactions.inTenant(tenantId, async (tx) => {
+    const token = await this.transactions.inTenant(tenantId, async (tx) => {
       const revoked = await this.tokens.revoke(tx, tenantId, tokenId);
       if (!revoked) {
         const exists = await this.tokens.findById(tx, tokenId);
@@ -158,6 +195,8 @@ export class TokensService {
       });
       return revoked;
     });
+    this.forgetVerified(tenantId);
+    return token;
   }
 
   /**
@@ -168,7 +207,7 @@ export class TokensService {
     const notFound = new DomainError('not_found', `No API token ${tokenId} in this org`);
     if (!isUuid(tokenId)) throw notFound;
     const { secret, prefix, hash } = generateTokenSecret();
-    return this.transactions.inTenant(tenantId, async (tx) => {
+    const rotated = await this.transactions.inTenant(tenantId, async (tx) => {
       const old = await this.tokens.lockInOrg(tx, tenantId, tokenId);
       if (!old) throw notFound;
       if (old.revoked_at) throw new DomainError('conflict', `API token ${tokenId} was revoked: mint a new one`);
@@ -200,6 +239,8 @@ export class TokensService {
       const previous = await this.tokens.item(tx, tenantId, old.id);
       return { token: toTokenItem(created), secret, previous: toTokenItem(previous!) };
     });
+    this.forgetVerified(tenantId); // the old token's new expiry
+    return rotated;
   }
 
   async list(tenantId: string): Promise<ApiTokenItem[]> {

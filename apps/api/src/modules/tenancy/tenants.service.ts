@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { DomainError } from '../../common/errors.js';
 import { isUniqueViolation } from '../../database/postgres-errors.js';
 import { type CrossTenantPath, Transactions } from '../../database/transactions.js';
-import { OrgLookup } from '../../access/access-ports.js';
+import { Credentials, OrgLookup } from '../../access/access-ports.js';
 import { type Actor, type Org, settingsOf } from '../../access/principals.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { orgSlugProblem } from './org-slug.js';
@@ -18,6 +18,7 @@ export class TenantsService implements OrgLookup {
     private readonly transactions: Transactions,
     private readonly tenants: TenantsRepository,
     private readonly audit: AuditRepository,
+    private readonly credentials: Credentials,
   ) {}
 
   async create(input: { slug: string; name: string }, actor: Actor & { type: 'system' }): Promise<Tenant> {
@@ -67,7 +68,7 @@ export class TenantsService implements OrgLookup {
       lead_time_basis: change.lead_time_basis ?? before.lead_time_basis,
       max_token_lifetime_days: change.max_token_lifetime_days === undefined ? before.max_token_lifetime_days : change.max_token_lifetime_days,
     };
-    return this.transactions.inTenant(org.id, async (tx) => {
+    await this.transactions.inTenant(org.id, async (tx) => {
       if (!(await this.tenants.isTimezone(tx, after.timezone))) {
         const message = `"${after.timezone}" is not a time zone: use an IANA name such as Europe/Berlin or UTC`;
         throw new DomainError('validation_failed', message, [{ field: 'timezone', message: 'must be an IANA time zone name' }]);
@@ -81,8 +82,9 @@ export class TenantsService implements OrgLookup {
         request,
         metadata: { before, after },
       });
-      return after;
     });
+    if (after.max_token_lifetime_days !== before.max_token_lifetime_days) this.credentials.forgetTokensOf(org.id);
+    return after;
   }
 
   /** Resolves a slug before any tenant is known. */
