@@ -47,15 +47,22 @@ export function buildApi() {
  * Builds the API if needed, then starts it and waits until it listens. With
  * `firstStart`, waits for the first-start text too and answers its admin password and ingest token.
  */
-export async function startApi(env, { firstStart = false } = {}) {
+/**
+ * Starts the built API on a free port and waits until it listens. `command`: how it is started, by
+ * default `node apps/api/dist/main.js`; e.g. `['npm', 'start']` (the README's) or `['sh', 'docker/start.sh']`
+ * (the image's), run in a process group of their own so that stopping stops the server too.
+ */
+export async function startApi(env, { firstStart = false, command } = {}) {
   await buildApi();
   const port = await freePort();
   // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/prof" profiles the API while it is measured.
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, `${ROOT}apps/api/dist/main.js`], {
+  const [file, ...args] = command ?? [process.execPath, ...nodeArgs, `${ROOT}apps/api/dist/main.js`];
+  const child = spawn(file, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, NO_COLOR: '1', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   let listening = false;
@@ -88,7 +95,7 @@ export async function startApi(env, { firstStart = false } = {}) {
       return new Promise((resolve) => {
         child.removeAllListeners('exit');
         child.on('exit', resolve);
-        child.kill('SIGTERM');
+        process.kill(-child.pid, 'SIGTERM');
       });
     },
   };

@@ -9,6 +9,7 @@
 // and the floor of the same kind of deployments through pg.
 //   node tools/bench/ingest/run.mjs        (BENCH_DATABASE_URL, BENCH_DURATION=15, BENCH_CONCURRENCY=32, BENCH_COMMITS=0)
 //   BENCH_COMMITS=100 BENCH_CONCURRENCY=8 node tools/bench/ingest/run.mjs      (the change-set target: p99 < 50 ms)
+//   BENCH_START_PATHS=1 node tools/bench/ingest/run.mjs      (also: the same ingest through `npm start` and through docker/start.sh)
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { cli, createBenchDatabase, percentile, startApi } from '../lib.mjs';
@@ -17,6 +18,7 @@ import { deployments, postDeployments } from './load.mjs';
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const COMMITS = Number(process.env.BENCH_COMMITS ?? 0);
+const START_PATHS = process.env.BENCH_START_PATHS === '1';
 if (!Number.isInteger(COMMITS) || COMMITS < 0 || COMMITS > 1000) throw new Error(`BENCH_COMMITS must be 0 to 1000, not ${process.env.BENCH_COMMITS}`);
 
 const database = await createBenchDatabase('ingest');
@@ -43,6 +45,7 @@ try {
 
   const round = (x, digits = 1) => Number(x.toFixed(digits));
   const withCommits = COMMITS ? await postWithCommits() : undefined;
+  const startPaths = START_PATHS ? await compareStartPaths() : undefined;
   console.log(
     JSON.stringify(
       {
@@ -65,6 +68,7 @@ try {
         },
         ratio_api_to_floor: round(apiRate / floor.rate, 3),
         ...(withCommits && { with_commits: withCommits }),
+        ...(startPaths && { start_paths: startPaths }),
       },
       null,
       2,
@@ -73,6 +77,24 @@ try {
 } finally {
   await api?.stop();
   await database.drop();
+}
+
+/**
+ * The README's `npm start` against the image's `docker/start.sh`: the same ingest, each into an org of its
+ * own through a server started that way (its log lines read by this process as a terminal would).
+ */
+async function compareStartPaths() {
+  const rates = {};
+  for (const [name, command] of [['image', ['sh', 'docker/start.sh']], ['npm_start', ['npm', 'start']]]) {
+    api = await startApi(env, { command });
+    await cli(['orgs:create', `bench-${name.replace('_', '-')}`, '--name', name], env);
+    const { secret } = await cli(['tokens:create', '--org', `bench-${name.replace('_', '-')}`, '--name', 'bench', '--scope', 'findings:write'], env);
+    const result = await postDeployments({ apiUrl: api.url, secret, duration: DURATION, concurrency: CONCURRENCY });
+    await api.stop();
+    api = undefined;
+    rates[name] = { deployments_per_s: Number(result.perSecond.toFixed(1)), latency_ms: result.exactLatencyMs, non_2xx: result.non2xx };
+  }
+  return { ...rates, ratio_npm_start_to_image: Number((rates.npm_start.deployments_per_s / rates.image.deployments_per_s).toFixed(3)) };
 }
 
 /** The second phase: deployments listing COMMITS commits each, into an org of their own, through a fresh API. */
