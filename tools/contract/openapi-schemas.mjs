@@ -27,6 +27,7 @@ export const RESPONSE_TYPES = [
   'OAuthErrorBody',
   // ingest and the Forgejo webhook
   'IngestedDeployment',
+  'BatchIngestResult',
   'DeliveryReceipt',
   'DeliveryItem',
   'DeliveryPage',

@@ -365,6 +365,9 @@ describe('per-token rate limit', () => {
     const send = (secret: string, ref: string) =>
       t.http().post(URL).set('Authorization', `Bearer ${secret}`).send({ ...valid, external_ref: ref });
 
+    // The burst holds a full batch (10,000 deployments): 9,997 lines of one (refused, but counted), then three POSTs.
+    const lines = '{}\n'.repeat(9_997);
+    await t.http().post(`${URL}/batch`).set('Authorization', `Bearer ${busy.secret}`).set('Content-Type', 'application/x-ndjson').send(lines).expect(200);
     for (const ref of ['r1', 'r2', 'r3']) await send(busy.secret, ref).expect(201);
     const limited = await send(busy.secret, 'r4').expect(429);
     expect(limited.body.error.code).toBe('rate_limited');

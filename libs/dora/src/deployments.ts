@@ -1,3 +1,4 @@
+import type { ApiErrorBody } from './api-error.js';
 import type { Page } from './metrics.js';
 
 /** Body of `POST /api/v1/dora/deployments` (DESIGN §5). Timestamps are RFC 3339 with a zone. */
@@ -22,6 +23,36 @@ export interface DeploymentInput {
 export interface CommitInput {
   sha: string;
   committed_at: string;
+}
+
+/** What became of one line of a batch ingest (`POST /api/v1/dora/deployments/batch`). */
+export interface BatchLineResult {
+  /**
+   * The line's position in the body, from 0 (blank lines are counted, never answered).
+   * @asType integer
+   */
+  line: number;
+  status: 'created' | 'deduped' | 'invalid';
+  /**
+   * The stored deployment's id (created), or the one the external_ref already had (deduped).
+   * @format uuid
+   */
+  id?: string;
+  /** Why an invalid line was refused, in the usual error shape. */
+  error?: ApiErrorBody['error'];
+}
+
+/** Answer of a batch ingest: every non-blank line's outcome, in order, and their counts. */
+export interface BatchIngestResult {
+  results: BatchLineResult[];
+  totals: {
+    /** @asType integer */
+    created: number;
+    /** @asType integer */
+    deduped: number;
+    /** @asType integer */
+    invalid: number;
+  };
 }
 
 /** Answer of the ingest endpoint: 201 for a new row, 200 with `deduped: true` for a replay. */

@@ -27,6 +27,26 @@ export function jsonBody(limitBytes: number): RequestHandler {
   };
 }
 
+const NDJSON_TYPE = /^application\/x-ndjson\s*(;|$)/i;
+
+/**
+ * A batch body: newline-delimited JSON (`Content-Type: application/x-ndjson`) of at most `limitBytes`,
+ * read as its bytes (a Buffer) for the endpoint to split; anything else is a 415, a larger body a 413.
+ */
+export function ndjsonBody(limitBytes: number): RequestHandler {
+  const read = express.raw({ type: () => true, limit: limitBytes });
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (request.method !== 'POST') return next();
+    if (!NDJSON_TYPE.test(request.headers['content-type'] ?? '')) {
+      return next(new DomainError('unsupported_media_type', 'A batch must be newline-delimited JSON (Content-Type: application/x-ndjson)'));
+    }
+    read(request, response, (error?: unknown) => {
+      if (!Buffer.isBuffer(request.body)) request.body = Buffer.alloc(0);
+      next(error === undefined ? undefined : fromBodyParser(error, limitBytes));
+    });
+  };
+}
+
 /**
  * Query strings and path parameters reach SQL as text: one the database cannot store (NUL, a lone
  * surrogate, broken percent-encoding) is a 400 here, not a database error later.

@@ -13,16 +13,16 @@ export class TokenBuckets {
     this.refillPerMs = limits.perMinute / 60_000;
   }
 
-  /** Whole seconds until a token is there; 0 when one is there now. Takes nothing. */
-  waitSeconds(key: string): number {
+  /** Whole seconds until `n` tokens are there; 0 when they are there now. Takes nothing. */
+  waitSeconds(key: string, n = 1): number {
     const tokens = this.refill(key).tokens;
-    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.refillPerMs / 1000));
+    return tokens >= n ? 0 : Math.max(1, Math.ceil((n - tokens) / this.refillPerMs / 1000));
   }
 
-  /** Takes one token: answers 0 when allowed, else the whole seconds to wait before the next one. */
-  take(key: string): number {
-    const wait = this.waitSeconds(key);
-    if (wait === 0) this.buckets.get(key)!.tokens -= 1;
+  /** Takes `n` tokens, all or none: answers 0 when allowed, else the whole seconds to wait until they are there. */
+  take(key: string, n = 1): number {
+    const wait = this.waitSeconds(key, n);
+    if (wait === 0) this.buckets.get(key)!.tokens -= n;
     return wait;
   }
 

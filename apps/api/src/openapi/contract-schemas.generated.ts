@@ -346,6 +346,94 @@ export const CONTRACT_SCHEMAS = {
     additionalProperties: false,
     description: "How many repos (or teams) were in each band, and how many had too little data for one."
   },
+  BatchIngestResult: {
+    type: "object",
+    properties: {
+      results: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/BatchLineResult"
+        }
+      },
+      totals: {
+        type: "object",
+        properties: {
+          created: {
+            type: "integer"
+          },
+          deduped: {
+            type: "integer"
+          },
+          invalid: {
+            type: "integer"
+          }
+        },
+        required: [
+          "created",
+          "deduped",
+          "invalid"
+        ],
+        additionalProperties: false
+      }
+    },
+    required: [
+      "results",
+      "totals"
+    ],
+    additionalProperties: false,
+    description: "Answer of a batch ingest: every non-blank line's outcome, in order, and their counts."
+  },
+  BatchLineResult: {
+    type: "object",
+    properties: {
+      line: {
+        type: "integer",
+        description: "The line's position in the body, from 0 (blank lines are counted, never answered)."
+      },
+      status: {
+        type: "string",
+        enum: [
+          "created",
+          "deduped",
+          "invalid"
+        ]
+      },
+      id: {
+        type: "string",
+        description: "The stored deployment's id (created), or the one the external_ref already had (deduped).",
+        format: "uuid"
+      },
+      error: {
+        type: "object",
+        properties: {
+          code: {
+            $ref: "#/components/schemas/ApiErrorCode"
+          },
+          message: {
+            type: "string"
+          },
+          details: {
+            type: "array",
+            items: {
+              $ref: "#/components/schemas/ApiErrorDetail"
+            }
+          }
+        },
+        required: [
+          "code",
+          "message"
+        ],
+        additionalProperties: false,
+        description: "Why an invalid line was refused, in the usual error shape."
+      }
+    },
+    required: [
+      "line",
+      "status"
+    ],
+    additionalProperties: false,
+    description: "What became of one line of a batch ingest (`POST /api/v1/dora/deployments/batch`)."
+  },
   ChangeFailureRate: {
     type: "object",
     properties: {

@@ -1,19 +1,23 @@
-import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import type { IngestedDeployment } from '@dora/domain';
-import type { Response } from 'express';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { BatchIngestResult, IngestedDeployment } from '@dora/domain';
+import type { Request, Response } from 'express';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
 import { AccessGuard, CurrentToken, RequiresScope } from '../../access/access.guard.js';
 import type { TokenPrincipal } from '../../access/principals.js';
 import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
 import { IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
 import { IngestService } from './ingest.service.js';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BatchIngestService } from './batch-ingest.service.js';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiErrors } from '../../openapi/decorators.js';
 
 @ApiTags('Ingest')
 @Controller('api/v1/dora/deployments')
 export class IngestController {
-  constructor(private readonly ingestService: IngestService) {}
+  constructor(
+    private readonly ingestService: IngestService,
+    private readonly batchIngest: BatchIngestService,
+  ) {}
 
   /** 201 for a new deployment, 200 with `deduped: true` for a replay of its external_ref. */
   @Post()
@@ -34,5 +38,24 @@ export class IngestController {
     const result = await this.ingestService.ingest(token, body, request);
     if (result.deduped) response.status(200);
     return result;
+  }
+
+  /** 200 with each line's outcome: a bad line is refused on its own, never blocking the others. */
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Report deployments in bulk (history): one per line',
+    description:
+      'Needs an API token with `findings:write`. `application/x-ndjson`, at most 10,000 lines or 10 MiB: each line a deployment of the single ingest, with its rules and idempotency, stored or refused on its own. The rate limit counts lines and admits a batch whole or not at all.',
+  })
+  @ApiConsumes('application/x-ndjson')
+  @ApiBody({ schema: { type: 'string', example: '{"repo_full_name":"acme/web","environment":"production","deployed_at":"2026-05-14T10:00:00Z","external_ref":"deploy-1"}\n' } })
+  @ApiBearerAuth('token')
+  @ApiAnswer(200, 'BatchIngestResult', "Each non-blank line's outcome")
+  @ApiErrors(400, 401, 403, 413, 415, 429)
+  @RequiresScope('findings:write')
+  @UseGuards(AccessGuard)
+  ingestBatch(@Req() http: Request, @CurrentToken() token: TokenPrincipal, @RequestMeta() request: RequestContext): Promise<BatchIngestResult> {
+    return this.batchIngest.ingest(token, http.body as Buffer, request);
   }
 }

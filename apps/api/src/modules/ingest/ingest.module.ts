@@ -2,14 +2,15 @@ import { Module } from '@nestjs/common';
 import { AuditLogModule } from '../audit/audit-log.module.js';
 import { TeamsModule } from '../teams/teams.module.js';
 import { DeploymentsRepository } from './deployments.repository.js';
-import { IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
+import { BatchIngestService } from './batch-ingest.service.js';
+import { IngestRateLimit, IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestService } from './ingest.service.js';
 
 @Module({
   imports: [AuditLogModule, TeamsModule],
   controllers: [IngestController],
-  providers: [DeploymentsRepository, IngestService, IngestRateLimitGuard],
+  providers: [BatchIngestService, DeploymentsRepository, IngestService, IngestRateLimit, IngestRateLimitGuard],
   exports: [IngestService],
 })
 export class IngestModule {}

@@ -26,13 +26,13 @@ export class IngestService {
    * Records one deployment reported through the API. Idempotent on (repo, environment, external_ref):
    * a replay answers the row that exists, even if its other fields differ, and writes nothing.
    */
-  async ingest(token: TokenPrincipal, input: DeploymentInput, request: RequestContext): Promise<IngestedDeployment> {
-    const result = await this.record(token, input, request);
+  async ingest(token: TokenPrincipal, input: DeploymentInput, request: RequestContext, from?: BatchOrigin): Promise<IngestedDeployment> {
+    const result = await this.record(token, input, request, from);
     (result.deduped ? this.telemetry.dedupeHits : this.telemetry.deploymentsIngested).inc({ source: 'api' });
     return result;
   }
 
-  private record(token: TokenPrincipal, input: DeploymentInput, request: RequestContext): Promise<IngestedDeployment> {
+  private record(token: TokenPrincipal, input: DeploymentInput, request: RequestContext, from: BatchOrigin | undefined): Promise<IngestedDeployment> {
     const tenantId = token.tenantId;
     const changeSet = changeSetOf(input);
     return this.transactions.inTenant(tenantId, async (tx) => {
@@ -61,7 +61,12 @@ export class IngestService {
           subject: { type: 'deployment', id: inserted.id },
           request,
           // The change set is the deployment's own (its detail lists it): the event says how many commits it had.
-          metadata: { token_name: token.name, ...input, ...(input.commits ? { commits: input.commits.length } : {}) },
+          metadata: {
+            token_name: token.name,
+            ...input,
+            ...(input.commits ? { commits: input.commits.length } : {}),
+            ...(from ? { batch_line: from.batchLine } : {}),
+          },
         });
         return toResponse(inserted, false);
       }
@@ -144,6 +149,11 @@ export class IngestService {
       return { id: existing!.id, created: false };
     });
   }
+}
+
+/** A deployment that came as a line of a batch (its audit event says which). */
+export interface BatchOrigin {
+  batchLine: number;
 }
 
 /** A Forgejo deployment with its change set (its head commit when it has none). */
