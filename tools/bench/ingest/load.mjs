@@ -95,3 +95,43 @@ function scatter(h) {
   h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }
+
+/**
+ * Batches of `lines` unique deployments (`deployments`, with `commits` commits each when not 0) POSTed
+ * as NDJSON by `concurrency` clients for `duration` seconds, after one warm-up batch each: deployments
+ * stored per second, and each batch's latency.
+ */
+export async function postBatches({ apiUrl, secret, duration, concurrency, lines, commits = 0 }) {
+  const deployment = deployments(commits);
+  let sent = 0;
+  const batch = () => Array.from({ length: lines }, () => JSON.stringify(deployment(sent++))).join('\n');
+  const post = async (body) => {
+    const res = await fetch(`${apiUrl}/api/v1/dora/deployments/batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/x-ndjson' },
+      body,
+    });
+    const answer = await res.json();
+    if (res.status !== 200 || answer.totals.created !== lines) throw new Error(`a batch was not stored whole: ${res.status} ${JSON.stringify(answer).slice(0, 500)}`);
+  };
+  await Promise.all(Array.from({ length: concurrency }, () => post(batch())));
+  const latencies = [];
+  let stored = 0;
+  const started = performance.now();
+  const until = started + duration * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const body = batch();
+        const t0 = performance.now();
+        await post(body);
+        latencies.push(performance.now() - t0);
+        stored += lines;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const exact = (p) => Number(percentile(latencies, p).toFixed(1));
+  return { stored, perSecond: stored / seconds, batchLatencyMs: { p50: exact(50), p95: exact(95), max: exact(100) } };
+}

@@ -10,15 +10,22 @@
 //   node tools/bench/ingest/run.mjs        (BENCH_DATABASE_URL, BENCH_DURATION=15, BENCH_CONCURRENCY=32, BENCH_COMMITS=0)
 //   BENCH_COMMITS=100 BENCH_CONCURRENCY=8 node tools/bench/ingest/run.mjs      (the change-set target: p99 < 50 ms)
 //   BENCH_START_PATHS=1 node tools/bench/ingest/run.mjs      (also: the same ingest through `npm start` and through docker/start.sh)
+// Then, under `batch`: BENCH_BATCH_LINES-line (1,000) NDJSON batches at BENCH_BATCH_CONCURRENCY (4) for DURATION
+// seconds, their rate against the single POSTs' and against a plain COPY of the rows they left.
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { uuidv7 } from 'uuidv7';
 import { cli, createBenchDatabase, percentile, startApi } from '../lib.mjs';
-import { deployments, postDeployments } from './load.mjs';
+import { deployments, postBatches, postDeployments } from './load.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const COMMITS = Number(process.env.BENCH_COMMITS ?? 0);
 const START_PATHS = process.env.BENCH_START_PATHS === '1';
+const BATCH_LINES = Number(process.env.BENCH_BATCH_LINES ?? 1000);
+const BATCH_CONCURRENCY = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 4);
 if (!Number.isInteger(COMMITS) || COMMITS < 0 || COMMITS > 1000) throw new Error(`BENCH_COMMITS must be 0 to 1000, not ${process.env.BENCH_COMMITS}`);
 
 const database = await createBenchDatabase('ingest');
@@ -44,6 +51,7 @@ try {
   const floor = await insertDirectly(database.url, tenantId, tokenId, accepted);
 
   const round = (x, digits = 1) => Number(x.toFixed(digits));
+  const batches = await postInBatches(apiRate);
   const withCommits = COMMITS ? await postWithCommits() : undefined;
   const startPaths = START_PATHS ? await compareStartPaths() : undefined;
   console.log(
@@ -67,6 +75,7 @@ try {
           latency_ms: { p50: round(floor.p50, 2), p99: round(floor.p99, 2) },
         },
         ratio_api_to_floor: round(apiRate / floor.rate, 3),
+        batch: batches,
         ...(withCommits && { with_commits: withCommits }),
         ...(startPaths && { start_paths: startPaths }),
       },
@@ -77,6 +86,67 @@ try {
 } finally {
   await api?.stop();
   await database.drop();
+}
+
+/**
+ * History in bulk: BATCH_LINES-line NDJSON batches of deployments like the single POSTs' at
+ * BATCH_CONCURRENCY for DURATION seconds into an org of their own; against the single-POST rate of this
+ * run, and against the floor: a plain COPY of the rows the batches left (deployments with their derived
+ * columns, commits, changes, counts, targets, audit events) into another org, in one transaction.
+ */
+async function postInBatches(singleRate) {
+  api = await startApi(env);
+  await cli(['orgs:create', 'bench-batch', '--name', 'Bench batch'], env);
+  await cli(['orgs:create', 'bench-copy', '--name', 'Bench copy'], env);
+  const { secret } = await cli(['tokens:create', '--org', 'bench-batch', '--name', 'bench', '--scope', 'findings:write'], env);
+  const result = await postBatches({ apiUrl: api.url, secret, duration: DURATION, concurrency: BATCH_CONCURRENCY, lines: BATCH_LINES });
+  await api.stop();
+  api = undefined;
+  const copy = await copyFloor(database.url, 'bench-batch', 'bench-copy');
+  return {
+    lines_per_batch: BATCH_LINES,
+    concurrency: BATCH_CONCURRENCY,
+    deployments_per_s: Number(result.perSecond.toFixed(1)),
+    batch_latency_ms: result.batchLatencyMs,
+    ratio_to_single_post: Number((result.perSecond / singleRate).toFixed(2)),
+    floor_copy: copy,
+    ratio_to_copy: Number((result.perSecond / copy.deployments_per_s).toFixed(3)),
+  };
+}
+
+/** COPYs every row of one org into another (its tenant_id replaced), timing the COPYs only. */
+async function copyFloor(url, fromSlug, toSlug) {
+  const TABLES = ['dora_deployments', 'dora_deployment_commits', 'dora_changes', 'dora_change_counts', 'deployment_targets', 'audit_events'];
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tenant = async (slug) => (await client.query(`SELECT id FROM tenants WHERE slug = $1`, [slug])).rows[0].id;
+    const [from, to] = [await tenant(fromSlug), await tenant(toSlug)];
+    const dumps = [];
+    for (const table of TABLES) {
+      const columns = (
+        await client.query(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+          [table],
+        )
+      ).rows.map((row) => row.column_name);
+      // The other org's token is not this one's: the copies name none.
+      const select = columns.map((c) => (c === 'tenant_id' ? `'${to}'::uuid` : c === 'token_id' ? 'NULL::uuid' : c)).join(', ');
+      const chunks = [];
+      const collect = new Writable({ write: (chunk, _encoding, done) => (chunks.push(chunk), done()) });
+      await pipeline(client.query(copyTo(`COPY (SELECT ${select} FROM ${table} WHERE tenant_id = '${from}') TO STDOUT`)), collect);
+      dumps.push({ table, columns, data: Buffer.concat(chunks) });
+    }
+    const deploymentsCopied = Number((await client.query(`SELECT count(*) FROM dora_deployments WHERE tenant_id = $1`, [from])).rows[0].count);
+    const started = performance.now();
+    await client.query('BEGIN');
+    for (const { table, columns, data } of dumps) await pipeline(Readable.from([data]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+    await client.query('COMMIT');
+    const seconds = (performance.now() - started) / 1000;
+    return { deployments: deploymentsCopied, seconds: Number(seconds.toFixed(2)), deployments_per_s: Number((deploymentsCopied / seconds).toFixed(1)) };
+  } finally {
+    await client.end();
+  }
 }
 
 /**
