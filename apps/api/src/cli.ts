@@ -40,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
         grace: { type: 'string' },
         owner: { type: 'string' },
         'allow-any-subject': { type: 'boolean' },
+        refused: { type: 'string' },
       },
     });
     json = values.json ?? false;

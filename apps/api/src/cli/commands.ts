@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { isScope, RULE_PATTERN, type Scope } from '@dora/domain';
 import { seedDemo } from '../demo/seed-demo.js';
+import { importDeployments } from './import-deployments.js';
 import { IdentityProvidersService } from '../modules/auth/token-exchange/identity-providers.service.js';
 import { TokensService } from '../modules/auth/tokens.service.js';
 import { UsersService } from '../modules/auth/users.service.js';
@@ -32,6 +33,7 @@ export interface ParsedArgs {
     'allow-any-subject'?: boolean;
     repo?: string[];
     service?: string;
+    refused?: string;
   };
 }
 
@@ -61,6 +63,9 @@ export const USAGE = `Usage: npm run dora -- <command> [options] [--json]
                                             a team; each --repo appends a rule (with --service) to the org's rules
   teams:list --org <slug>
   teams:delete <team> --org <slug>          its rules go; what it owned falls to the remaining rules
+  deployments:import <file> --org <slug> [--refused <file>]
+                                            history from NDJSON (one deployment per line) or CSV (a header row of the
+                                            ingest's field names); refused lines and why go to <file>.refused.ndjson
   db:migrate
 
 Scopes: findings:write (ingest), dora:read (read metrics), dora:admin (settings, tokens).
@@ -212,6 +217,15 @@ export const COMMANDS: Record<string, Command> = {
     const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
     await app.get(TeamsService).delete(org, slug, actor);
     return { json: { org: org.slug, team: slug, deleted: true }, text: [`deleted team "${slug}" of "${org.slug}" with its rules`] };
+  },
+
+  'deployments:import': async (app, args) => {
+    const file = onePositional(args, '<file>');
+    const org = await app.get(TenantsService).findBySlug(required(args.values.org, '--org'), 'operator cli');
+    const summary = await importDeployments(app, org, file, args.values.refused ?? `${file}.refused.ndjson`);
+    const text = [`imported ${file} into "${org.slug}": ${summary.created} created, ${summary.deduped} already there (deduped), ${summary.invalid} refused`];
+    if (summary.refusedFile) text.push(`the refused lines and why: ${summary.refusedFile}`);
+    return { json: { org: org.slug, file, created: summary.created, deduped: summary.deduped, refused: summary.invalid, refused_file: summary.refusedFile }, text };
   },
 
   'demo:seed': async (app, args) => {

@@ -7,10 +7,10 @@ import { RequestValidationPipe } from '../../common/validation.js';
 import type { TokenPrincipal } from '../../access/principals.js';
 import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
 import { IngestRateLimit, MAX_BATCH_LINES } from './ingest-rate-limit.guard.js';
-import { IngestService } from './ingest.service.js';
+import { IngestService, type Reporter } from './ingest.service.js';
 
 /** A non-blank line of a batch: its position, and its JSON value or why it has none. */
-type Line = { line: number; value: unknown } | { line: number; error: DomainError };
+export type Line = { line: number; value: unknown } | { line: number; error: DomainError };
 
 /**
  * `POST /api/v1/dora/deployments/batch` (DESIGN §5): each line of an NDJSON body is one ingest, stored or
@@ -28,22 +28,30 @@ export class BatchIngestService {
   async ingest(token: TokenPrincipal, body: Buffer, request: RequestContext): Promise<BatchIngestResult> {
     const lines = parseLines(body);
     this.limit.take(token.tokenId, lines.length);
+    const results = await this.store(token, lines, request, (line) => ({ batch_line: line }));
+    const count = (status: BatchLineResult['status']) => results.filter((result) => result.status === status).length;
+    return { results, totals: { created: count('created'), deduped: count('deduped'), invalid: count('invalid') } };
+  }
+
+  /**
+   * Stores parsed lines one after the other, each in its own transaction as a single ingest: a line never
+   * waits for another's locks, and what one stored stays stored whatever the next line is. `origin` is
+   * what a line's audit event says of where it came from.
+   */
+  async store(reporter: Reporter, lines: Line[], request: RequestContext, origin: (line: number) => Record<string, unknown>): Promise<BatchLineResult[]> {
     const results: BatchLineResult[] = [];
-    // One line after the other, each in its own transaction as a single ingest: a line never waits for
-    // another's locks, and what one stored stays stored whatever the next line is.
     for (const parsed of lines) {
       try {
         if ('error' in parsed) throw parsed.error;
         const input = (await this.validation.transform(parsed.value, { type: 'body', metatype: CreateDeploymentDto })) as CreateDeploymentDto;
-        const stored = await this.ingestService.ingest(token, input, request, { batchLine: parsed.line });
+        const stored = await this.ingestService.ingest(reporter, input, request, origin(parsed.line));
         results.push({ line: parsed.line, status: stored.deduped ? 'deduped' : 'created', id: stored.id });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         results.push({ line: parsed.line, status: 'invalid', error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } });
       }
     }
-    const count = (status: BatchLineResult['status']) => results.filter((result) => result.status === status).length;
-    return { results, totals: { created: count('created'), deduped: count('deduped'), invalid: count('invalid') } };
+    return results;
   }
 }
 
@@ -72,7 +80,8 @@ function parseLines(body: Buffer): Line[] {
   return lines;
 }
 
-function parseLine(line: number, raw: string): Line {
+/** One line of NDJSON: its value when it is a JSON object the service could store, else why not. */
+export function parseLine(line: number, raw: string): Line {
   let value: unknown;
   try {
     value = JSON.parse(raw);

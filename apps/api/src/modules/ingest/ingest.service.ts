@@ -26,14 +26,15 @@ export class IngestService {
    * Records one deployment reported through the API. Idempotent on (repo, environment, external_ref):
    * a replay answers the row that exists, even if its other fields differ, and writes nothing.
    */
-  async ingest(token: TokenPrincipal, input: DeploymentInput, request: RequestContext, from?: BatchOrigin): Promise<IngestedDeployment> {
-    const result = await this.record(token, input, request, from);
+  async ingest(reporter: Reporter, input: DeploymentInput, request: RequestContext, origin: Record<string, unknown> = {}): Promise<IngestedDeployment> {
+    const result = await this.record(reporter, input, request, origin);
     (result.deduped ? this.telemetry.dedupeHits : this.telemetry.deploymentsIngested).inc({ source: 'api' });
     return result;
   }
 
-  private record(token: TokenPrincipal, input: DeploymentInput, request: RequestContext, from: BatchOrigin | undefined): Promise<IngestedDeployment> {
-    const tenantId = token.tenantId;
+  private record(reporter: Reporter, input: DeploymentInput, request: RequestContext, origin: Record<string, unknown>): Promise<IngestedDeployment> {
+    const tenantId = reporter.tenantId;
+    const token = reporter.kind === 'token' ? reporter : undefined;
     const changeSet = changeSetOf(input);
     return this.transactions.inTenant(tenantId, async (tx) => {
       const deployment = {
@@ -50,22 +51,22 @@ export class IngestService {
         service: input.service ?? WHOLE_REPO,
         pinnedTeamId: input.team === undefined ? null : await this.teams.pinnedTeam(tx, tenantId, input.team),
         source: 'api' as const,
-        tokenId: token.tokenId,
+        tokenId: token?.tokenId ?? null,
       };
       const inserted = await this.insertNew(tx, deployment, changeSet);
       if (inserted) {
         await this.audit.record(tx, {
           tenantId,
           action: 'api.dora.deployments.ingested',
-          actor: { type: 'token', id: token.tokenId },
+          actor: token ? { type: 'token', id: token.tokenId } : { type: 'system', id: 'cli' },
           subject: { type: 'deployment', id: inserted.id },
           request,
           // The change set is the deployment's own (its detail lists it): the event says how many commits it had.
           metadata: {
-            token_name: token.name,
+            ...(token ? { token_name: token.name } : {}),
             ...input,
             ...(input.commits ? { commits: input.commits.length } : {}),
-            ...(from ? { batch_line: from.batchLine } : {}),
+            ...origin,
           },
         });
         return toResponse(inserted, false);
@@ -151,10 +152,8 @@ export class IngestService {
   }
 }
 
-/** A deployment that came as a line of a batch (its audit event says which). */
-export interface BatchOrigin {
-  batchLine: number;
-}
+/** Who reports a deployment: an API token, or the operator importing a file (`deployments:import`). */
+export type Reporter = TokenPrincipal | { kind: 'operator'; tenantId: string };
 
 /** A Forgejo deployment with its change set (its head commit when it has none). */
 export type ForgejoDeploymentInput = Omit<NewForgejoDeployment, 'id'> & { commits?: ChangeCommit[] };
