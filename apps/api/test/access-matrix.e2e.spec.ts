@@ -32,7 +32,7 @@ function accessOf(method: string, path: string): Access | undefined {
   if (path === '/api/v1/auth/login' || path === '/api/v1/auth/token-exchange') return { kind: 'refuses-everyone', status: 400 }; // an empty body
   if (path === '/api/v1/webhooks/forgejo') return { kind: 'refuses-everyone', status: 401 }; // no signature
   if (path === '/api/v1/auth/me' || path === '/api/v1/auth/logout') return { kind: 'own-session' };
-  if (method === 'POST' && path === '/api/v1/dora/deployments') return { kind: 'ingest' };
+  if (method === 'POST' && (path === '/api/v1/dora/deployments' || path === '/api/v1/dora/deployments/batch')) return { kind: 'ingest' };
   if (path.startsWith('/api/v1/orgs/:slug/')) {
     const administered = /^\/api\/v1\/orgs\/:slug\/(tokens|identity-providers|webhooks|forgejo-owners)(\/|$)/.test(path);
     return { kind: 'org', scope: method === 'GET' && !administered ? 'dora:read' : 'dora:admin' };
@@ -186,10 +186,10 @@ describe(`cross-tenant access matrix: ${routes.length} routes × ${CREDENTIALS} 
     for (const credential of credentials) {
       const want = expected(access, credential);
       const request = t.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](pathFor(path, method, credential)).set(await credential.headers(method));
-      const ingest = access.kind === 'ingest';
-      const res = await (method === 'GET' || method === 'DELETE'
-        ? request
-        : request.send(ingest ? { repo_full_name: 'matrix/probe', environment: 'production', deployed_at: new Date().toISOString(), external_ref: `probe-${marker}` } : {}));
+      const probe = { repo_full_name: 'matrix/probe', environment: 'production', deployed_at: new Date().toISOString(), external_ref: `probe-${marker}` };
+      const body = access.kind !== 'ingest' ? {} : path.endsWith('/batch') ? `${JSON.stringify(probe)}\n` : probe;
+      if (typeof body === 'string') request.set('Content-Type', 'application/x-ndjson');
+      const res = await (method === 'GET' || method === 'DELETE' ? request : request.send(body));
       if (path === '/api/v1/auth/logout') credential.forget?.();
       const ok = want === 'allowed' ? ![401, 403].includes(res.status) && res.status < 500 : res.status === want;
       outcomes.push(`${ok ? 'ok' : 'WRONG'} ${credential.name}: ${res.status}${ok ? '' : ` (expected ${want})`}`);

@@ -28,10 +28,16 @@ export function flatten(value: Record<string, unknown>, prefix = ''): Record<str
 }
 
 /**
- * Streams rows as a CSV download (UTF-8, CRLF, a header row of the first row's field names), one row
- * at a time and waiting for the client when its buffer is full: memory stays bounded whatever the size.
+ * Streams rows as a CSV download (UTF-8, CRLF, a header row of the first row's field names, or of
+ * `emptyColumns` when there is no row), one row at a time and waiting for the client when its buffer is
+ * full: memory stays bounded whatever the size.
  */
-export async function sendCsv(response: Response, filename: string, rows: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>): Promise<void> {
+export async function sendCsv(
+  response: Response,
+  filename: string,
+  rows: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>,
+  emptyColumns?: string[],
+): Promise<void> {
   response.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
   response.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
   let columns: string[] | undefined;
@@ -45,5 +51,6 @@ export async function sendCsv(response: Response, filename: string, rows: Iterab
     if (!response.write(line)) await Promise.race([once(response, 'drain'), once(response, 'close')]);
     if (response.destroyed) return; // the client went away
   }
+  if (!columns && emptyColumns) response.write(`${emptyColumns.map(csvCell).join(',')}\r\n`);
   response.end();
 }

@@ -7,7 +7,9 @@ import { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, ServicesQueryDto, S
 import type { Served } from '../../database/transactions.js';
 import { MetricsService } from './metrics.service.js';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiAnswer, ApiErrors, ApiOrgRoute } from '../../openapi/decorators.js';
+import { ApiAnswer, ApiCsv, ApiErrors, ApiOrgRoute } from '../../openapi/decorators.js';
+import { flatten, sendCsv } from '../../common/csv.js';
+import { toMetrics } from './definitions.js';
 
 @ApiTags('DORA metrics')
 @Controller('api/v1/orgs/:slug/dora')
@@ -42,6 +44,26 @@ export class MetricsController {
     return answer(response, this.metrics.repos(org, query));
   }
 
+  @Get('repos.csv')
+  @RequiresScope('dora:read')
+  @ApiOrgRoute('The per-repository breakdown as CSV: every repo (no page limit), in the sort asked for', 'dora:read')
+  @ApiCsv()
+  @ApiErrors(400)
+  async reposCsv(@CurrentOrg() org: Org, @Query() query: ReposQueryDto, @Res() response: Response): Promise<void> {
+    const repos = await answer(response, this.metrics.reposForExport(org, query));
+    await sendCsv(response, 'repos.csv', repos.items.map((item) => flatten({ ...item })), REPO_COLUMNS);
+  }
+
+  @Get('teams.csv')
+  @RequiresScope('dora:read')
+  @ApiOrgRoute('The per-team breakdown as CSV: every team and the unassigned row (team empty)', 'dora:read')
+  @ApiCsv()
+  @ApiErrors(400)
+  async teamsCsv(@CurrentOrg() org: Org, @Query() query: TeamsQueryDto, @Res() response: Response): Promise<void> {
+    const teams = await answer(response, this.metrics.teamBreakdown(org, query));
+    await sendCsv(response, 'teams.csv', teams.items.map((item) => flatten({ ...item })));
+  }
+
   @Get('teams')
   @RequiresScope('dora:read')
   @ApiOrgRoute('The metrics per team, each over exactly its deployments, with an unassigned row (team null)', 'dora:read')
@@ -69,6 +91,21 @@ export class MetricsController {
     return answer(response, this.metrics.deployments(org, query));
   }
 
+  @Get('deployments.csv')
+  @RequiresScope('dora:read')
+  @ApiOrgRoute('The deployments the list’s filters select as CSV, newest first: all of them (no page limit), streamed', 'dora:read')
+  @ApiCsv()
+  @ApiErrors(400)
+  async deploymentsCsv(@CurrentOrg() org: Org, @Query() query: DeploymentsQueryDto, @Res() response: Response): Promise<void> {
+    const pages = this.metrics.deploymentPages(org, query);
+    const first = await pages.next();
+    if (!first.done) response.setHeader('Data-As-Of', first.value.dataAsOf.toISOString());
+    async function* rows() {
+      for (let page = first; !page.done; page = await pages.next()) for (const item of page.value.value) yield flatten({ ...item });
+    }
+    await sendCsv(response, 'deployments.csv', rows(), DEPLOYMENT_COLUMNS);
+  }
+
   @Get('deployments/:id')
   @RequiresScope('dora:read')
   @ApiOrgRoute('One deployment with its audit events', 'dora:read')
@@ -85,6 +122,11 @@ export class MetricsController {
     return answer(response, this.metrics.environments(org));
   }
 }
+
+/** The columns of an export with no row: those its rows would have. */
+const DEPLOYMENT_COLUMNS = ['id', 'repo_full_name', 'environment', 'deployed_at', 'commit_sha', 'committed_at', 'success', 'is_rework', 'external_ref']
+  .concat(['service', 'team', 'source', 'ingested_by.type', 'ingested_by.id', 'ingested_by.name', 'created_at']);
+const REPO_COLUMNS = Object.keys(flatten({ repo_full_name: '', ...toMetrics(undefined, 1, new Date()) }));
 
 /** The answer, and in `Data-As-Of` the moment of the primary's data it reflects (a replica may lag behind). */
 export async function answer<T>(response: Response, read: Promise<Served<T>>): Promise<T> {

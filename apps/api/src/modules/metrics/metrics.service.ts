@@ -196,6 +196,26 @@ export class MetricsService {
     return withValue(served, pageOf(served.value, query.limit, toDeploymentItem, (row) => [row.deployed_at_exact, row.id]));
   }
 
+  /**
+   * Every deployment the list's filters select (no page limit), newest first, read a page of
+   * EXPORT_PAGE at a time, each page its own read: an export of any size holds one page in memory.
+   * The range ends where the export began, so deployments arriving meanwhile do not shift it.
+   */
+  async *deploymentPages(org: Org, query: DeploymentsQueryDto): AsyncGenerator<Served<DeploymentItem[]>> {
+    const pageQuery = { ...query, to: query.to ?? new Date().toISOString(), limit: EXPORT_PAGE };
+    let cursor: string | undefined;
+    do {
+      const page = await this.deployments(org, { ...pageQuery, cursor });
+      yield withValue(page, page.value.items);
+      cursor = page.value.next_cursor ?? undefined;
+    } while (cursor);
+  }
+
+  /** Every repo of the breakdown (no page limit), in its sort order. */
+  reposForExport(org: Org, query: ReposQueryDto): Promise<Served<Page<RepoMetrics>>> {
+    return this.repos(org, { ...query, cursor: undefined, limit: Number.MAX_SAFE_INTEGER - 1 });
+  }
+
   async deployment(org: Org, id: string): Promise<Served<DeploymentDetail>> {
     const notFound = new DomainError('not_found', `No deployment ${id} in this org`);
     if (!isUuid(id)) throw notFound;
@@ -236,6 +256,9 @@ function sortTeams(items: TeamMetrics[], sort: string): TeamMetrics[] {
 function window(days: number, from: Date, to: Date): MetricsWindow {
   return { days, from: from.toISOString(), to: to.toISOString() };
 }
+
+/** Deployments per read of an export. */
+const EXPORT_PAGE = 1000;
 
 function toDeploymentItem(row: DeploymentRow): DeploymentItem {
   return {
