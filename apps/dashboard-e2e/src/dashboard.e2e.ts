@@ -134,6 +134,17 @@ describe('the dashboard in a browser', () => {
     await tooltip.locator('strong').waitFor();
   });
 
+  /** What a download link of the page answers (with the page's session), as lines. */
+  const downloaded = async (name: RegExp) => {
+    const href = (await page.getByRole('link', { name }).getAttribute('href'))!;
+    const { status, type, text } = await page.evaluate(async (url) => {
+      const res = await fetch(url);
+      return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+    }, href);
+    expect([status, type]).toEqual([200, 'text/csv; charset=utf-8; header=present']);
+    return text.trim().split('\r\n');
+  };
+
   it('opens the per-repo breakdown from a card, then one repo', async () => {
     await page.getByRole('link', { name: /Change-failure rate: 4.9%, by repo/ }).click();
     await page.waitForURL(/\/dora\/repos\?sort=-change_failure_rate/);
@@ -142,11 +153,16 @@ describe('the dashboard in a browser', () => {
     // Worst first: api has the failure (1 of 11), web the rework (1 of 30).
     expect(await rows.locator('th').allTextContents()).toEqual([`${org}/api`, `${org}/web`]);
     await screenshot(page, '04-repos');
+    const csv = (await downloaded(/Download all repositories \(CSV\)/)).map((line) => line.split(',')[0]);
+    expect(csv).toEqual(['repo_full_name', `${org}/api`, `${org}/web`]); // the sort shown
     await page.getByRole('link', { name: `${org}/api` }).click();
     await page.getByRole('heading', { name: `${org}/api` }).waitFor();
     await page.getByRole('article', { name: 'Time to restore' }).locator('.value', { hasText: '30 min' }).waitFor();
     await page.locator('table.deployments tbody tr').first().waitFor();
     expect(await page.locator('table.deployments tbody tr').count()).toBe(11);
+    const deployments = await downloaded(/Download all these deployments \(CSV\)/);
+    expect(deployments).toHaveLength(12); // the header and the repo's 11
+    expect(deployments.slice(1).every((line) => line.includes(`,${org}/api,`))).toBe(true);
     await screenshot(page, '05-repo');
   });
 

@@ -21,6 +21,9 @@ export const deploymentsQuery = (slug: string, filter: DeploymentFilter, limit =
     getNextPageParam: (page) => page.next_cursor ?? undefined,
   });
 
+/** Every deployment the filter selects (no page limit) as CSV, to download. */
+export const deploymentsCsvPath = (slug: string, filter: DeploymentFilter) => orgPath(slug, 'dora/deployments.csv', { ...filter });
+
 export function useDeployments(slug: string, filter: DeploymentFilter, options: { limit?: number; enabled?: boolean } = {}) {
   return useInfiniteQuery({ ...deploymentsQuery(slug, filter, options.limit), enabled: options.enabled ?? true });
 }

@@ -22,6 +22,10 @@ export const reposQuery = (query: ReposQuery) =>
     getNextPageParam: (page) => page.next_cursor ?? undefined,
   });
 
+/** Every repo of the breakdown (no page limit) as CSV, to download. */
+export const reposCsvPath = (query: ReposQuery) =>
+  orgPath(query.slug, 'dora/repos.csv', { environment: query.environment, team: query.team, window: query.window, sort: query.sort });
+
 export function useRepos(query: ReposQuery) {
   return useInfiniteQuery(reposQuery(query));
 }

@@ -23,5 +23,9 @@ describe('DeploymentList', () => {
     expect(within(cell(1, 'Team')).getByRole('link').getAttribute('href')).toBe('/acme/_admin/dora/teams/shop');
     expect([cell(2, 'Service').textContent, cell(2, 'Team').textContent]).toEqual(['—', '—']);
     expect(calls.map((c) => c.path)).toContain('/api/v1/orgs/acme/dora/deployments?environment=production&team=shop&limit=50');
+    // All of them, not only the pages shown, with the same filter.
+    expect(screen.getByRole('link', { name: 'Download all these deployments (CSV)' }).getAttribute('href')).toBe(
+      '/api/v1/orgs/acme/dora/deployments.csv?environment=production&team=shop',
+    );
   });
 });

@@ -3,7 +3,7 @@ import type { DeploymentItem, Team } from '@dora/domain';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { formatDateTime, shortSha } from '../../../lib/format';
-import { type DeploymentFilter, useDeployment, useDeployments } from '../api/deployments';
+import { type DeploymentFilter, deploymentsCsvPath, useDeployment, useDeployments } from '../api/deployments';
 import { ErrorMessage } from '../../../components/error-message';
 import { useTeams } from '../../teams/api/teams';
 import { teamLabel } from '../../teams/utils/team-label';
@@ -44,6 +44,11 @@ export function DeploymentList({ slug, filter }: { slug: string; filter: Deploym
         </table>
       </div>
       <LoadMore query={deployments} label="Older deployments" />
+      <p>
+        <a href={deploymentsCsvPath(slug, filter)} download>
+          Download all these deployments (CSV)
+        </a>
+      </p>
     </>
   );
 }

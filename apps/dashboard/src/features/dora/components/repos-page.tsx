@@ -1,7 +1,7 @@
 import { LoadMore } from '../../../components/load-more';
 import type { RepoMetrics } from '@dora/domain';
 import { Link, useParams } from 'react-router';
-import { useRepos } from '../api/repos';
+import { reposCsvPath, useRepos } from '../api/repos';
 import { useSummary } from '../api/summary';
 import { useScopeParams } from '../utils/scope-params';
 import { useSortParam } from '../utils/sort-param';
@@ -17,7 +17,8 @@ export function ReposPage() {
   const scope = useScopeParams();
   const [sort, sortBy] = useSortParam('repo_full_name');
   const summary = useSummary({ slug, environment: scope.environment, team: scope.team, window: scope.window });
-  const repos = useRepos({ slug, environment: scope.environment, team: scope.team, window: scope.window, sort });
+  const query = { slug, environment: scope.environment, team: scope.team, window: scope.window, sort };
+  const repos = useRepos(query);
   const items = repos.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
@@ -50,6 +51,13 @@ export function ReposPage() {
         </div>
       )}
       <LoadMore query={repos} label="More repositories" />
+      {items.length > 0 && (
+        <p>
+          <a href={reposCsvPath(query)} download>
+            Download all repositories (CSV)
+          </a>
+        </p>
+      )}
     </main>
   );
 }

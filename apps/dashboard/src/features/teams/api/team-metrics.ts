@@ -16,6 +16,10 @@ export const teamMetricsQuery = (query: TeamMetricsQuery) =>
     queryFn: () => getJson<TeamMetricsList>(orgPath(query.slug, 'dora/teams', { environment: query.environment, window: query.window, sort: query.sort })),
   });
 
+/** The same rows as CSV, to download. */
+export const teamMetricsCsvPath = (query: TeamMetricsQuery) =>
+  orgPath(query.slug, 'dora/teams.csv', { environment: query.environment, window: query.window, sort: query.sort });
+
 export function useTeamMetrics(query: TeamMetricsQuery) {
   return useQuery(teamMetricsQuery(query));
 }

@@ -30,6 +30,7 @@ describe('TeamsPage', () => {
     // Unassigned has no page: its link lists the deployments no rule matched.
     expect(screen.getByRole('link', { name: 'Unassigned' }).getAttribute('href')).toBe('/acme/_admin/dora/deployments?environment=staging&team=unassigned');
     expect(screen.getByRole('link', { name: 'Manage teams and rules' }).getAttribute('href')).toBe('/acme/_admin/dora/settings/teams');
+    expect(screen.getByRole('link', { name: 'Download the teams (CSV)' }).getAttribute('href')).toBe('/api/v1/orgs/acme/dora/teams.csv?environment=staging&window=30&sort=team');
   });
 
   it('sorts by a column, then the other way round', async () => {

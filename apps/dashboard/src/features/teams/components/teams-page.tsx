@@ -7,7 +7,7 @@ import { BreakdownHead, METRIC_COLUMNS, MetricCells } from '../../dora/component
 import { ScopeControls } from '../../dora/components/scope-controls';
 import { scopeSearch, useScopeParams } from '../../dora/utils/scope-params';
 import { useSortParam } from '../../dora/utils/sort-param';
-import { useTeamMetrics } from '../api/team-metrics';
+import { teamMetricsCsvPath, useTeamMetrics } from '../api/team-metrics';
 import { TeamsIntro } from './teams-intro';
 
 const COLUMNS = [{ key: 'team', title: 'Team' }, ...METRIC_COLUMNS];
@@ -19,7 +19,8 @@ export function TeamsPage() {
   const [sort, sortBy] = useSortParam('team');
   const isAdmin = useMe().data?.orgs.find((o) => o.slug === slug)?.role === 'admin';
   const summary = useSummary({ slug, environment: scope.environment, window: scope.window });
-  const teams = useTeamMetrics({ slug, environment: scope.environment, window: scope.window, sort });
+  const query = { slug, environment: scope.environment, window: scope.window, sort };
+  const teams = useTeamMetrics(query);
   const rows = teams.data?.items ?? [];
   const hasTeams = rows.some((row) => row.team !== null);
   return (
@@ -63,6 +64,13 @@ export function TeamsPage() {
             </tbody>
           </table>
         </div>
+      )}
+      {hasTeams && (
+        <p>
+          <a href={teamMetricsCsvPath(query)} download>
+            Download the teams (CSV)
+          </a>
+        </p>
       )}
     </main>
   );
