@@ -86,6 +86,10 @@ export async function startApi(env, { firstStart = false, command } = {}) {
     firstStart: firstStart
       ? { token: /ingest token: +(ffp_\w+)/.exec(output)[1], password: /admin password: +(\S+)/.exec(output)[1] }
       : undefined,
+    /** Resident set size now. */
+    rssMiB() {
+      return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
+    },
     /** Peak resident set size so far, from the kernel's high-water mark. */
     peakRssMiB() {
       const kib = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]);

@@ -13,7 +13,8 @@
 // re-attribute it, one team's summary (and its ratio to the org's) and the all-teams breakdown, and
 // reads during a re-attribution — all with the change sets. The Trends page's reads (12 monthly points,
 // the comparison, the performers over 6 months by repo) are timed before and after the change sets,
-// each with its ratio to the 90-day summary of the same phase.
+// each with its ratio to the 90-day summary of the same phase. And `export`: deployments.csv of the big org's
+// 90 days streamed to the end, with the API's resident memory before and at its peak.
 //   node tools/bench/metrics/run.mjs     (BENCH_DATABASE_URL; BENCH_BIG=1000000 to scale; BENCH_KEEP=1 keeps the database)
 import pg from 'pg';
 import { createOrg, loadChangeSets, loadDeployments, round, timed, timeReads } from '../dataset.mjs';
@@ -72,6 +73,7 @@ try {
     p95: round(figures.big.summary_90d_ms.p95 / figures.floor_ms.p95, 2),
   };
   figures.trends = await trendReads(api.url, secrets.big, figures.big.summary_90d_ms);
+  figures.export = await exportDeployments(api, secrets.big, figures.big_org_window_rows);
 
   // The change sets of the same deployments, then the same reads: per-change lead time over them.
   const changesStarted = performance.now();
@@ -197,6 +199,32 @@ async function checkPerChange(db, apiUrl, tenantId, secret) {
  * The Trends page's reads of the big org (issue "Trends"): 12 monthly points, the comparison, and the
  * performers over 6 months by repo (2,000 repos), each with its ratio to the 90-day summary of the same run.
  */
+/**
+ * `deployments.csv` of the big org's 90 days, read to the end as a client would: rows, time, bytes and
+ * the API's resident memory before and at its highest while it streamed (sampled every 20 ms). Every
+ * row of the window must be there.
+ */
+async function exportDeployments(api, secret, windowRows) {
+  const baseline = api.rssMiB();
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, api.rssMiB())), 20);
+  const started = performance.now();
+  const from = new Date(AS_OF - 90 * DAY).toISOString();
+  const res = await fetch(`${api.url}/api/v1/orgs/big/dora/deployments.csv?environment=production&from=${from}&to=${new Date(AS_OF).toISOString()}`, {
+    headers: { Authorization: `Bearer ${secret}` },
+  });
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of res.body) {
+    bytes += chunk.length;
+    for (const byte of chunk) if (byte === 10) lines++;
+  }
+  clearInterval(sampler);
+  const seconds = (performance.now() - started) / 1000;
+  if (res.status !== 200 || lines - 1 !== windowRows) throw new Error(`the export answered ${res.status} with ${lines - 1} rows, not the window's ${windowRows}`);
+  return { rows: lines - 1, seconds: round(seconds), mib: round(bytes / 1048576), rows_per_s: Math.round((lines - 1) / seconds), api_rss_mib: { before: round(baseline), peak: round(peak) } };
+}
+
 async function trendReads(apiUrl, secret, summary) {
   const at = new Date(AS_OF).toISOString();
   const read = (path) => async () => {
