@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { cli, ROOT } from '../bench/lib.mjs';
+import { cli, percentile, ROOT } from '../bench/lib.mjs';
 import { pgQuery, psqlQuery, verifyDeployments } from './check.mjs';
 import { pause, startLoad } from './client.mjs';
 import { commitOf, parentOf, releaseDelivery, startForgejo, WEBHOOK_SECRET } from './forgejo.mjs';
@@ -268,16 +268,26 @@ async function postgresSaturated() {
   const stats = await load.stop();
   const samples = await health.stop();
   const slowestHealthz = Math.max(...samples.map((s) => s.ms));
+  const p99Healthz = percentile(samples.map((s) => s.ms).sort((a, b) => a - b), 99);
   const peakRss = service.peakRssMiB();
   const eventLoopDelayMs = await eventLoopDelayMaxMs(service.url);
   const verified = await verifyDeployments(pgQuery(env.DATABASE_MIGRATE_URL), { slug: 'saturated', prefix: 'saturated', acknowledged: stats.acknowledged });
   await service.kill('SIGTERM');
   return {
-    figures: { ...ingestFigures(verified, stats), 'slowest /healthz ms': slowestHealthz, 'event-loop delay max ms': eventLoopDelayMs, 'peak RSS MiB': peakRss },
+    figures: {
+      ...ingestFigures(verified, stats),
+      'p99 /healthz ms': p99Healthz,
+      'slowest /healthz ms': slowestHealthz,
+      'event-loop delay max ms': eventLoopDelayMs,
+      'peak RSS MiB': peakRss,
+    },
     problems: problemsOf({
       ...ingestChecks(verified, stats),
       'some requests got 503 while saturated': stats.unavailable503 > 0,
-      '/healthz within 100 ms throughout': slowestHealthz < 100 && samples.every((s) => s.status === 200),
+      // A /healthz that waited for the database would take its 5 s acquire timeout or the 30 s lock. Its p99,
+      // not its maximum: on a busy 2-core machine, PostgreSQL forking a pool's worth of backends at once
+      // (when the slots come back) starves every process for a few hundred ms, the old code's too.
+      '/healthz p99 under 100 ms, none over 1 s, every answer 200': p99Healthz < 100 && slowestHealthz < 1000 && samples.every((s) => s.status === 200),
       'memory bounded (peak RSS < 512 MiB)': peakRss < 512,
     }),
   };

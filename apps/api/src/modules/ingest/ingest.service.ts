@@ -23,8 +23,9 @@ export class IngestService {
   ) {}
 
   /**
-   * Records one deployment reported through the API. Idempotent on (repo, environment, external_ref):
-   * a replay answers the row that exists, even if its other fields differ, and writes nothing.
+   * Records one deployment reported through the API (or imported by the operator). Idempotent on (repo,
+   * environment, external_ref): a replay answers the row that exists, even if its other fields differ,
+   * and writes nothing. `origin` goes into its audit event: where it came from (a batch's line, a file's).
    */
   async ingest(reporter: Reporter, input: DeploymentInput, request: RequestContext, origin: Record<string, unknown> = {}): Promise<IngestedDeployment> {
     const result = await this.record(reporter, input, request, origin);
