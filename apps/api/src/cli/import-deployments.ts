@@ -76,17 +76,16 @@ async function* recordsOf(file: string, advance: (bytes: number) => void): Async
   })();
   let header: string[] | undefined;
   let csv: boolean | undefined;
-  for await (const { line, text, fields } of rowsOf(chunks, () => csv === true)) {
+  for await (const { line, text } of rowsOf(chunks, () => csv === true)) {
+    if (text.trim() === '') continue;
     if (csv === undefined) {
-      if (text.trim() === '') continue;
       csv = !text.trimStart().startsWith('{');
       if (csv) {
         header = csvFields(text);
         continue;
       }
     }
-    if (text.trim() === '') continue;
-    yield { line, text, parsed: csv ? parseLine(line, JSON.stringify(objectOf(header!, fields ?? csvFields(text)))) : parseLine(line, text) };
+    yield { line, text, parsed: parseLine(line, csv ? JSON.stringify(objectOf(header!, csvFields(text))) : text) };
   }
 }
 
@@ -94,7 +93,7 @@ async function* recordsOf(file: string, advance: (bytes: number) => void): Async
  * Rows of text from chunks: lines (`\n`, a `\r` before it dropped), or — once `isCsv` — RFC 4180 records,
  * whose quoted fields may hold line breaks. Each with the number of the line it starts on (from 1).
  */
-async function* rowsOf(chunks: AsyncIterable<string>, isCsv: () => boolean): AsyncGenerator<{ line: number; text: string; fields?: string[] }> {
+async function* rowsOf(chunks: AsyncIterable<string>, isCsv: () => boolean): AsyncGenerator<{ line: number; text: string }> {
   let buffer = '';
   let line = 1;
   for await (const chunk of chunks) {
@@ -103,11 +102,11 @@ async function* rowsOf(chunks: AsyncIterable<string>, isCsv: () => boolean): Asy
     while ((end = recordEnd(buffer, isCsv())) >= 0) {
       const text = buffer.slice(0, end).replace(/\r$/, '');
       buffer = buffer.slice(end + 1);
-      yield { line, text, ...(isCsv() ? { fields: csvFields(text) } : {}) };
+      yield { line, text };
       line += 1 + (text.match(/\n/g)?.length ?? 0);
     }
   }
-  if (buffer.length > 0) yield { line, text: buffer.replace(/\r$/, ''), ...(isCsv() ? { fields: csvFields(buffer) } : {}) };
+  if (buffer.length > 0) yield { line, text: buffer.replace(/\r$/, '') };
 }
 
 /** Where the first record of `buffer` ends (its `\n`), or -1 while it is incomplete: a CSV record's quoted fields may span lines. */

@@ -87,8 +87,7 @@ export class DeploymentsRepository {
         d.source,
         d.tokenId,
         d.pinnedTeamId,
-        changeSet.map((commit) => commit.sha),
-        changeSet.map((commit) => commit.committedAt),
+        ...changeSetArrays(changeSet),
       ],
     );
     return row!.outcome;
@@ -142,8 +141,7 @@ export class DeploymentsRepository {
       p.deployedAt,
       p.success,
       p.pinnedTeamId,
-      changeSet.map((commit) => commit.sha),
-      changeSet.map((commit) => commit.committedAt),
+      ...changeSetArrays(changeSet),
     ]);
   }
 
@@ -164,4 +162,9 @@ export class DeploymentsRepository {
     const [row] = await tx.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM dora_deployments WHERE tenant_id = $1) AS found`, [tenantId]);
     return row!.found;
   }
+}
+
+/** A change set as the ingest functions take it: its shas and their commit times, in the same order. */
+function changeSetArrays(changeSet: ChangeCommit[]): [string[], string[]] {
+  return [changeSet.map((commit) => commit.sha), changeSet.map((commit) => commit.committedAt)];
 }

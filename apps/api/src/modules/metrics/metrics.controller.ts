@@ -124,8 +124,24 @@ export class MetricsController {
 }
 
 /** The columns of an export with no row: those its rows would have. */
-const DEPLOYMENT_COLUMNS = ['id', 'repo_full_name', 'environment', 'deployed_at', 'commit_sha', 'committed_at', 'success', 'is_rework', 'external_ref']
-  .concat(['service', 'team', 'source', 'ingested_by.type', 'ingested_by.id', 'ingested_by.name', 'created_at']);
+const DEPLOYMENT_COLUMNS = [
+  'id',
+  'repo_full_name',
+  'environment',
+  'deployed_at',
+  'commit_sha',
+  'committed_at',
+  'success',
+  'is_rework',
+  'external_ref',
+  'service',
+  'team',
+  'source',
+  'ingested_by.type',
+  'ingested_by.id',
+  'ingested_by.name',
+  'created_at',
+];
 const REPO_COLUMNS = Object.keys(flatten({ repo_full_name: '', ...toMetrics(undefined, 1, new Date()) }));
 
 /** The answer, and in `Data-As-Of` the moment of the primary's data it reflects (a replica may lag behind). */
