@@ -3,6 +3,7 @@ import type { AuditEventItem } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import type { RequestContext } from '../../common/request-context.js';
 import type { Actor } from '../../access/principals.js';
+import { insertRows } from '../../database/insert-rows.js';
 import type { Tx } from '../../database/transactions.js';
 
 export type AuditAction =
@@ -60,12 +61,15 @@ const COLUMNS = /* sql */ `
 @Injectable()
 export class AuditRepository {
   async record(tx: Tx, event: AuditEvent): Promise<void> {
-    await tx.query(
-      /* sql */ `
-      INSERT INTO audit_events (tenant_id, id, action, actor_type, actor_id, subject_type, subject_id, request_id, ip, metadata)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        event.tenantId,
+    await this.recordAll(tx, event.tenantId, [event]);
+  }
+
+  /** Events of one tenant, as few statements as the parameter limit allows. */
+  async recordAll(tx: Tx, tenantId: string, events: AuditEvent[]): Promise<void> {
+    await insertRows(
+      tx,
+      tenantId,
+      events.map((event) => [
         uuidv7(),
         event.action,
         event.actor.type,
@@ -75,7 +79,8 @@ export class AuditRepository {
         event.request?.requestId ?? null,
         event.request?.ip ?? null,
         event.metadata ?? {},
-      ],
+      ]),
+      (values) => `INSERT INTO audit_events (tenant_id, id, action, actor_type, actor_id, subject_type, subject_id, request_id, ip, metadata) VALUES ${values}`,
     );
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TeamRuleSet } from '@dora/domain';
 import { DomainError } from '../../common/errors.js';
 import type { Tx } from '../../database/transactions.js';
-import { type TargetRow, type TargetTeam, TeamsRepository, WHOLE_REPO } from './teams.repository.js';
+import { type NewTarget, type TargetRow, type TargetTeam, TeamsRepository, WHOLE_REPO } from './teams.repository.js';
 
 /**
  * Which team owns a deployment (DESIGN §3): the team its ingest named, else the team of the first of the
@@ -23,26 +23,35 @@ export class TeamAttribution {
   }
 
   /**
-   * For a deployment just inserted: the first deployment of its target attributes the target
-   * (`attributeTarget`).
+   * For deployments just inserted: the first deployment of a target records it, and an unpinned one is
+   * attributed by the org's rules (`attributeTargets`). A pinned target's team is the one its ingest
+   * named (held by the lock `pinnedTeam` took): no rule to apply.
    */
-  async attributeNewTarget(tx: Tx, tenantId: string, repoFullName: string, service: string | null, pinnedTeamId: string | null): Promise<void> {
-    // A pinned target's team is the one its ingest named (held by the lock `pinnedTeam` took): no rule to apply.
-    if (!(await this.teams.addTarget(tx, tenantId, repoFullName, service ?? WHOLE_REPO, pinnedTeamId)) || pinnedTeamId !== null) return;
-    await this.attributeTarget(tx, tenantId, repoFullName, service);
+  async attributeNewTargets(tx: Tx, tenantId: string, targets: NewTarget[]): Promise<void> {
+    const added = await this.teams.addTargets(tx, tenantId, targets);
+    await this.attributeTargets(
+      tx,
+      tenantId,
+      added.filter((target) => target.pinnedTeamId === null),
+    );
   }
 
   /**
-   * Applies the org's rules to an unpinned target this transaction has just added, under the org's lock
-   * shared — taken after the target's row is in, so a rule change either waits for this ingest or
+   * Applies the org's rules to unpinned targets this transaction has just added, under the org's lock
+   * shared — taken after the targets' rows are in, so a rule change either waits for this ingest or
    * committed before the rules are read here.
    */
-  async attributeTarget(tx: Tx, tenantId: string, repoFullName: string, service: string | null): Promise<void> {
+  async attributeTargets(tx: Tx, tenantId: string, targets: { repoFullName: string; service: string }[]): Promise<void> {
+    if (targets.length === 0) return;
     await this.teams.lockConfiguration(tx, tenantId, 'shared');
     const rules = await this.teams.rules(tx, tenantId);
-    const position = new TeamRuleSet(rules).ruleFor(repoFullName, service);
-    if (position === null) return;
-    await this.teams.setTargetTeams(tx, tenantId, [{ repoFullName, service, teamId: rules[position]!.team_id, rulePosition: position }]);
+    const ruleSet = new TeamRuleSet(rules);
+    const attributed: TargetTeam[] = [];
+    for (const { repoFullName, service } of targets) {
+      const position = ruleSet.ruleFor(repoFullName, service === WHOLE_REPO ? null : service);
+      if (position !== null) attributed.push({ repoFullName, service, teamId: rules[position]!.team_id, rulePosition: position });
+    }
+    await this.teams.setTargetTeams(tx, tenantId, attributed);
   }
 
   /** Applies the org's rules to every target (the org's lock held exclusively); answers the targets with their 90-day counts. */

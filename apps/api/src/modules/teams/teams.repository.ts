@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TeamRule } from '@dora/domain';
+import { byKey, insertRows } from '../../database/insert-rows.js';
 import type { Tx } from '../../database/transactions.js';
 
 export interface TeamRow {
@@ -19,6 +20,13 @@ export interface TargetRow {
 }
 
 /** The attribution of one target as the rules give it. */
+/** A (repo, service) deployed, and the team its ingest named (null: none). */
+export interface NewTarget {
+  repoFullName: string;
+  service: string;
+  pinnedTeamId: string | null;
+}
+
 export interface TargetTeam {
   repoFullName: string;
   service: string | null;
@@ -84,7 +92,7 @@ export class TeamsRepository {
       [tenantId, id],
     );
     await tx.query(`DELETE FROM deployment_targets WHERE tenant_id = $1 AND pinned_team_id = $2`, [tenantId, id]);
-    for (const target of pinned) await this.addTarget(tx, tenantId, target.repo_full_name, target.service, null);
+    await this.addTargets(tx, tenantId, pinned.map((t) => ({ repoFullName: t.repo_full_name, service: t.service, pinnedTeamId: null })));
     await tx.query(`DELETE FROM teams WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   }
 
@@ -145,12 +153,21 @@ export class TeamsRepository {
     );
   }
 
-  /** Records a target the first time it is deployed (pinned: by deployments naming that team); true when this call added it. */
-  async addTarget(tx: Tx, tenantId: string, repoFullName: string, service: string, pinnedTeamId: string | null): Promise<boolean> {
-    const added = await tx.query(
-      `INSERT INTO deployment_targets (tenant_id, repo_full_name, service, pinned_team_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1 AS added`,
-      [tenantId, repoFullName, service, pinnedTeamId ?? NO_PIN],
+  /**
+   * Records the targets deployed for the first time (pinned: by deployments naming that team), in key
+   * order; answers those this call added.
+   */
+  async addTargets(tx: Tx, tenantId: string, targets: NewTarget[]): Promise<NewTarget[]> {
+    const rows = targets
+      .map((t) => [t.repoFullName, t.service, t.pinnedTeamId ?? NO_PIN])
+      .sort(byKey);
+    const added = await insertRows<{ repo_full_name: string; service: string; pinned_team_id: string }>(
+      tx,
+      tenantId,
+      rows,
+      (values) => `INSERT INTO deployment_targets (tenant_id, repo_full_name, service, pinned_team_id) VALUES ${values}
+                   ON CONFLICT DO NOTHING RETURNING repo_full_name, service, pinned_team_id`,
     );
-    return added.length > 0;
+    return added.map((t) => ({ repoFullName: t.repo_full_name, service: t.service, pinnedTeamId: t.pinned_team_id === NO_PIN ? null : t.pinned_team_id }));
   }
 }
