@@ -61,6 +61,8 @@ async function checkMovedOntoCitus(url) {
  */
 async function checkUpgradeOfDistributedInstall(url) {
   const previousRelease = [
+    `DROP FUNCTION dora_lock_series, dora_add_change_counts`,
+    `DELETE FROM migrations WHERE name = 'BatchIngest1795810000000'`,
     `DROP FUNCTION dora_ingest_deployment, dora_derive_deployment`,
     `DELETE FROM migrations WHERE name = 'IngestFunctions1795800000000'`,
     `DROP TABLE dora_change_counts`,

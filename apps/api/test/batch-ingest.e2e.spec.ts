@@ -144,10 +144,53 @@ describe('POST /api/v1/dora/deployments/batch', () => {
     expect(await counts(org)).toEqual(before);
   });
 
+  it('restores a stored failure earlier and takes over a change when a batch brings older history', async () => {
+    const history = await createOrg(t.app, 'batch-history');
+    const { secret } = await createToken(t.app, history);
+    const at = (time: string, fields: object) => ({
+      repo_full_name: 'acme/web',
+      environment: 'production',
+      deployed_at: `2026-05-14T${time}:00Z`,
+      external_ref: `history-${time}`,
+      ...fields,
+    });
+    const shipsX = { commits: [{ sha: 'abcdef1', committed_at: '2026-05-14T09:00:00Z' }] };
+    for (const body of [at('10:00', { success: false }), at('10:45', { success: false }), at('12:00', shipsX)]) {
+      await t.http().post(SINGLE).set('Authorization', `Bearer ${secret}`).send(body).expect(201);
+    }
+    await send(ndjson([at('11:30', { success: false }), at('11:00', shipsX), at('10:30', { success: false })]), secret).expect(200);
+
+    const rows = await t.ownerQuery<{ external_ref: string; restored_at: Date | null; first_shipped: number }>(
+      `SELECT external_ref, restored_at, first_shipped FROM dora_deployments WHERE tenant_id = $1 ORDER BY deployed_at`,
+      [history.id],
+    );
+    const eleven = new Date('2026-05-14T11:00:00Z');
+    expect(rows).toEqual([
+      { external_ref: 'history-10:00', restored_at: eleven, first_shipped: 0 },
+      { external_ref: 'history-10:30', restored_at: eleven, first_shipped: 0 },
+      { external_ref: 'history-10:45', restored_at: eleven, first_shipped: 0 },
+      { external_ref: 'history-11:00', restored_at: null, first_shipped: 1 },
+      { external_ref: 'history-11:30', restored_at: new Date('2026-05-14T12:00:00Z'), first_shipped: 0 },
+      { external_ref: 'history-12:00', restored_at: null, first_shipped: 0 },
+    ]);
+    const [change] = await t.ownerQuery<{ first: string; lead_time_seconds: number }>(
+      `SELECT d.external_ref AS first, c.lead_time_seconds FROM dora_changes c
+         JOIN dora_deployments d ON d.tenant_id = c.tenant_id AND d.id = c.first_deployment_id WHERE c.tenant_id = $1`,
+      [history.id],
+    );
+    expect(change).toEqual({ first: 'history-11:00', lead_time_seconds: 2 * 3600 });
+    const counts = await t.ownerQuery<{ day: string; n: number }>(
+      `SELECT day::text, sum(n)::int AS n FROM dora_change_counts WHERE tenant_id = $1 GROUP BY day HAVING sum(n) <> 0`,
+      [history.id],
+    );
+    expect(counts).toEqual([{ day: '2026-05-14', n: 2 }]); // one change, one deployment that first shipped changes
+  });
+
   /**
-   * Derived state does not depend on the order rows arrive in: a history sent as live single POSTs
-   * interleaved with a batch of the rest in random order (older rows too) ends with the same restores,
-   * change sets and counts as the same rows posted one by one in time order.
+   * Derived state does not depend on the order rows arrive in: a history sent partly as single POSTs
+   * first, then as two batches in random order (older rows than stored too) while the rest comes in as
+   * live single POSTs, ends with the same restores, change sets and counts as the same rows posted one
+   * by one in time order.
    */
   it('keeps restores, change sets and counts exact whatever the order (property)', async () => {
     const SHAS = ['aaaaaaa', 'bbbbbbb', 'ccccccc', 'ddddddd', 'eeeeeee'];
@@ -157,9 +200,9 @@ describe('POST /api/v1/dora/deployments/batch', () => {
       minute: fc.integer({ min: 0, max: 600 }),
       success: fc.boolean(),
       commits: fc.uniqueArray(fc.constantFrom(...SHAS), { maxLength: 3 }),
-      live: fc.boolean(),
+      arrival: fc.constantFrom('before', 'first batch', 'second batch', 'live'),
     });
-    const history = fc.uniqueArray(row, { minLength: 1, maxLength: 20, selector: (r) => `${r.repo}/${r.environment}/${r.minute}` });
+    const history = fc.uniqueArray(row, { minLength: 1, maxLength: 24, selector: (r) => `${r.repo}/${r.environment}/${r.minute}` });
     await fc.assert(
       fc.asyncProperty(history, fc.infiniteStream(fc.integer()), async (rows, random) => {
         const bodies = rows.map((r, i) => ({
@@ -177,17 +220,19 @@ describe('POST /api/v1/dora/deployments/batch', () => {
         }
         const mixed = await createOrg(t.app, 'batch-mixed');
         const { secret: mixedToken } = await createToken(t.app, mixed);
-        const live = bodies.filter((_, i) => rows[i]!.live);
-        const batch = bodies.filter((_, i) => !rows[i]!.live).sort(() => (random.next().value % 2 === 0 ? -1 : 1));
-        await Promise.all([
-          batch.length > 0 ? send(ndjson(batch), mixedToken).expect(200) : undefined,
-          (async () => {
-            for (const body of live) await t.http().post(SINGLE).set('Authorization', `Bearer ${mixedToken}`).send(body).expect(201);
-          })(),
-        ]);
+        const arriving = (arrival: string) =>
+          bodies.filter((_, i) => rows[i]!.arrival === arrival).sort(() => (random.next().value % 2 === 0 ? -1 : 1));
+        const post = async (list: object[]) => {
+          for (const body of list) await t.http().post(SINGLE).set('Authorization', `Bearer ${mixedToken}`).send(body).expect(201);
+        };
+        const batch = async (list: object[]) => {
+          if (list.length > 0) await send(ndjson(list), mixedToken).expect(200);
+        };
+        await post(arriving('before'));
+        await Promise.all([(async () => (await batch(arriving('first batch')), await batch(arriving('second batch'))))(), post(arriving('live'))]);
         expect(await derivedState(mixed)).toEqual(await derivedState(inOrder));
       }),
-      { numRuns: 12, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+      { numRuns: 20, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
   });
 

@@ -12,6 +12,7 @@ import { ChangeSets1795770000000 } from './migrations/1795770000000-change-sets.
 import { LeadTimeBasis1795780000000 } from './migrations/1795780000000-lead-time-basis.js';
 import { ChangeCounts1795790000000 } from './migrations/1795790000000-change-counts.js';
 import { IngestFunctions1795800000000 } from './migrations/1795800000000-ingest-functions.js';
+import { BatchIngest1795810000000 } from './migrations/1795810000000-batch-ingest.js';
 import type { OpenDatabase } from './open-database.js';
 
 export const migrations = [
@@ -27,6 +28,7 @@ export const migrations = [
   LeadTimeBasis1795780000000,
   ChangeCounts1795790000000,
   IngestFunctions1795800000000,
+  BatchIngest1795810000000,
 ];
 
 /** Migrations wait as long as they need: they run once, at start, before anything is served. */

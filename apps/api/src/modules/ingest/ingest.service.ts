@@ -5,7 +5,7 @@ import type { RequestContext } from '../../common/request-context.js';
 import { DomainError } from '../../common/errors.js';
 import { toUtc } from '../../common/timestamps.js';
 import { Transactions, type Tx } from '../../database/transactions.js';
-import { AuditRepository } from '../audit/audit.repository.js';
+import { type AuditEvent, AuditRepository } from '../audit/audit.repository.js';
 import type { TokenPrincipal } from '../../access/principals.js';
 import { Telemetry } from '../observability/telemetry.js';
 import { TeamAttribution } from '../teams/team-attribution.js';
@@ -35,41 +35,13 @@ export class IngestService {
 
   private record(reporter: Reporter, input: DeploymentInput, request: RequestContext, origin: Record<string, unknown>): Promise<IngestedDeployment> {
     const tenantId = reporter.tenantId;
-    const token = reporter.kind === 'token' ? reporter : undefined;
     const changeSet = changeSetOf(input);
     return this.transactions.inTenant(tenantId, async (tx) => {
-      const deployment = {
-        id: uuidv7(),
-        tenantId,
-        repoFullName: input.repo_full_name,
-        environment: input.environment,
-        deployedAt: toUtc(input.deployed_at),
-        commitSha: input.commit_sha ?? null,
-        committedAt: input.committed_at ? toUtc(input.committed_at) : null,
-        success: input.success ?? true,
-        isRework: input.is_rework ?? false,
-        externalRef: input.external_ref ?? null,
-        service: input.service ?? WHOLE_REPO,
-        pinnedTeamId: input.team === undefined ? null : await this.teams.pinnedTeam(tx, tenantId, input.team),
-        source: 'api' as const,
-        tokenId: token?.tokenId ?? null,
-      };
+      const pinnedTeamId = input.team === undefined ? null : await this.teams.pinnedTeam(tx, tenantId, input.team);
+      const deployment = deploymentRow(reporter, input, pinnedTeamId);
       const inserted = await this.insertNew(tx, deployment, changeSet);
       if (inserted) {
-        await this.audit.record(tx, {
-          tenantId,
-          action: 'api.dora.deployments.ingested',
-          actor: token ? { type: 'token', id: token.tokenId } : { type: 'system', id: 'cli' },
-          subject: { type: 'deployment', id: inserted.id },
-          request,
-          // The change set is the deployment's own (its detail lists it): the event says how many commits it had.
-          metadata: {
-            ...(token ? { token_name: token.name } : {}),
-            ...input,
-            ...(input.commits ? { commits: input.commits.length } : {}),
-            ...origin,
-          },
-        });
+        await this.audit.record(tx, ingestedEvent(reporter, input, inserted.id, request, origin));
         return toResponse(inserted, false);
       }
       // A conflict can only come from an external_ref; the conflicting row is committed and visible now.
@@ -93,7 +65,7 @@ export class IngestService {
     const outcome = await this.deployments.ingest(tx, deployment, changeSet);
     if (outcome === 'deduped') return undefined;
     if (outcome === 'new_target') {
-      await this.teams.attributeTarget(tx, deployment.tenantId, deployment.repoFullName, deployment.service === WHOLE_REPO ? null : deployment.service);
+      await this.teams.attributeTargets(tx, deployment.tenantId, [deployment]);
       await this.deployments.derive(tx, deployment, changeSet);
     }
     return {
@@ -107,7 +79,7 @@ export class IngestService {
 
   /** What a new Forgejo row implies: as for an ingested one (`insertNew`). */
   private async derive(tx: Tx, row: SeriesPoint & { pinnedTeamId: null }, changeSet: ChangeCommit[]): Promise<void> {
-    await this.teams.attributeNewTarget(tx, row.tenantId, row.repoFullName, null, null);
+    await this.teams.attributeNewTargets(tx, row.tenantId, [{ repoFullName: row.repoFullName, service: WHOLE_REPO, pinnedTeamId: null }]);
     await this.deployments.derive(tx, row, changeSet);
   }
 
@@ -156,6 +128,47 @@ export class IngestService {
 /** Who reports a deployment: an API token, or the operator importing a file (`deployments:import`). */
 export type Reporter = TokenPrincipal | { kind: 'operator'; tenantId: string };
 
+/** The row an ingested deployment is stored as, with a new id. */
+export function deploymentRow(reporter: Reporter, input: DeploymentInput, pinnedTeamId: string | null): NewDeployment {
+  return {
+    id: uuidv7(),
+    tenantId: reporter.tenantId,
+    repoFullName: input.repo_full_name,
+    environment: input.environment,
+    deployedAt: toUtc(input.deployed_at),
+    commitSha: input.commit_sha ?? null,
+    committedAt: input.committed_at ? toUtc(input.committed_at) : null,
+    success: input.success ?? true,
+    isRework: input.is_rework ?? false,
+    externalRef: input.external_ref ?? null,
+    service: input.service ?? WHOLE_REPO,
+    pinnedTeamId,
+    source: 'api',
+    tokenId: reporter.kind === 'token' ? reporter.tokenId : null,
+  };
+}
+
+/**
+ * The audit event of a stored ingest. The change set is the deployment's own (its detail lists it): the
+ * event says how many commits it had. `origin`: where it came from (a batch's line, a file's).
+ */
+export function ingestedEvent(reporter: Reporter, input: DeploymentInput, id: string, request: RequestContext, origin: Record<string, unknown>): AuditEvent {
+  const token = reporter.kind === 'token' ? reporter : undefined;
+  return {
+    tenantId: reporter.tenantId,
+    action: 'api.dora.deployments.ingested',
+    actor: token ? { type: 'token', id: token.tokenId } : { type: 'system', id: 'cli' },
+    subject: { type: 'deployment', id },
+    request,
+    metadata: {
+      ...(token ? { token_name: token.name } : {}),
+      ...input,
+      ...(input.commits ? { commits: input.commits.length } : {}),
+      ...origin,
+    },
+  };
+}
+
 /** A Forgejo deployment with its change set (its head commit when it has none). */
 export type ForgejoDeploymentInput = Omit<NewForgejoDeployment, 'id'> & { commits?: ChangeCommit[] };
 
@@ -179,7 +192,7 @@ function headCommit(deployment: { commitSha: string | null; committedAt: string 
  * The commits an ingest ships: its list (no sha twice, whatever the case; the head commit among them
  * when it names one), else its head commit. A validation error names the field otherwise.
  */
-function changeSetOf(input: DeploymentInput): ChangeCommit[] {
+export function changeSetOf(input: DeploymentInput): ChangeCommit[] {
   if (input.commits === undefined) {
     return headCommit({ commitSha: input.commit_sha ?? null, committedAt: input.committed_at ? toUtc(input.committed_at) : null });
   }
