@@ -98,10 +98,10 @@ function scatter(h) {
 
 /**
  * Batches of `lines` unique deployments (`deployments`, with `commits` commits each when not 0) POSTed
- * as NDJSON by `concurrency` clients for `duration` seconds, after one warm-up batch each: deployments
+ * as NDJSON by `concurrency` clients for `duration` seconds, after one warm-up batch each (then `afterWarmup`): deployments
  * stored per second, and each batch's latency.
  */
-export async function postBatches({ apiUrl, secret, duration, concurrency, lines, commits = 0 }) {
+export async function postBatches({ apiUrl, secret, duration, concurrency, lines, commits = 0, afterWarmup = async () => {} }) {
   const deployment = deployments(commits);
   let sent = 0;
   const batch = () => Array.from({ length: lines }, () => JSON.stringify(deployment(sent++))).join('\n');
@@ -115,6 +115,7 @@ export async function postBatches({ apiUrl, secret, duration, concurrency, lines
     if (res.status !== 200 || answer.totals.created !== lines) throw new Error(`a batch was not stored whole: ${res.status} ${JSON.stringify(answer).slice(0, 500)}`);
   };
   await Promise.all(Array.from({ length: concurrency }, () => post(batch())));
+  await afterWarmup();
   const latencies = [];
   let stored = 0;
   const started = performance.now();

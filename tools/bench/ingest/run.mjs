@@ -99,7 +99,14 @@ async function postInBatches(singleRate) {
   await cli(['orgs:create', 'bench-batch', '--name', 'Bench batch'], env);
   await cli(['orgs:create', 'bench-copy', '--name', 'Bench copy'], env);
   const { secret } = await cli(['tokens:create', '--org', 'bench-batch', '--name', 'bench', '--scope', 'findings:write'], env);
-  const result = await postBatches({ apiUrl: api.url, secret, duration: DURATION, concurrency: BATCH_CONCURRENCY, lines: BATCH_LINES });
+  const result = await postBatches({
+    apiUrl: api.url,
+    secret,
+    duration: DURATION,
+    concurrency: BATCH_CONCURRENCY,
+    lines: BATCH_LINES,
+    afterWarmup: () => analyze(database.url),
+  });
   await api.stop();
   api = undefined;
   const copy = await copyFloor(database.url, 'bench-batch', 'bench-copy');
