@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importDeployments } from '../src/cli/import-deployments.js';
 import type { Tenant } from '../src/modules/tenancy/tenants.repository.js';
 import { createOrg, createToken, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -184,6 +188,22 @@ describe('POST /api/v1/dora/deployments/batch', () => {
       [history.id],
     );
     expect(counts).toEqual([{ day: '2026-05-14', n: 2 }]); // one change, one deployment that first shipped changes
+  });
+
+  it('names the operator as the reporter of an imported deployment (no token), and the token of a batch line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dora-batch-import-'));
+    try {
+      const file = join(dir, 'history.ndjson');
+      await writeFile(file, ndjson([deployment('reported-by-import')]));
+      await importDeployments(t.app, org, file, join(dir, 'refused.ndjson'));
+      await send(ndjson([deployment('reported-by-token')])).expect(200);
+      const listed = await t.http().get(`/api/v1/orgs/${org.slug}/dora/deployments?limit=200`).set('Authorization', `Bearer ${read}`).expect(200);
+      const reporter = (ref: string) => listed.body.items.find((item: { external_ref: string }) => item.external_ref === ref)?.ingested_by;
+      expect(reporter('reported-by-import')).toEqual({ type: 'operator', id: null, name: 'deployments:import' });
+      expect(reporter('reported-by-token')).toEqual({ type: 'token', id: writeId, name: expect.any(String) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   /**

@@ -310,8 +310,8 @@ export interface DeploymentItem {
   /** The slug of the team it is attributed to (by its ingest, or else by the org's rules), or null. */
   team: string | null;
   source: DeploymentSource;
-  /** Who reported it: the API token (by name) or the webhook delivery. */
-  ingested_by: { type: 'token' | 'webhook'; id: string | null; name: string | null };
+  /** Who reported it: the API token (by name), the webhook delivery, or the operator's import (`deployments:import`, no id). */
+  ingested_by: { type: 'token' | 'webhook' | 'operator'; id: string | null; name: string | null };
   /** @format date-time */
   created_at: string;
 }

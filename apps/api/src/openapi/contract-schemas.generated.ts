@@ -741,7 +741,8 @@ export const CONTRACT_SCHEMAS = {
             type: "string",
             enum: [
               "token",
-              "webhook"
+              "webhook",
+              "operator"
             ]
           },
           id: {
@@ -759,7 +760,7 @@ export const CONTRACT_SCHEMAS = {
           "name"
         ],
         additionalProperties: false,
-        description: "Who reported it: the API token (by name) or the webhook delivery."
+        description: "Who reported it: the API token (by name), the webhook delivery, or the operator's import (`deployments:import`, no id)."
       },
       created_at: {
         type: "string",
@@ -881,7 +882,8 @@ export const CONTRACT_SCHEMAS = {
             type: "string",
             enum: [
               "token",
-              "webhook"
+              "webhook",
+              "operator"
             ]
           },
           id: {
@@ -899,7 +901,7 @@ export const CONTRACT_SCHEMAS = {
           "name"
         ],
         additionalProperties: false,
-        description: "Who reported it: the API token (by name) or the webhook delivery."
+        description: "Who reported it: the API token (by name), the webhook delivery, or the operator's import (`deployments:import`, no id)."
       },
       created_at: {
         type: "string",

@@ -274,12 +274,15 @@ function toDeploymentItem(row: DeploymentRow): DeploymentItem {
     service: row.service || null,
     team: row.team,
     source: row.source,
-    ingested_by:
-      row.source === 'api'
-        ? { type: 'token', id: row.token_id, name: row.token_name }
-        : { type: 'webhook', id: row.delivery_id, name: 'forgejo' },
+    ingested_by: ingestedBy(row),
     created_at: row.created_at.toISOString(),
   };
+}
+
+/** An ingested row without a token was imported by the operator: a token is revoked, never deleted, while rows name it. */
+function ingestedBy(row: { source: string; token_id: string | null; token_name: string | null; delivery_id: string | null }): DeploymentItem['ingested_by'] {
+  if (row.source !== 'api') return { type: 'webhook', id: row.delivery_id, name: 'forgejo' };
+  return row.token_id === null ? { type: 'operator', id: null, name: 'deployments:import' } : { type: 'token', id: row.token_id, name: row.token_name };
 }
 
 /** A breakdown row's name as one map key: its repo, and its service for the per-service one. */

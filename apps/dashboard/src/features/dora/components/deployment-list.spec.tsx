@@ -28,4 +28,26 @@ describe('DeploymentList', () => {
       '/api/v1/orgs/acme/dora/deployments.csv?environment=production&team=shop',
     );
   });
+
+  it('says who reported each deployment: a token by name, a Forgejo delivery, or the operator\'s import', async () => {
+    mockApi({
+      '/api/v1/orgs/acme/teams': { items: [] },
+      '/api/v1/orgs/acme/dora/deployments': {
+        items: [
+          deploymentOf({ id: 'd1', ingested_by: { type: 'token', id: 't1', name: 'ci' } }),
+          deploymentOf({ id: 'd2', source: 'forgejo', ingested_by: { type: 'webhook', id: '0190f2c4-aaaa-7bbb-8ccc-dddddddddddd', name: 'forgejo' } }),
+          deploymentOf({ id: 'd3', ingested_by: { type: 'operator', id: null, name: 'deployments:import' } }),
+        ],
+        next_cursor: null,
+      },
+    });
+    renderAt('/', [{ path: '/', element: <DeploymentList slug="acme" filter={{ environment: 'production' }} /> }]);
+    const table = await screen.findByRole('table');
+    const headers = within(table).getAllByRole('columnheader').map((th) => th.textContent);
+    const sources = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => within(row).getAllByRole('cell')[headers.indexOf('Reported by')]?.textContent);
+    expect(sources).toEqual(['API token “ci”', 'Forgejo delivery 0190f2c4', 'imported by the operator']);
+  });
 });

@@ -53,8 +53,14 @@ export function DeploymentList({ slug, filter }: { slug: string; filter: Deploym
   );
 }
 
+/** Who reported a deployment, in words. */
+function sourceOf(by: DeploymentItem['ingested_by']): string {
+  if (by.type === 'operator') return 'imported by the operator';
+  return by.type === 'token' ? `API token “${by.name}”` : `Forgejo delivery ${by.id?.slice(0, 8) ?? ''}`;
+}
+
 function DeploymentRow({ slug, deployment: d, teams, open, onToggle }: { slug: string; deployment: DeploymentItem; teams: Team[] | undefined; open: boolean; onToggle: () => void }) {
-  const source = d.ingested_by.type === 'token' ? `API token “${d.ingested_by.name ?? 'deleted'}”` : `Forgejo delivery ${d.ingested_by.id?.slice(0, 8) ?? ''}`;
+  const source = sourceOf(d.ingested_by);
   return (
     <>
       <tr>
