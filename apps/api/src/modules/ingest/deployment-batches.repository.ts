@@ -146,12 +146,14 @@ export class DeploymentBatchesRepository {
                          AND n.service = f.service AND n.success AND n.deployed_at > f.deployed_at) AS first
                 FROM (SELECT f.id, f.environment, f.repo_full_name, f.service, f.deployed_at, f.restored_at
                         FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[]) AS s (environment, repo, service, since, until)
-                        JOIN dora_deployments f
-                          ON f.tenant_id = $1 AND f.environment = s.environment AND f.repo_full_name = s.repo AND f.service = s.service
-                         AND NOT f.success AND f.deployed_at < s.until
-                         AND f.deployed_at >= coalesce((SELECT max(p.deployed_at) FROM dora_deployments p
-                                                         WHERE p.tenant_id = $1 AND p.environment = s.environment AND p.repo_full_name = s.repo
-                                                           AND p.service = s.service AND p.success AND p.deployed_at < s.since), '-infinity')
+                        CROSS JOIN LATERAL (SELECT coalesce(max(p.deployed_at), '-infinity') AS low FROM dora_deployments p
+                                             WHERE p.tenant_id = $1 AND p.environment = s.environment AND p.repo_full_name = s.repo
+                                               AND p.service = s.service AND p.success AND p.deployed_at < s.since) b
+                        -- Each series' range read from its index (OFFSET 0: not flattened into a join that reads all the org's failures).
+                        CROSS JOIN LATERAL (SELECT f.* FROM dora_deployments f
+                                             WHERE f.tenant_id = $1 AND f.environment = s.environment AND f.repo_full_name = s.repo
+                                               AND f.service = s.service AND NOT f.success AND f.deployed_at >= b.low AND f.deployed_at < s.until
+                                            OFFSET 0) f
                       UNION
                       SELECT f.id, f.environment, f.repo_full_name, f.service, f.deployed_at, f.restored_at
                         FROM dora_deployments f WHERE f.tenant_id = $1 AND f.id = ANY ($7::uuid[])) f) r
