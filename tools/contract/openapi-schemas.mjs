@@ -28,6 +28,7 @@ export const RESPONSE_TYPES = [
   // ingest and the Forgejo webhook
   'IngestedDeployment',
   'BatchIngestResult',
+  'LastDeployment',
   'DeliveryReceipt',
   'DeliveryItem',
   'DeliveryPage',

@@ -33,6 +33,7 @@ function accessOf(method: string, path: string): Access | undefined {
   if (path === '/api/v1/webhooks/forgejo') return { kind: 'refuses-everyone', status: 401 }; // no signature
   if (path === '/api/v1/auth/me' || path === '/api/v1/auth/logout') return { kind: 'own-session' };
   if (method === 'POST' && (path === '/api/v1/dora/deployments' || path === '/api/v1/dora/deployments/batch')) return { kind: 'ingest' };
+  if (method === 'GET' && path === '/api/v1/dora/deployments/last') return { kind: 'ingest' }; // its own org's: no more than a commit and a time
   if (path.startsWith('/api/v1/orgs/:slug/')) {
     const administered = /^\/api\/v1\/orgs\/:slug\/(tokens|identity-providers|webhooks|forgejo-owners)(\/|$)/.test(path);
     return { kind: 'org', scope: method === 'GET' && !administered ? 'dora:read' : 'dora:admin' };

@@ -353,6 +353,61 @@ describe('POST /api/v1/dora/deployments', () => {
   });
 });
 
+describe('GET /api/v1/dora/deployments/last', () => {
+  let t: TestApp;
+  let org: Tenant;
+  let write: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    org = await createOrg(t.app, 'last');
+    ({ secret: write } = await createToken(t.app, org));
+  });
+  afterAll(() => t.close());
+
+  const last = (query: string, token = write) => t.http().get(`/api/v1/dora/deployments/last?${query}`).set('Authorization', `Bearer ${token}`);
+  const report = (fields: object, token = write) =>
+    t
+      .http()
+      .post(URL)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ repo_full_name: 'acme/mono', environment: 'production', ...fields })
+      .expect(201);
+
+  it('answers the commit and time of the latest success of exactly that repo, environment and service, and nothing else', async () => {
+    // Sent out of order: the latest by deployed_at wins, not the latest to arrive; failures and other series do not count.
+    await report({ deployed_at: '2026-05-14T12:00:00Z', commit_sha: 'ABCDEF12', committed_at: '2026-05-14T11:00:00Z' });
+    await report({ deployed_at: '2026-05-14T10:00:00Z', commit_sha: '1111111' });
+    await report({ deployed_at: '2026-05-14T13:00:00Z', commit_sha: '2222222', success: false });
+    await report({ deployed_at: '2026-05-14T14:00:00Z', commit_sha: '3333333', service: 'checkout' });
+    await report({ deployed_at: '2026-05-14T15:00:00Z', commit_sha: '4444444', environment: 'staging' });
+
+    const whole = await last('repo_full_name=acme/mono&environment=production').expect(200);
+    expect(whole.body).toEqual({ commit_sha: 'abcdef12', deployed_at: '2026-05-14T12:00:00.000Z' });
+    expect((await last('repo_full_name=acme/mono&environment=production&service=checkout').expect(200)).body).toEqual({
+      commit_sha: '3333333',
+      deployed_at: '2026-05-14T14:00:00.000Z',
+    });
+    expect((await last('repo_full_name=acme/mono&environment=staging').expect(200)).body.commit_sha).toBe('4444444');
+  });
+
+  it('answers 404 where there is none — also for another org’s repo — and refuses bad questions and other tokens', async () => {
+    const other = await createOrg(t.app, 'last-other');
+    const { secret: otherWrite } = await createToken(t.app, other);
+    await report({ deployed_at: '2026-05-14T12:00:00Z', commit_sha: '5555555', repo_full_name: 'other/secret' }, otherWrite);
+    const { secret: read } = await createToken(t.app, org, ['dora:read']);
+
+    const missing = await last('repo_full_name=other/secret&environment=production').expect(404);
+    expect(missing.body.error).toEqual({ code: 'not_found', message: 'No successful deployment of other/secret in production in this org' });
+    await last('repo_full_name=acme/mono&environment=production&service=unknown').expect(404);
+    const invalid = await last('environment=production').expect(400);
+    expect(invalid.body.error.details).toEqual([{ field: 'repo_full_name', message: expect.any(String) }]);
+    expect((await last('repo_full_name=acme/mono&environment=production&extra=1').expect(400)).body.error.details[0].field).toBe('extra');
+    expect((await last('repo_full_name=acme/mono&environment=production', read).expect(403)).body.error.code).toBe('forbidden');
+    await t.http().get('/api/v1/dora/deployments/last?repo_full_name=acme/mono&environment=production').expect(401);
+  });
+});
+
 describe('per-token rate limit', () => {
   let t: TestApp;
   afterAll(() => t.close());

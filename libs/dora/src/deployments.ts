@@ -68,6 +68,17 @@ export interface IngestedDeployment {
   deduped: boolean;
 }
 
+/**
+ * `GET /api/v1/dora/deployments/last`: the last successful deployment of a (repo, environment, service)
+ * of the token's org, and nothing else about it — where a CI reporter's change set starts.
+ */
+export interface LastDeployment {
+  /** Its head commit, lower-case; null when its report named none. */
+  commit_sha: string | null;
+  /** @format date-time */
+  deployed_at: string;
+}
+
 export type DeploymentSource = 'api' | 'forgejo';
 
 /** Where a Forgejo delivery stands. */

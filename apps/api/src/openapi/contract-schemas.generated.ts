@@ -1493,6 +1493,26 @@ export const CONTRACT_SCHEMAS = {
     additionalProperties: false,
     description: "Answer of the ingest endpoint: 201 for a new row, 200 with `deduped: true` for a replay."
   },
+  LastDeployment: {
+    type: "object",
+    properties: {
+      commit_sha: {
+        type: "string",
+        nullable: true,
+        description: "Its head commit, lower-case; null when its report named none."
+      },
+      deployed_at: {
+        type: "string",
+        format: "date-time"
+      }
+    },
+    required: [
+      "commit_sha",
+      "deployed_at"
+    ],
+    additionalProperties: false,
+    description: "`GET /api/v1/dora/deployments/last`: the last successful deployment of a (repo, environment, service) of the token's org, and nothing else about it — where a CI reporter's change set starts."
+  },
   LeadTime: {
     type: "object",
     properties: {

@@ -158,6 +158,19 @@ export class DeploymentsRepository {
     return row;
   }
 
+  /** The last successful deployment of a series: the latest deployed_at (of equal ones, the greater id). */
+  async lastSuccessful(tx: Tx, series: Omit<SeriesPoint, 'id' | 'deployedAt' | 'success'>): Promise<{ commit_sha: string | null; deployed_at: Date } | undefined> {
+    const [row] = await tx.query<{ commit_sha: string | null; deployed_at: Date }>(
+      /* sql */ `
+      SELECT lower(commit_sha) AS commit_sha, deployed_at FROM dora_deployments
+       WHERE tenant_id = $1 AND environment = $2 AND repo_full_name = $3 AND service = $4 AND success
+       ORDER BY deployed_at DESC, id DESC
+       LIMIT 1`,
+      [series.tenantId, series.environment, series.repoFullName, series.service],
+    );
+    return row;
+  }
+
   async exists(tx: Tx, tenantId: string): Promise<boolean> {
     const [row] = await tx.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM dora_deployments WHERE tenant_id = $1) AS found`, [tenantId]);
     return row!.found;

@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { BatchIngestResult, IngestedDeployment } from '@dora/domain';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { BatchIngestResult, IngestedDeployment, LastDeployment } from '@dora/domain';
 import type { Request, Response } from 'express';
 import { type RequestContext, RequestMeta } from '../../common/request-context.js';
 import { AccessGuard, CurrentToken, RequiresScope } from '../../access/access.guard.js';
 import type { TokenPrincipal } from '../../access/principals.js';
 import { CreateDeploymentDto } from './dto/create-deployment.dto.js';
+import { LastDeploymentQueryDto } from './dto/last-deployment-query.dto.js';
 import { IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
 import { IngestService } from './ingest.service.js';
 import { BatchIngestService } from './batch-ingest.service.js';
@@ -38,6 +39,21 @@ export class IngestController {
     const result = await this.ingestService.ingest(token, body, request);
     if (result.deduped) response.status(200);
     return result;
+  }
+
+  /** Where a CI reporter's change set starts: no more than the commit and time, for the token's own org. */
+  @Get('last')
+  @ApiOperation({
+    summary: 'The last successful deployment of a repo, environment and service',
+    description: 'Needs an API token with `findings:write`; answers for the token’s org only its commit and time. 404 when there is none.',
+  })
+  @ApiBearerAuth('token')
+  @ApiAnswer(200, 'LastDeployment')
+  @ApiErrors(400, 401, 403, 404)
+  @RequiresScope('findings:write')
+  @UseGuards(AccessGuard)
+  last(@Query() query: LastDeploymentQueryDto, @CurrentToken() token: TokenPrincipal): Promise<LastDeployment> {
+    return this.ingestService.lastDeployment(token, query);
   }
 
   /** 200 with each line's outcome: a bad line is refused on its own, never blocking the others. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DeploymentInput, IngestedDeployment } from '@dora/domain';
+import type { DeploymentInput, IngestedDeployment, LastDeployment } from '@dora/domain';
 import { uuidv7 } from 'uuidv7';
 import type { RequestContext } from '../../common/request-context.js';
 import { DomainError } from '../../common/errors.js';
@@ -53,6 +53,19 @@ export class IngestService {
       });
       return toResponse(existing!, true);
     });
+  }
+
+  /** The last successful deployment of a (repo, environment, service) of the token's org: its commit and time only. */
+  async lastDeployment(token: TokenPrincipal, query: { repo_full_name: string; environment: string; service?: string }): Promise<LastDeployment> {
+    const service = query.service ?? WHOLE_REPO;
+    const last = await this.transactions.inTenant(token.tenantId, (tx) =>
+      this.deployments.lastSuccessful(tx, { tenantId: token.tenantId, repoFullName: query.repo_full_name, environment: query.environment, service }),
+    );
+    if (!last) {
+      const series = `${query.repo_full_name} in ${query.environment}${query.service ? ` (service ${query.service})` : ''}`;
+      throw new DomainError('not_found', `No successful deployment of ${series} in this org`);
+    }
+    return { commit_sha: last.commit_sha, deployed_at: last.deployed_at.toISOString() };
   }
 
   /**
