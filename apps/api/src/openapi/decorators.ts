@@ -34,6 +34,11 @@ export function ApiCsv() {
   return ApiResponse({ status: 200, description: 'CSV, one row per item', content: { 'text/csv': { schema: { type: 'string' } } } });
 }
 
+/** Prometheus' text exposition format 0.0.4. */
+export function ApiPrometheusText() {
+  return ApiResponse({ status: 200, description: "Prometheus' text format, version 0.0.4: gauges", content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } } });
+}
+
 /** A route under /orgs/{slug}: a member's session or an org token with the scope. */
 export function ApiOrgRoute(summary: string, scope: 'dora:read' | 'dora:admin') {
   const who = scope === 'dora:admin' ? 'an admin' : 'a member (viewer or admin)';

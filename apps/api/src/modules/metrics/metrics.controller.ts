@@ -6,8 +6,9 @@ import type { Org } from '../../access/principals.js';
 import { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, ServicesQueryDto, SummaryQueryDto, TeamsQueryDto } from './dto/metrics-query.dto.js';
 import type { Served } from '../../database/transactions.js';
 import { MetricsService } from './metrics.service.js';
+import { OrgExposition } from './org-exposition.service.js';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiAnswer, ApiCsv, ApiErrors, ApiOrgRoute } from '../../openapi/decorators.js';
+import { ApiAnswer, ApiCsv, ApiErrors, ApiOrgRoute, ApiPrometheusText } from '../../openapi/decorators.js';
 import { flatten, sendCsv } from '../../common/csv.js';
 import { toMetrics } from './definitions.js';
 
@@ -15,7 +16,10 @@ import { toMetrics } from './definitions.js';
 @Controller('api/v1/orgs/:slug/dora')
 @UseGuards(AccessGuard)
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly exposition: OrgExposition,
+  ) {}
 
   @Get('summary')
   @RequiresScope('dora:read')
@@ -24,6 +28,17 @@ export class MetricsController {
   @ApiErrors(400)
   summary(@CurrentOrg() org: Org, @Query() query: SummaryQueryDto, @Res({ passthrough: true }) response: Response): Promise<DoraSummary> {
     return answer(response, this.metrics.summary(org, query));
+  }
+
+  @Get('metrics')
+  @RequiresScope('dora:read')
+  @ApiOrgRoute(
+    "The org's numbers for Prometheus: every environment's, and each (repo, service)'s with its team, over the org's window; computed at most once a minute",
+    'dora:read',
+  )
+  @ApiPrometheusText()
+  async prometheus(@CurrentOrg() org: Org, @Res() response: Response): Promise<void> {
+    response.type('text/plain; version=0.0.4; charset=utf-8').send(await this.exposition.text(org));
   }
 
   @Get('series')

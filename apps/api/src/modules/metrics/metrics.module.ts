@@ -4,6 +4,7 @@ import { TeamsModule } from '../teams/teams.module.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRepository } from './metrics.repository.js';
 import { MetricsService } from './metrics.service.js';
+import { OrgExposition } from './org-exposition.service.js';
 import { ScopeResolver } from './scope-resolver.js';
 import { TrendsController } from './trends.controller.js';
 import { TrendsRepository } from './trends.repository.js';
@@ -12,6 +13,6 @@ import { TrendsService } from './trends.service.js';
 @Module({
   imports: [AuditLogModule, TeamsModule],
   controllers: [MetricsController, TrendsController],
-  providers: [MetricsRepository, MetricsService, ScopeResolver, TrendsRepository, TrendsService],
+  providers: [MetricsRepository, MetricsService, OrgExposition, ScopeResolver, TrendsRepository, TrendsService],
 })
 export class MetricsModule {}

@@ -3,6 +3,7 @@ import {
   BAND_SET,
   type DeploymentDetail,
   type DeploymentItem,
+  type DoraMetrics,
   type DoraSeries,
   type DoraSummary,
   type EnvironmentCount,
@@ -28,6 +29,7 @@ import type { DeploymentsQueryDto, ReposQueryDto, SeriesQueryDto, ServicesQueryD
 import { DEFINITIONS, toMetrics } from './definitions.js';
 import { type BreakdownCursor, type DeploymentRow, type GroupRow, MetricsRepository } from './metrics.repository.js';
 import type { DeploymentScope } from './scope.js';
+import type { ExposedMetrics } from './prometheus.js';
 
 const DAY_MS = 86_400_000;
 
@@ -233,6 +235,24 @@ export class MetricsService {
     });
   }
 
+  /**
+   * Every environment's numbers over the org's window: the whole org's, and each (repo, service)'s with
+   * its team — what Prometheus scrapes (`PrometheusExposition`).
+   */
+  async exposedMetrics(org: Org): Promise<ExposedMetrics[]> {
+    const asOf = new Date().toISOString(); // one moment for every part
+    const sets: ExposedMetrics[] = [];
+    for (const { environment } of (await this.environments(org)).value.items) {
+      const summary = await this.summary(org, { environment, as_of: asOf } as SummaryQueryDto);
+      sets.push({ labels: { environment }, metrics: metricsOf(summary.value) });
+      const services = await this.services(org, { environment, as_of: asOf, sort: 'repo_full_name', limit: Number.MAX_SAFE_INTEGER - 1 } as ServicesQueryDto);
+      for (const item of services.value.items) {
+        sets.push({ labels: { environment, repo: item.repo_full_name, service: item.service ?? '', team: item.team ?? '' }, metrics: metricsOf(item) });
+      }
+    }
+    return sets;
+  }
+
   async environments(org: Org): Promise<Served<{ items: EnvironmentCount[] }>> {
     const served = await this.transactions.readInTenant(org, (tx) => this.metrics.environments(tx, org.id));
     return withValue(served, { items: served.value.map((row) => ({ ...row, last_deployed_at: row.last_deployed_at.toISOString() })) });
@@ -298,3 +318,7 @@ function isServiceCursor(key: unknown[]): key is BreakdownCursor {
   return key.length === 4 && typeof key[0] === 'boolean' && typeof key[1] === 'number' && typeof key[2] === 'string' && typeof key[3] === 'string';
 }
 
+/** The five metrics alone. */
+function metricsOf(m: DoraMetrics): DoraMetrics {
+  return { deployment_frequency: m.deployment_frequency, lead_time: m.lead_time, change_failure_rate: m.change_failure_rate, time_to_restore: m.time_to_restore, rework_rate: m.rework_rate };
+}

@@ -37,6 +37,11 @@ export class Telemetry {
     registers: [this.registry],
   });
   readonly webhookRetries = new Counter({ name: 'dora_webhook_retries_total', help: 'Delivery attempts that will be tried again (Forgejo could not answer)', registers: [this.registry] });
+  readonly expositionsComputed = new Counter({
+    name: 'dora_org_expositions_computed_total',
+    help: "Orgs' DORA numbers computed for Prometheus scrapers (each kept for a minute)",
+    registers: [this.registry],
+  });
 
   constructor(dataSource: DataSource, @Inject(READ_REPLICA) replica: ReadReplica | null) {
     collectDefaultMetrics({ register: this.registry, prefix: 'dora_' });
