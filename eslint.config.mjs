@@ -27,7 +27,7 @@ const API_BOUNDARIES = {
   'modules/teams': { may: [...FLOOR, 'modules/audit'], why: 'teams owns teams, their rules and the attribution; it may audit, nothing more' },
   'modules/ingest': { may: [...FLOOR, 'modules/audit', 'modules/observability', 'modules/teams'], why: 'ingest attributes with teams and never imports webhook (webhook imports ingest)' },
   'modules/webhook': { may: [...FLOOR, 'modules/audit', 'modules/observability', 'modules/ingest'], why: 'webhook may use ingest and audit' },
-  'modules/metrics': { may: [...FLOOR, 'modules/audit', 'modules/teams'], why: 'reads never write: metrics imports neither ingest nor webhook' },
+  'modules/metrics': { may: [...FLOOR, 'modules/audit', 'modules/observability', 'modules/teams'], why: 'reads never write: metrics imports neither ingest nor webhook' },
   'modules/health': { may: [...FLOOR, 'modules/tenancy'], why: 'health reads the database and the orgs, nothing else' },
 };
 
