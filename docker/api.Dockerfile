@@ -9,6 +9,7 @@ COPY package.json package-lock.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/dashboard/package.json apps/dashboard/
 COPY apps/dashboard-e2e/package.json apps/dashboard-e2e/
+COPY apps/reporter/package.json apps/reporter/
 COPY libs/dora/package.json libs/dora/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
@@ -28,6 +29,7 @@ COPY --from=build /app/libs/dora/dist libs/dora/dist
 COPY --from=build /app/apps/api/package.json apps/api/
 COPY --from=build /app/apps/api/dist apps/api/dist
 COPY --from=build /app/apps/dashboard/dist apps/dashboard/dist
+COPY --from=build /app/apps/reporter/dora-report.mjs apps/reporter/
 COPY docker/start.sh docker/healthcheck.mjs docker/
 # Only for trying the image without DATABASE_URL: the embedded database's directory.
 RUN mkdir -p /data && chown node:node /data

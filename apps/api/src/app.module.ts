@@ -36,7 +36,7 @@ export class AppModule {
         HealthModule,
         WebhookModule,
         ...(existsSync(DASHBOARD_DIR)
-          ? [ServeStaticModule.forRoot({ rootPath: DASHBOARD_DIR, exclude: ['/api/{*path}', '/healthz', '/readyz', '/metrics'] })]
+          ? [ServeStaticModule.forRoot({ rootPath: DASHBOARD_DIR, exclude: ['/api/{*path}', '/healthz', '/readyz', '/metrics', '/reporter.mjs'] })]
           : []),
       ],
     };

@@ -28,7 +28,7 @@ type Access =
 
 /** Who may call a route (DESIGN §7). */
 function accessOf(method: string, path: string): Access | undefined {
-  if (['/healthz', '/readyz', '/metrics', '/api/v1/status'].includes(path) || path.startsWith('/api/docs') || path.startsWith('/api/openapi')) return { kind: 'public' };
+  if (['/healthz', '/readyz', '/metrics', '/api/v1/status', '/reporter.mjs'].includes(path) || path.startsWith('/api/docs') || path.startsWith('/api/openapi')) return { kind: 'public' };
   if (path === '/api/v1/auth/login' || path === '/api/v1/auth/token-exchange') return { kind: 'refuses-everyone', status: 400 }; // an empty body
   if (path === '/api/v1/webhooks/forgejo') return { kind: 'refuses-everyone', status: 401 }; // no signature
   if (path === '/api/v1/auth/me' || path === '/api/v1/auth/logout') return { kind: 'own-session' };

@@ -43,7 +43,7 @@ function refsIn(value: unknown): string[] {
 }
 
 /** Routes anyone may call; each still documents how it is protected, if at all. */
-const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /api/v1/status', 'POST /api/v1/auth/login', 'POST /api/v1/auth/token-exchange', 'GET /metrics']);
+const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /api/v1/status', 'POST /api/v1/auth/login', 'POST /api/v1/auth/token-exchange', 'GET /metrics', 'GET /reporter.mjs']);
 
 describe('the OpenAPI document', () => {
   let t: TestApp;
@@ -90,7 +90,8 @@ describe('the OpenAPI document', () => {
       expect([route, success.length > 0]).toEqual([route, true]);
       for (const status of success.filter((s) => s !== '204')) {
         const content = operation.responses[status]!.content as Record<string, { schema?: object }> | undefined;
-        const type = route.endsWith('.csv') ? 'text/csv' : route === 'GET /api/v1/orgs/{slug}/dora/metrics' ? 'text/plain; version=0.0.4' : 'application/json';
+        const TEXT: Record<string, string> = { 'GET /api/v1/orgs/{slug}/dora/metrics': 'text/plain; version=0.0.4', 'GET /reporter.mjs': 'text/javascript' };
+        const type = route.endsWith('.csv') ? 'text/csv' : (TEXT[route] ?? 'application/json');
         const documented = content?.[type]?.schema !== undefined || route === 'GET /metrics';
         expect([route, status, documented]).toEqual([route, status, true]);
       }

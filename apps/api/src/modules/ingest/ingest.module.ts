@@ -7,10 +7,11 @@ import { DeploymentBatchesRepository } from './deployment-batches.repository.js'
 import { IngestRateLimit, IngestRateLimitGuard } from './ingest-rate-limit.guard.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestService } from './ingest.service.js';
+import { ReporterController } from './reporter.controller.js';
 
 @Module({
   imports: [AuditLogModule, TeamsModule],
-  controllers: [IngestController],
+  controllers: [IngestController, ReporterController],
   providers: [BatchIngestService, DeploymentBatchesRepository, DeploymentsRepository, IngestService, IngestRateLimit, IngestRateLimitGuard],
   exports: [IngestService],
 })
