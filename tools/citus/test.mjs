@@ -61,6 +61,8 @@ async function checkMovedOntoCitus(url) {
  */
 async function checkUpgradeOfDistributedInstall(url) {
   const previousRelease = [
+    `DROP TABLE badge_keys`,
+    `DELETE FROM migrations WHERE name = 'BadgeKeys1795820000000'`,
     `DROP FUNCTION dora_lock_series, dora_add_change_counts`,
     `DELETE FROM migrations WHERE name = 'BatchIngest1795810000000'`,
     `DROP FUNCTION dora_ingest_deployment, dora_derive_deployment`,
@@ -85,7 +87,7 @@ async function checkUpgradeOfDistributedInstall(url) {
   ];
   for (const sql of previousRelease) await query(url, sql); // Citus drops one distributed object per statement
   await migrate(url);
-  const added = ['deployment_targets', 'dora_change_counts', 'dora_changes', 'dora_deployment_commits', 'team_rules', 'teams'];
+  const added = ['badge_keys', 'deployment_targets', 'dora_change_counts', 'dora_changes', 'dora_deployment_commits', 'team_rules', 'teams'];
   const tables = await query(url, `SELECT table_name::text AS name, citus_table_type AS kind FROM citus_tables WHERE table_name::text = ANY ($1) ORDER BY 1`, [added]);
   const [rows] = await query(url, `SELECT (SELECT count(*)::int FROM deployment_targets WHERE tenant_id = $1) AS targets`, [TENANT]);
   const found = JSON.stringify({ tables, targets: rows.targets });

@@ -47,6 +47,10 @@ export const RESPONSE_TYPES = [
   'ServicePage',
   'DoraComparison',
   'DoraPerformers',
+  // badges
+  'BadgeKeyItem',
+  'BadgeKeyList',
+  'MintedBadgeKey',
   // teams
   'Team',
   'TeamList',

@@ -31,11 +31,12 @@ function accessOf(method: string, path: string): Access | undefined {
   if (['/healthz', '/readyz', '/metrics', '/api/v1/status', '/reporter.mjs'].includes(path) || path.startsWith('/api/docs') || path.startsWith('/api/openapi')) return { kind: 'public' };
   if (path === '/api/v1/auth/login' || path === '/api/v1/auth/token-exchange') return { kind: 'refuses-everyone', status: 400 }; // an empty body
   if (path === '/api/v1/webhooks/forgejo') return { kind: 'refuses-everyone', status: 401 }; // no signature
+  if (path === '/api/v1/orgs/:slug/dora/badge.svg') return { kind: 'refuses-everyone', status: 400 }; // no badge key: no credential stands for one
   if (path === '/api/v1/auth/me' || path === '/api/v1/auth/logout') return { kind: 'own-session' };
   if (method === 'POST' && (path === '/api/v1/dora/deployments' || path === '/api/v1/dora/deployments/batch')) return { kind: 'ingest' };
   if (method === 'GET' && path === '/api/v1/dora/deployments/last') return { kind: 'ingest' }; // its own org's: no more than a commit and a time
   if (path.startsWith('/api/v1/orgs/:slug/')) {
-    const administered = /^\/api\/v1\/orgs\/:slug\/(tokens|identity-providers|webhooks|forgejo-owners)(\/|$)/.test(path);
+    const administered = /^\/api\/v1\/orgs\/:slug\/(tokens|badge-keys|identity-providers|webhooks|forgejo-owners)(\/|$)/.test(path);
     return { kind: 'org', scope: method === 'GET' && !administered ? 'dora:read' : 'dora:admin' };
   }
   return undefined;

@@ -2,6 +2,7 @@
 // reference metrics, for tests and benchmarks only, are the separate entry point `@dora/domain/reference`.
 export * from './api-error.js';
 export * from './auth.js';
+export * from './badges.js';
 export * from './bands.js';
 export * from './definitions.js';
 export * from './deployments.js';

@@ -15,10 +15,14 @@ export abstract class Credentials {
   abstract sessionFromCookie(header: string | undefined): Promise<SessionPrincipal | undefined>;
   /** `forbidden` unless `presented` is the session's CSRF token. */
   abstract checkCsrf(session: SessionPrincipal, presented: string | undefined): void;
+  /** Whether `key` is a live badge key of the org (DESIGN §7, "Badge keys"). */
+  abstract verifyBadgeKey(tenantId: string, key: string): Promise<boolean>;
 }
 
 /** What the access guard needs of the module that owns orgs (tenancy provides it, globally). */
 export abstract class OrgLookup {
   /** The org of `slug` if it is the caller's own tenant; another org's slug is the same `not_found` as none. */
   abstract findOwnOrg(tenantId: string, slug: string): Promise<Org>;
+  /** The org of `slug` whoever asks, before any tenant is known (a badge's URL names it), or undefined. */
+  abstract findPublicOrg(slug: string): Promise<Org | undefined>;
 }

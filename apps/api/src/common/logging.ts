@@ -58,12 +58,32 @@ export function createRootLogger(level: string): Logger {
 
 const UNLOGGED = new Set(['/healthz', '/readyz', '/metrics']);
 
-/** One line per finished (or aborted) request, not for health checks and scrapes, without headers or bodies. */
+/** Query parameters that carry secrets (a badge's key; tokens, codes and passwords some client put in a URL). */
+const SECRET_PARAMETERS = /^(key|api_?key|token|access_token|id_token|refresh_token|subject_token|secret|password|code)$/i;
+
+/** A request's URL as a log line shows it: the values of secret-bearing query parameters replaced. */
+export function loggableUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const pairs = url.slice(at + 1).split('&').map((pair) => {
+    const name = pair.split('=', 1)[0]!;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      decoded = name;
+    }
+    return SECRET_PARAMETERS.test(decoded.trim()) ? `${name}=[redacted]` : pair;
+  });
+  return `${url.slice(0, at)}?${pairs.join('&')}`;
+}
+
+/** One line per finished (or aborted) request, not for health checks and scrapes, without headers, bodies or secrets in the URL. */
 export function httpLogger(root: Logger): RequestHandler {
   return (request, response, next) => {
     if (UNLOGGED.has(request.path)) return next();
     const started = process.hrtime.bigint();
-    const url = request.originalUrl;
+    const url = loggableUrl(request.originalUrl);
     const done = (aborted: boolean) => {
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
       const status = response.statusCode;

@@ -13,6 +13,7 @@ import { LeadTimeBasis1795780000000 } from './migrations/1795780000000-lead-time
 import { ChangeCounts1795790000000 } from './migrations/1795790000000-change-counts.js';
 import { IngestFunctions1795800000000 } from './migrations/1795800000000-ingest-functions.js';
 import { BatchIngest1795810000000 } from './migrations/1795810000000-batch-ingest.js';
+import { BadgeKeys1795820000000 } from './migrations/1795820000000-badge-keys.js';
 import type { OpenDatabase } from './open-database.js';
 
 export const migrations = [
@@ -29,6 +30,7 @@ export const migrations = [
   ChangeCounts1795790000000,
   IngestFunctions1795800000000,
   BatchIngest1795810000000,
+  BadgeKeys1795820000000,
 ];
 
 /** Migrations wait as long as they need: they run once, at start, before anything is served. */

@@ -308,6 +308,55 @@ export const CONTRACT_SCHEMAS = {
     additionalProperties: false,
     description: "`GET /api/v1/orgs/{slug}/audit`: the audit log, newest first, a page at a time."
   },
+  BadgeKeyItem: {
+    type: "object",
+    properties: {
+      id: {
+        type: "string",
+        format: "uuid"
+      },
+      name: {
+        type: "string"
+      },
+      prefix: {
+        type: "string",
+        description: "The key's first characters, to tell keys apart."
+      },
+      created_at: {
+        type: "string",
+        format: "date-time"
+      },
+      revoked_at: {
+        type: "string",
+        nullable: true,
+        format: "date-time"
+      }
+    },
+    required: [
+      "id",
+      "name",
+      "prefix",
+      "created_at",
+      "revoked_at"
+    ],
+    additionalProperties: false,
+    description: "An org's badge key, never its secret."
+  },
+  BadgeKeyList: {
+    type: "object",
+    properties: {
+      items: {
+        type: "array",
+        items: {
+          $ref: "#/components/schemas/BadgeKeyItem"
+        }
+      }
+    },
+    required: [
+      "items"
+    ],
+    additionalProperties: false
+  },
   Band: {
     type: "string",
     enum: [
@@ -1694,6 +1743,24 @@ export const CONTRACT_SCHEMAS = {
       "to"
     ],
     additionalProperties: false
+  },
+  MintedBadgeKey: {
+    type: "object",
+    properties: {
+      badge_key: {
+        $ref: "#/components/schemas/BadgeKeyItem"
+      },
+      key: {
+        type: "string",
+        description: "Goes in a badge's URL as `key=`: shows the org's badges, and nothing else."
+      }
+    },
+    required: [
+      "badge_key",
+      "key"
+    ],
+    additionalProperties: false,
+    description: "`POST /api/v1/orgs/{slug}/badge-keys`: the key, in this answer only."
   },
   MintedToken: {
     type: "object",

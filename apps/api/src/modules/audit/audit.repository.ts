@@ -20,6 +20,8 @@ export type AuditAction =
   | 'auth.token.exchanged'
   | 'auth.token.exchange_refused'
   | 'auth.token.rotated'
+  | 'badges.key.created'
+  | 'badges.key.revoked'
   | 'forgejo.owner.mapped'
   | 'forgejo.owner.unmapped'
   | 'identity_provider.added'

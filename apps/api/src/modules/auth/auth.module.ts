@@ -2,6 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { Credentials } from '../../access/access-ports.js';
 import { AuditLogModule } from '../audit/audit-log.module.js';
 import { AuthController } from './auth.controller.js';
+import { BadgeKeysController } from './badge-keys/badge-keys.controller.js';
+import { BadgeKeysRepository } from './badge-keys/badge-keys.repository.js';
+import { BadgeKeysService } from './badge-keys/badge-keys.service.js';
 import { AuthCredentials } from './credentials.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
@@ -19,15 +22,17 @@ import { TokenExchangeController } from './token-exchange/token-exchange.control
 import { TokenExchangeService } from './token-exchange/token-exchange.service.js';
 
 /**
- * Users, sign-in sessions, API tokens and their exchange for trusted JWTs. Global, because every guarded
+ * Users, sign-in sessions, API tokens and their exchange for trusted JWTs, badge keys. Global, because every guarded
  * route's guard checks credentials through it (Credentials).
  */
 @Global()
 @Module({
   imports: [AuditLogModule],
-  controllers: [AuthController, TokensController, TokenExchangeController, IdentityProvidersController],
+  controllers: [AuthController, TokensController, TokenExchangeController, IdentityProvidersController, BadgeKeysController],
   providers: [
     { provide: Credentials, useClass: AuthCredentials },
+    BadgeKeysRepository,
+    BadgeKeysService,
     SessionsRepository,
     SessionsService,
     TokensRepository,

@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Credentials } from '../../access/access-ports.js';
 import type { SessionPrincipal, TokenPrincipal } from '../../access/principals.js';
+import { BadgeKeysService } from './badge-keys/badge-keys.service.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';
 
-/** The access guard's view of API tokens and sessions (provided globally as `Credentials`). */
+/** The access guard's view of API tokens, sessions and badge keys (provided globally as `Credentials`). */
 @Injectable()
 export class AuthCredentials extends Credentials {
   constructor(
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
+    private readonly badgeKeys: BadgeKeysService,
   ) {
     super();
   }
@@ -32,5 +34,9 @@ export class AuthCredentials extends Credentials {
 
   checkCsrf(session: SessionPrincipal, presented: string | undefined): void {
     this.sessions.checkCsrf(session, presented);
+  }
+
+  verifyBadgeKey(tenantId: string, key: string): Promise<boolean> {
+    return this.badgeKeys.verify(tenantId, key);
   }
 }

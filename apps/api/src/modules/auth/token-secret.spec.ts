@@ -31,4 +31,12 @@ describe('API token secrets', () => {
       expect(prefixOf(notOurs)).toBeUndefined();
     }
   });
+
+  it('come as badge keys too (fbk_), which are never taken for an API token, nor the other way round', () => {
+    const badge = generateTokenSecret('fbk_');
+    expect(badge.secret).toMatch(/^fbk_[0-9A-Za-z]{40}$/);
+    expect(prefixOf(badge.secret, 'fbk_')).toBe(badge.prefix);
+    expect(prefixOf(badge.secret)).toBeUndefined();
+    expect(prefixOf(generateTokenSecret().secret, 'fbk_')).toBeUndefined();
+  });
 });

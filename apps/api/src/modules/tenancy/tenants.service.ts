@@ -87,6 +87,10 @@ export class TenantsService implements OrgLookup {
     return after;
   }
 
+  findPublicOrg(slug: string): Promise<Org | undefined> {
+    return this.transactions.acrossTenants('org lookup', (tx) => this.tenants.findBySlug(tx, slug));
+  }
+
   /** Resolves a slug before any tenant is known. */
   async findBySlug(slug: string, path: CrossTenantPath): Promise<Tenant> {
     const tenant = await this.find(slug, path);
