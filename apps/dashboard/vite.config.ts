@@ -14,6 +14,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.spec.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    testTimeout: 60_000,
     reporters: ['default', 'json'],
     outputFile: { json: '../../test-results/dashboard.json' },
   },
