@@ -12,12 +12,16 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screensh
 export async function launchChromium(): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
   await mkdir(SCREENSHOTS, { recursive: true });
-  return chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'chromium-')), {
+  const context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'chromium-')), {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     viewport: { width: 1280, height: 900 },
   });
+  // Every action and wait is for a condition; on CI's busiest stage (the whole suite in parallel beside two
+  // busy loops) one has taken over Playwright's default 30 s.
+  context.setDefaultTimeout(120_000);
+  return context;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
