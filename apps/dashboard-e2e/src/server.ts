@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,13 +12,14 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  */
 export async function startService(): Promise<{ url: string; env: Record<string, string>; stop(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dora-e2e-'));
-  const port = await freePort();
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', NO_COLOR: '1', DORA_DATA_DIR: dataDir };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
-  const child = spawn(process.execPath, [`${ROOT}apps/api/dist/main.js`], { cwd: ROOT, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  await listening(child);
+  // Port 0: the service takes a free port itself and says which. (A port found free beforehand can be taken
+  // by another test's connection while the service migrates, before it listens.)
+  const child = spawn(process.execPath, [`${ROOT}apps/api/dist/main.js`], { cwd: ROOT, env: { ...env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await listening(child);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     env,
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -40,23 +40,16 @@ export async function cli(env: Record<string, string>, ...args: string[]): Promi
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-function listening(child: ChildProcess): Promise<void> {
+/** The service's URL, once it says it listens. */
+function listening(child: ChildProcess): Promise<string> {
   let output = '';
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('listening on')) resolve();
+      const said = /listening on (http:\/\/\S+)/.exec(output);
+      if (said) resolve(said[1]!);
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`the service exited with ${code}:\n${output}`)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
