@@ -28,6 +28,7 @@ export function createRouter() {
         // Not under dora/teams/: a team may be called "settings".
         { path: 'dora/settings/teams', ...lazyPage(() => import('../features/teams/components/team-settings-page'), 'TeamSettingsPage') },
         { path: 'tokens', ...lazyPage(() => import('../features/tokens/components/tokens-page'), 'TokensPage') },
+        { path: 'badges', ...lazyPage(() => import('../features/badges/components/badges-page'), 'BadgesPage') },
         { path: 'audit', ...lazyPage(() => import('../features/audit/components/audit-page'), 'AuditPage') },
         { path: 'webhooks', ...lazyPage(() => import('../features/webhooks/components/webhooks-page'), 'WebhooksPage') },
         { path: '*', element: <NotFound /> },
