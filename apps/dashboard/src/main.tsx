@@ -4,8 +4,10 @@ import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { createQueryClient } from './app/query-client';
 import { createRouter } from './app/router';
+import { applyTheme, storedTheme } from './lib/theme';
 import './styles.css';
 
+applyTheme(storedTheme()); // before the first paint: no flash of the other scheme
 const router = createRouter();
 const queryClient = createQueryClient(() => {
   const { pathname, search } = window.location;

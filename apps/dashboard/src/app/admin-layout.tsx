@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { ErrorMessage } from '../components/error-message';
+import { ThemeSelect } from '../components/theme-select';
 import { ApiError } from '../lib/api-client';
 import { useMe } from '../features/auth/api/me';
 import { useLogout } from '../features/auth/api/logout';
@@ -51,6 +52,7 @@ export function AdminLayout() {
               <NavLink to={`/${slug}/_admin/dora/deployments`}>Deployments</NavLink>
               <NavLink to={`/${slug}/_admin/audit`}>Audit log</NavLink>
               {isAdmin && <NavLink to={`/${slug}/_admin/tokens`}>Tokens</NavLink>}
+              {isAdmin && <NavLink to={`/${slug}/_admin/badges`}>Badges</NavLink>}
               {isAdmin && <NavLink to={`/${slug}/_admin/webhooks`}>Webhooks</NavLink>}
               <NavLink to={`/${slug}/_admin/dora/settings`}>Settings</NavLink>
             </>
@@ -70,6 +72,7 @@ export function AdminLayout() {
               </select>
             </label>
           )}
+          <ThemeSelect />
           <span>{me.data.user.email}</span>
           <button type="button" onClick={signOut} disabled={logout.isPending}>
             Sign out

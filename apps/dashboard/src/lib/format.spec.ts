@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatFrequency, formatRate, shortSha } from './format';
+import { formatDuration, formatFrequency, formatRate, formatRelative, shortSha } from './format';
 
 describe('human units', () => {
   it.each([
@@ -49,5 +49,19 @@ describe('human units', () => {
   it('shortens commit SHAs', () => {
     expect(shortSha('4704266ef0d0d2cc1377ad083c0a0f5ef02f02e9')).toBe('4704266e');
     expect(shortSha(null)).toBe('—');
+  });
+
+  const NOW = Date.parse('2026-11-30T12:00:00Z');
+  it.each([
+    ['2026-11-30T11:59:20Z', 'just now'],
+    ['2026-11-30T11:59:00Z', '1 min ago'],
+    ['2026-11-30T11:05:00Z', '55 min ago'],
+    ['2026-11-30T09:30:00Z', '2 h ago'],
+    ['2026-11-29T12:00:01Z', '23 h ago'],
+    ['2026-11-29T12:00:00Z', '1 day ago'],
+    ['2026-11-20T00:00:00Z', '10 days ago'],
+    ['2026-11-30T15:00:00Z', 'in 3 h'],
+  ])('%s, seen at noon on 30 November → %s', (iso, text) => {
+    expect(formatRelative(iso, NOW)).toBe(text);
   });
 });

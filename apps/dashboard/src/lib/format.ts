@@ -33,6 +33,16 @@ export function formatDateTime(iso: string | null, timeZone?: string): string {
   return new Date(iso).toLocaleString('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** How long ago (or how far ahead), in the largest whole unit: "just now", "5 min ago", "3 h ago", "in 2 days". */
+export function formatRelative(iso: string, now = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  const size = Math.abs(seconds);
+  if (size < 45) return 'just now';
+  const [amount, unit] =
+    size < HOUR ? [Math.round(size / MINUTE), 'min'] : size < DAY ? [Math.floor(size / HOUR), 'h'] : [Math.floor(size / DAY), Math.floor(size / DAY) === 1 ? 'day' : 'days'];
+  return seconds < 0 ? `${amount} ${unit} ago` : `in ${amount} ${unit}`;
+}
+
 export function shortSha(sha: string | null): string {
   return sha ? sha.slice(0, 8) : '—';
 }

@@ -1,19 +1,19 @@
 import type { BandCounts } from '@dora/domain';
 
-/** A point's background: the band badges' own colours (styles.css), so that the legend reads both. */
+/** A point's background: the band badges' own colours (styles.css, light or dark), so that the legend reads both. */
 export const BAND_BACKGROUNDS: Record<keyof BandCounts, string> = {
-  elite: '#dafbe1',
-  high: '#ddf4ff',
-  medium: '#fff8c5',
-  low: '#ffebe9',
-  no_data: '#f6f8fa',
+  elite: 'var(--band-elite-bg)',
+  high: 'var(--band-high-bg)',
+  medium: 'var(--band-medium-bg)',
+  low: 'var(--band-low-bg)',
+  no_data: 'var(--band-none-bg)',
 };
 
 /** A stack of the performers' bars: the badges' stronger border colours. */
 export const BAND_FILLS: Record<keyof BandCounts, string> = {
-  elite: '#4ac26b',
-  high: '#54aeff',
-  medium: '#d4a72c',
-  low: '#ff8182',
-  no_data: '#d0d7de',
+  elite: 'var(--band-elite-line)',
+  high: 'var(--band-high-line)',
+  medium: 'var(--band-medium-line)',
+  low: 'var(--band-low-line)',
+  no_data: 'var(--band-none-line)',
 };
