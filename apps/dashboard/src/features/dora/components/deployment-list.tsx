@@ -1,12 +1,14 @@
 import { LoadMore } from '../../../components/load-more';
 import type { DeploymentItem, Team } from '@dora/domain';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
-import { formatDateTime, shortSha } from '../../../lib/format';
+import { shortSha } from '../../../lib/format';
+import { RelativeTime } from '../../../components/relative-time';
 import { type DeploymentFilter, deploymentsCsvPath, useDeployment, useDeployments } from '../api/deployments';
 import { ErrorMessage } from '../../../components/error-message';
 import { useTeams } from '../../teams/api/teams';
 import { teamLabel } from '../../teams/utils/team-label';
+import { TableScroll } from '../../../components/table-scroll';
 
 /** Deployments newest first, each with its lineage: who reported it, with which reference, when it arrived, and its audit event. */
 export function DeploymentList({ slug, filter }: { slug: string; filter: DeploymentFilter }) {
@@ -19,20 +21,20 @@ export function DeploymentList({ slug, filter }: { slug: string; filter: Deploym
   if (items.length === 0) return <p>No deployments match.</p>;
   return (
     <>
-      <div className="table-scroll">
+      <TableScroll label="Deployments">
         <table className="deployments">
           <thead>
             <tr>
               <th scope="col">Deployed</th>
               <th scope="col">Repository</th>
-              <th scope="col">Service</th>
-              <th scope="col">Team</th>
+              <th scope="col" className="fold">Service</th>
+              <th scope="col" className="fold">Team</th>
               <th scope="col">Environment</th>
               <th scope="col">Result</th>
               <th scope="col">Commit</th>
-              <th scope="col">External ref</th>
-              <th scope="col">Reported by</th>
-              <th scope="col">Received</th>
+              <th scope="col" className="fold">External ref</th>
+              <th scope="col" className="fold">Reported by</th>
+              <th scope="col" className="fold">Received</th>
               <th scope="col">Audit</th>
             </tr>
           </thead>
@@ -42,7 +44,7 @@ export function DeploymentList({ slug, filter }: { slug: string; filter: Deploym
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <LoadMore query={deployments} label="Older deployments" />
       <p>
         <a href={deploymentsCsvPath(slug, filter)} download>
@@ -61,15 +63,28 @@ function sourceOf(by: DeploymentItem['ingested_by']): string {
 
 function DeploymentRow({ slug, deployment: d, teams, open, onToggle }: { slug: string; deployment: DeploymentItem; teams: Team[] | undefined; open: boolean; onToggle: () => void }) {
   const source = sourceOf(d.ingested_by);
+  const team = d.team === null ? null : <Link to={`/${slug}/_admin/dora/teams/${d.team}`}>{teamLabel(d.team, teams)}</Link>;
   return (
     <>
       <tr>
         <td>
-          <time dateTime={d.deployed_at}>{formatDateTime(d.deployed_at)}</time>
+          <RelativeTime iso={d.deployed_at} />
         </td>
-        <td>{d.repo_full_name}</td>
-        <td>{d.service ?? '—'}</td>
-        <td>{d.team === null ? '—' : <Link to={`/${slug}/_admin/dora/teams/${d.team}`}>{teamLabel(d.team, teams)}</Link>}</td>
+        <td className="wrap">
+          {d.repo_full_name}
+          {/* The folded columns, shown here on a narrow screen instead. */}
+          <dl className="folded">
+            {d.service && <Folded term="Service">{d.service}</Folded>}
+            {team && <Folded term="Team">{team}</Folded>}
+            {d.external_ref && <Folded term="External ref">{d.external_ref}</Folded>}
+            <Folded term="Reported by">{source}</Folded>
+            <Folded term="Received">
+              <RelativeTime iso={d.created_at} />
+            </Folded>
+          </dl>
+        </td>
+        <td className="fold wrap">{d.service ?? '—'}</td>
+        <td className="fold">{team ?? '—'}</td>
         <td>{d.environment}</td>
         <td>
           <span className={d.success ? 'ok' : 'error'}>{d.success ? 'success' : 'failed'}</span>
@@ -78,10 +93,10 @@ function DeploymentRow({ slug, deployment: d, teams, open, onToggle }: { slug: s
         <td>
           <code title={d.commit_sha ?? undefined}>{shortSha(d.commit_sha)}</code>
         </td>
-        <td>{d.external_ref ?? '—'}</td>
-        <td>{source}</td>
-        <td>
-          <time dateTime={d.created_at}>{formatDateTime(d.created_at)}</time>
+        <td className="fold wrap">{d.external_ref ?? '—'}</td>
+        <td className="fold wrap">{source}</td>
+        <td className="fold">
+          <RelativeTime iso={d.created_at} />
         </td>
         <td>
           <button type="button" aria-expanded={open} onClick={onToggle}>
@@ -100,6 +115,14 @@ function DeploymentRow({ slug, deployment: d, teams, open, onToggle }: { slug: s
   );
 }
 
+function Folded({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{term}</dt> <dd>{children}</dd>
+    </div>
+  );
+}
+
 function AuditEvents({ slug, id }: { slug: string; id: string }) {
   const detail = useDeployment(slug, id);
   if (detail.isPending) return <p role="status">Loading…</p>;
@@ -108,7 +131,7 @@ function AuditEvents({ slug, id }: { slug: string; id: string }) {
     <ul className="audit-events">
       {detail.data.audit_events.map((event) => (
         <li key={event.id}>
-          <strong>{event.action}</strong> at <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time> by {event.actor.type}{' '}
+          <strong>{event.action}</strong> <RelativeTime iso={event.occurred_at} /> by {event.actor.type}{' '}
           <code>{event.actor.id}</code>
           {event.request_id && (
             <>

@@ -5,7 +5,10 @@ import { metricByKey } from '../utils/metrics';
 import { scopeSearch, useScopeParams } from '../utils/scope-params';
 import { EmptyState } from './empty-state';
 import { MetricCards } from './metric-cards';
+import { OrgSummary } from './org-summary';
+import { RecentDeployments } from './recent-deployments';
 import { ScopeControls } from './scope-controls';
+import { WeeklyTrends } from './weekly-trends';
 
 /** `/{slug}/_admin/dora`: where the org's delivery stands, why, and what changed. */
 export function DoraPage() {
@@ -20,9 +23,10 @@ export function DoraPage() {
     params.set('sort', better === 'higher' ? key : `-${key}`);
     return `/${slug}/_admin/dora/repos?${params}`;
   };
-  const trendHref = (key: string) => {
+  const trendHref = (key: string, interval?: 'week') => {
     const params = new URLSearchParams(scopeSearch({ environment: scope.environment, team: scope.team }).replace(/^\?/, ''));
     params.set('metric', key);
+    if (interval) params.set('interval', interval);
     return `/${slug}/_admin/dora/trends?${params}`;
   };
   return (
@@ -42,7 +46,12 @@ export function DoraPage() {
       {environments.isSuccess && environments.data.items.length === 0 ? (
         <EmptyState slug={slug} />
       ) : (
-        <MetricCards slug={slug} environment={scope.environment} window={scope.window} team={scope.team} reposHref={reposHref} trendHref={trendHref} />
+        <>
+          <OrgSummary slug={slug} environment={scope.environment} window={scope.window} team={scope.team} reposHref={reposHref} />
+          <MetricCards slug={slug} environment={scope.environment} window={scope.window} team={scope.team} reposHref={reposHref} trendHref={(key) => trendHref(key)} />
+          <WeeklyTrends slug={slug} environment={scope.environment} team={scope.team} trendHref={(key) => trendHref(key, 'week')} />
+          <RecentDeployments slug={slug} environment={scope.environment} team={scope.team} />
+        </>
       )}
     </main>
   );

@@ -46,8 +46,9 @@ export function MetricCard({ slug, environment, repo, team, metric, current, pre
         <MetricInfo metric={metric} second={second} metrics={current} />
       </header>
       {href ? (
-        <Link to={href} className="headline" aria-label={`${metric.title}: ${metric.format(value)}, by repo`}>
-          {headline}
+        <Link to={href} className="headline">
+          <span className="visually-hidden">{metric.title}:</span> {headline}
+          <span className="visually-hidden">, by repo</span>
         </Link>
       ) : (
         <p className="headline">{headline}</p>
@@ -71,10 +72,10 @@ export function MetricCard({ slug, environment, repo, team, metric, current, pre
           {capitalised(second.basis ?? '')}: <strong>{second.format(second.value(current))}</strong> <BandBadge band={second.band(current)} /> · {second.sample(current)}
         </p>
       )}
-      {series ? <Sparkline series={series} metric={metric} deployments={dayDeployments} onDay={setDay} /> : <div className="sparkline" aria-busy="true" />}
+      {series ? <Sparkline series={series} metric={metric} deployments={dayDeployments} onDay={setDay} /> : <div className="sparkline skeleton" aria-busy="true" />}
       {trendHref && (
-        <Link to={trendHref} className="trend-link" aria-label={`${metric.title}: trend`}>
-          Trend
+        <Link to={trendHref} className="trend-link">
+          <span className="visually-hidden">{metric.title}:</span> Trend
         </Link>
       )}
     </article>

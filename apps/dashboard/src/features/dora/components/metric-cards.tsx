@@ -13,7 +13,7 @@ export function MetricCards(props: { slug: string; environment: string; window?:
   const series = useSeries(props);
   const teams = useTeams(props.slug);
   const settings = useSettings(props.slug);
-  if (summary.isPending || settings.isPending) return <p role="status">Loading the metrics…</p>;
+  if (summary.isPending || settings.isPending) return <MetricCardsSkeleton />;
   if (summary.isError) return <ErrorMessage error={summary.error} prefix="Could not load the metrics: " />;
   const { previous, window } = summary.data;
   // Without the settings, the product's published definition leads.
@@ -43,6 +43,32 @@ export function MetricCards(props: { slug: string; environment: string; window?:
             href={props.reposHref?.(metric.key)}
             trendHref={props.trendHref?.(metric.key)}
           />
+        ))}
+      </div>
+    </>
+  );
+}
+
+/** The window line and the five cards' places while they load, the size they will be: nothing moves when they arrive. */
+export function MetricCardsSkeleton() {
+  return (
+    <>
+      <p className="window" aria-busy="true">
+        <span className="skeleton window-skeleton" />
+      </p>
+      <div className="cards" aria-busy="true">
+        <span className="visually-hidden" role="status">
+          Loading the metrics
+        </span>
+        {METRICS.map((metric) => (
+          <div key={metric.key} className="card card-skeleton" aria-hidden="true">
+            <span className="skeleton skeleton-title" />
+            <span className="skeleton skeleton-value" />
+            <span className="skeleton skeleton-line" />
+            <span className="skeleton skeleton-line" />
+            <span className="skeleton skeleton-chart" />
+            <span className="skeleton skeleton-link" />
+          </div>
         ))}
       </div>
     </>

@@ -8,6 +8,7 @@ import { useSortParam } from '../utils/sort-param';
 import { BreakdownHead, METRIC_COLUMNS, MetricCells } from './breakdown-table';
 import { ScopeControls } from './scope-controls';
 import { ErrorMessage } from '../../../components/error-message';
+import { TableScroll } from '../../../components/table-scroll';
 
 const COLUMNS = [{ key: 'repo_full_name', title: 'Repository' }, ...METRIC_COLUMNS];
 
@@ -39,7 +40,7 @@ export function ReposPage() {
       <ErrorMessage error={repos.error} prefix="Could not load the repositories: " />
       {repos.isSuccess && items.length === 0 && <p>No repository has deployments in this window and environment{scope.team ? ' for this team' : ''}.</p>}
       {items.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label="Repositories">
           <table>
             <BreakdownHead columns={COLUMNS} sort={sort} onSort={sortBy} />
             <tbody>
@@ -48,7 +49,7 @@ export function ReposPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <LoadMore query={repos} label="More repositories" />
       {items.length > 0 && (

@@ -1,11 +1,13 @@
 import type { DeploymentItem } from '@dora/domain';
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import type { TooltipContentProps } from 'recharts';
+import { formatDateTime, formatRelative } from '../../../lib/format';
 import { describe, expect, it, vi } from 'vitest';
 import type { DayDeployments } from '../api/deployments';
 import { metricByKey } from '../utils/metrics';
 import type { ChartPoint } from '../utils/series-points';
-import { DayTooltip } from './sparkline';
+import { metricsWith, pointOf, seriesOf } from '../../../test/fixtures';
+import { DayTooltip, Sparkline } from './sparkline';
 
 const point: ChartPoint = { date: '2026-11-25', from: '2026-11-25T00:00:00.000Z', to: '2026-11-26T00:00:00.000Z', value: 2 };
 const payload = [{ payload: point }] as unknown as TooltipContentProps['payload'];
@@ -36,6 +38,7 @@ describe('DayTooltip', () => {
     expect(screen.getByText('failed').className).toBe('error');
     expect(screen.getByText('· rework')).toBeTruthy();
     expect(screen.getByText('abcdef12')).toBeTruthy();
+    expect(screen.getByText(formatRelative(failed.deployed_at)).getAttribute('title')).toBe(formatDateTime(failed.deployed_at));
     expect(screen.getByText('… and more')).toBeTruthy();
     expect(onDay).toHaveBeenCalledWith({ date: point.date, from: point.from, to: point.to });
   });
@@ -56,5 +59,16 @@ describe('DayTooltip', () => {
     const { container } = render(<DayTooltip active={false} payload={[]} metric={metricByKey('lead_time')!} deployments={of({})} onDay={onDay} />);
     expect(container.innerHTML).toBe('');
     expect(onDay).toHaveBeenLastCalledWith(null);
+  });
+});
+
+describe('Sparkline', () => {
+  it('says its points in a table for screen readers, a day a row', () => {
+    // A day's frequency is its count of successful deploys.
+    const day = (successes: number) => ({ ...metricsWith(successes), deployment_frequency: { value: successes, successes, band: 'elite' as const } });
+    const series = seriesOf('day', [pointOf('2026-11-24', '2026-11-25T00:00:00.000Z', day(3)), pointOf('2026-11-25', '2026-11-26T00:00:00.000Z', day(0))]);
+    render(<Sparkline series={series} metric={metricByKey('deployment_frequency')!} deployments={of({})} onDay={vi.fn()} />);
+    const table = within(screen.getByRole('group', { name: /^Deployment frequency, last 2 days/ })).getByRole('table', { name: 'Deployment frequency, day by day' });
+    expect(within(table).getAllByRole('row').map((row) => row.textContent)).toEqual(['2026-11-243 deploys', '2026-11-250 deploys']);
   });
 });

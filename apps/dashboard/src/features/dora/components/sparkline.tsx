@@ -2,7 +2,8 @@ import type { DoraSeries } from '@dora/domain';
 import { useEffect } from 'react';
 import { Line, LineChart, ResponsiveContainer, Tooltip, type TooltipContentProps } from 'recharts';
 import { ErrorMessage } from '../../../components/error-message';
-import { formatDateTime, shortSha } from '../../../lib/format';
+import { RelativeTime } from '../../../components/relative-time';
+import { shortSha } from '../../../lib/format';
 import type { DayDeployments } from '../api/deployments';
 import type { MetricView } from '../utils/metrics';
 import { type ChartDay, type ChartPoint, toChartPoints } from '../utils/series-points';
@@ -20,7 +21,20 @@ interface Props {
 export function Sparkline({ series, metric, deployments, onDay }: Props) {
   const points = toChartPoints(series, metric);
   return (
-    <div className="sparkline" aria-label={`${metric.title}, last ${points.length} days: focus and use the arrow keys for each day`}>
+    <div className="sparkline" role="group" aria-label={`${metric.title}, last ${points.length} days: focus and use the arrow keys for each day`}>
+      <table className="visually-hidden">
+        <caption>
+          {metric.title}, day by day
+        </caption>
+        <tbody>
+          {points.map((p) => (
+            <tr key={p.date}>
+              <th scope="row">{p.date}</th>
+              <td>{dayValue(metric, p.value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <ResponsiveContainer width="100%" height={56}>
         <LineChart data={points} margin={{ top: 6, right: 6, bottom: 6, left: 6 }} accessibilityLayer>
           <Line type="monotone" dataKey="value" stroke="currentColor" strokeWidth={2} dot={{ r: 2 }} activeDot={{ r: 4 }} isAnimationActive={false} connectNulls={false} />
@@ -53,7 +67,7 @@ export function DayTooltip({ active, payload, metric, deployments, onDay }: DayT
   return (
     <div className="tooltip" role="status">
       <strong>
-        {point.date}: {metric.key === 'deployment_frequency' ? `${point.value ?? 0} deploys` : metric.format(point.value)}
+        {point.date}: {dayValue(metric, point.value)}
       </strong>
       {current.pending && <p>Loading deployments…</p>}
       <ErrorMessage error={current.error} />
@@ -62,7 +76,7 @@ export function DayTooltip({ active, payload, metric, deployments, onDay }: DayT
         <ul className="tooltip-deployments">
           {current.items.map((d) => (
             <li key={d.id}>
-              <span>{d.repo_full_name}</span> <time dateTime={d.deployed_at}>{formatDateTime(d.deployed_at)}</time>{' '}
+              <span>{d.repo_full_name}</span> <RelativeTime iso={d.deployed_at} />{' '}
               <span className={d.success ? 'ok' : 'error'}>{d.success ? 'success' : 'failed'}</span>
               {d.is_rework && <span> · rework</span>} <code>{shortSha(d.commit_sha)}</code>
             </li>
@@ -72,4 +86,9 @@ export function DayTooltip({ active, payload, metric, deployments, onDay }: DayT
       {current.more && <p>… and more</p>}
     </div>
   );
+}
+
+/** A day's figure: deployment frequency counts the day's deploys; the others are the metric's own. */
+function dayValue(metric: MetricView, value: number | null): string {
+  return metric.key === 'deployment_frequency' ? `${value ?? 0} deploys` : metric.format(value);
 }
