@@ -101,7 +101,7 @@ describe('the dashboard in a browser', () => {
       await page.goto(`${service.url}/${org}/_admin/dora/settings`);
       await page.getByLabel(/Lead time headline/).selectOption({ label: (await page.getByRole('option', { name: label }).textContent())! });
       await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByRole('status').getByText('Saved.').waitFor();
+      await page.getByRole('status').getByText(/^Saved: /).waitFor();
       await page.goto(`${service.url}/${org}/_admin/dora`);
     };
     await chooseBasis(/^Per change/);
@@ -146,9 +146,9 @@ describe('the dashboard in a browser', () => {
   };
 
   it('opens the per-repo breakdown from a card, then one repo', async () => {
-    await page.getByRole('link', { name: /Change-failure rate: 4.9%, by repo/ }).click();
+    await page.getByRole('link', { name: /Change-failure rate: 4.9% .*, by repo/ }).click();
     await page.waitForURL(/\/dora\/repos\?sort=-change_failure_rate/);
-    const rows = page.locator('tbody tr');
+    const rows = page.locator('.table-scroll tbody tr');
     await rows.first().waitFor();
     // Worst first: api has the failure (1 of 11), web the rework (1 of 30).
     expect(await rows.locator('th').allTextContents()).toEqual([`${org}/api`, `${org}/web`]);
@@ -234,7 +234,7 @@ describe('the dashboard in a browser', () => {
   it('reads the audit log, newest first', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
-    const actions = page.locator('main tbody tr td:nth-child(2)');
+    const actions = page.locator('main .table-scroll tbody tr td:nth-child(2)');
     await actions.first().waitFor();
     expect((await actions.allTextContents()).slice(0, 6)).toEqual([
       'forgejo.owner.mapped',

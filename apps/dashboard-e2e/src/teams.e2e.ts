@@ -101,7 +101,7 @@ describe('teams in the dashboard', () => {
       await card('Deployment frequency').getByText('9 successful deploys').waitFor();
       await page.getByRole('link', { name: /Deployment frequency: .*, by repo/ }).click();
       await page.waitForURL(/\/dora\/repos\?team=unassigned/);
-      const repos = page.locator('main tbody th');
+      const repos = page.locator('main .table-scroll tbody th');
       await repos.first().waitFor();
       expect((await repos.allTextContents()).sort()).toEqual([`${org}/mono`, `${org}/tools`]);
       expect(await teamSelector().inputValue()).toBe('unassigned');
@@ -110,7 +110,7 @@ describe('teams in the dashboard', () => {
     it('breaks the metrics down by team, with the unassigned deployments a row that lists them', async () => {
       await page.getByRole('link', { name: 'Teams', exact: true }).click();
       await page.getByRole('heading', { name: 'Teams', exact: true }).waitFor();
-      const rows = page.locator('main tbody tr');
+      const rows = page.locator('main .table-scroll tbody tr');
       await rows.first().waitFor();
       expect(await rows.locator('th').allTextContents()).toEqual(['Shop team', 'Web team', 'Unassigned']);
       const deploys = async (name: string) => rowOf(page, name).locator('td').last().textContent();
@@ -130,7 +130,7 @@ describe('teams in the dashboard', () => {
       await page.getByRole('link', { name: 'Web team', exact: true }).click();
       await page.getByRole('heading', { name: 'Web team' }).waitFor();
       await card('Deployment frequency').getByText('10 successful deploys').waitFor();
-      const services = page.locator('main tbody tr');
+      const services = page.locator('main .table-scroll tbody tr');
       await services.first().waitFor();
       expect(await services.locator('th').allTextContents()).toEqual([`${org}/web`]);
       expect(await services.first().locator('td').first().textContent()).toBe('no service');
@@ -212,7 +212,7 @@ describe('teams in the dashboard', () => {
       await page.setViewportSize({ width: 320, height: 800 });
       for (const path of ['dora/settings/teams', 'dora/teams']) {
         await page.goto(`${service.url}/${org}/_admin/${path}`);
-        await page.locator('main tbody tr').first().waitFor();
+        await page.locator('main .table-scroll tbody tr').first().waitFor();
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
       }
       await screenshot(page, 'teams-07-narrow');

@@ -109,7 +109,7 @@ describe('trends in the dashboard', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${service.url}/${org}/_admin/dora`);
-    await page.getByRole('link', { name: 'Lead time for changes: trend' }).click();
+    await page.getByRole('link', { name: 'Lead time for changes: Trend' }).click();
     await page.waitForURL(`${service.url}/${org}/_admin/dora/trends?metric=lead_time`);
     const leadTime = chart('Lead time for changes (per deployment)');
     await leadTime.locator('svg.recharts-surface').waitFor();

@@ -1,10 +1,11 @@
 import { LoadMore } from '../../../components/load-more';
 import { useParams } from 'react-router';
 import { useSearchParam } from '../../../lib/use-search-param';
-import { formatDateTime } from '../../../lib/format';
 import { useAudit } from '../api/audit';
 import { ErrorMessage } from '../../../components/error-message';
 import { TimeRangeFilter, timeRangeOf } from '../../../components/time-range-filter';
+import { TableScroll } from '../../../components/table-scroll';
+import { RelativeTime } from '../../../components/relative-time';
 
 const ACTIONS = [
   'api.dora.deployments.ingested',
@@ -45,7 +46,7 @@ export function AuditPage() {
       <ErrorMessage error={audit.error} />
       {audit.isSuccess && items.length === 0 && <p>No events match.</p>}
       {items.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label="Audit events">
           <table>
             <thead>
               <tr>
@@ -61,7 +62,7 @@ export function AuditPage() {
               {items.map((event) => (
                 <tr key={event.id}>
                   <td>
-                    <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at)}</time>
+                    <RelativeTime iso={event.occurred_at} />
                   </td>
                   <td>{event.action}</td>
                   <td>
@@ -78,7 +79,7 @@ export function AuditPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <LoadMore query={audit} label="Older events" />
     </main>

@@ -1,6 +1,7 @@
 import type { Team, TeamRulesPreview } from '@dora/domain';
 import { ErrorMessage } from '../../../components/error-message';
 import { teamLabel } from '../utils/team-label';
+import { TableScroll } from '../../../components/table-scroll';
 
 /** What the rules on screen would give each team (and leave unassigned), over the last 90 days of every environment. */
 export function RulesPreview(props: { teams: Team[]; preview: TeamRulesPreview | undefined; error: Error | null; state: 'current' | 'updating' | 'invalid' }) {
@@ -15,7 +16,7 @@ export function RulesPreview(props: { teams: Team[]; preview: TeamRulesPreview |
       {state === 'invalid' && <p>Fix the rules marked above to see what they would match.</p>}
       <ErrorMessage error={props.error} prefix="No preview: " />
       {preview && state !== 'invalid' && (
-        <div className="table-scroll">
+        <TableScroll label="Preview of the rules">
           <table aria-label="Preview">
             <thead>
               <tr>
@@ -48,7 +49,7 @@ export function RulesPreview(props: { teams: Team[]; preview: TeamRulesPreview |
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../../../components/error-message';
 import { useDeleteTeam, useUpdateTeam } from '../api/teams';
+import { TableScroll } from '../../../components/table-scroll';
 
 /** The org's teams, each renamed in place or deleted. */
 export function TeamList({ slug, teams }: { slug: string; teams: Team[] }) {
@@ -12,7 +13,7 @@ export function TeamList({ slug, teams }: { slug: string; teams: Team[] }) {
     window.confirm(`Delete the team “${team.name}”? Its ${team.rules} ${team.rules === 1 ? 'rule goes' : 'rules go'} with it, and its deployments fall to the remaining rules.`) &&
     remove.mutate(team.slug);
   return (
-    <div className="table-scroll">
+    <TableScroll label="Teams">
       <ErrorMessage error={remove.error} />
       <table>
         <thead>
@@ -53,7 +54,7 @@ export function TeamList({ slug, teams }: { slug: string; teams: Team[] }) {
           )}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

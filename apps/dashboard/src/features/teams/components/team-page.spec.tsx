@@ -23,7 +23,7 @@ describe('TeamPage', () => {
     expect(within(await screen.findByRole('article', { name: 'Deployment frequency' })).getByText('7 successful deploys')).toBeTruthy();
     expect(screen.getByText(/2 rules/)).toBeTruthy();
 
-    const table = await screen.findByRole('table');
+    const table = within(await screen.findByRole('region', { name: 'The team’s repositories' })).getByRole('table');
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map((r) => [within(r).getByRole('rowheader').textContent, within(r).getAllByRole('cell')[0]!.textContent])).toEqual([
       ['acme/mono', 'checkout'],

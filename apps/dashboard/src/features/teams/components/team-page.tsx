@@ -11,6 +11,7 @@ import { scopeSearch, useScopeParams } from '../../dora/utils/scope-params';
 import { useSortParam } from '../../dora/utils/sort-param';
 import { useServices } from '../api/services';
 import { useTeam } from '../api/teams';
+import { TableScroll } from '../../../components/table-scroll';
 
 const COLUMNS = [{ key: 'repo_full_name', title: 'Repository' }, { key: 'service', title: 'Service', sortable: false }, ...METRIC_COLUMNS];
 
@@ -64,7 +65,7 @@ export function TeamPage() {
       <ErrorMessage error={services.error} prefix="Could not load the repositories and services: " />
       {services.isSuccess && items.length === 0 && <p>No deployments of this team in this window and environment.</p>}
       {items.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label="The team’s repositories">
           <table>
             <BreakdownHead columns={COLUMNS} sort={sort} onSort={sortBy} />
             <tbody>
@@ -73,7 +74,7 @@ export function TeamPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <LoadMore query={services} label="More repositories and services" />
     </main>

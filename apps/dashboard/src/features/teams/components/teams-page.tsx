@@ -9,6 +9,7 @@ import { scopeSearch, useScopeParams } from '../../dora/utils/scope-params';
 import { useSortParam } from '../../dora/utils/sort-param';
 import { teamMetricsCsvPath, useTeamMetrics } from '../api/team-metrics';
 import { TeamsIntro } from './teams-intro';
+import { TableScroll } from '../../../components/table-scroll';
 
 const COLUMNS = [{ key: 'team', title: 'Team' }, ...METRIC_COLUMNS];
 
@@ -54,7 +55,7 @@ export function TeamsPage() {
         </TeamsIntro>
       )}
       {hasTeams && (
-        <div className="table-scroll">
+        <TableScroll label="Teams compared">
           <table>
             <BreakdownHead columns={COLUMNS} sort={sort} onSort={sortBy} />
             <tbody>
@@ -63,7 +64,7 @@ export function TeamsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {hasTeams && (
         <p>

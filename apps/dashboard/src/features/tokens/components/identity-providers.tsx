@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useAddIdentityProvider, useIdentityProviders, useRemoveIdentityProvider } from '../api/identity-providers';
 import { ErrorMessage } from '../../../components/error-message';
+import { TableScroll } from '../../../components/table-scroll';
 
 /** `name=value` lines (a value may be a glob) → the required claims of an issuer. */
 export function parseClaims(text: string): Record<string, string> {
@@ -28,7 +29,7 @@ export function IdentityProviders({ slug }: { slug: string }) {
       </p>
       <ErrorMessage error={providers.error} />
       {providers.isSuccess && providers.data.items.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label="Identity providers">
           <table>
             <thead>
               <tr>
@@ -66,7 +67,7 @@ export function IdentityProviders({ slug }: { slug: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <AddProvider slug={slug} />
     </section>

@@ -7,6 +7,8 @@ import { IdentityProviders } from './identity-providers';
 import { RotateToken } from './rotate-token';
 import { SecretOnce } from './secret-once';
 import { ErrorMessage } from '../../../components/error-message';
+import { TableScroll } from '../../../components/table-scroll';
+import { RelativeTime } from '../../../components/relative-time';
 
 /** `/{slug}/_admin/tokens`: the org's API tokens; mint one (its secret is shown once), rotate or revoke one. */
 export function TokensPage() {
@@ -96,7 +98,7 @@ function TokenTable({ slug, tokens, onRotate }: { slug: string; tokens: ApiToken
   const now = Date.now();
   const confirmRevoke = (token: ApiTokenItem) => window.confirm(`Revoke the token “${token.name}”? Whatever uses it stops working.`) && revoke.mutate(token.id);
   return (
-    <div className="table-scroll">
+    <TableScroll label="API tokens">
       <ErrorMessage error={revoke.error} />
       <table>
         <thead>
@@ -121,7 +123,9 @@ function TokenTable({ slug, tokens, onRotate }: { slug: string; tokens: ApiToken
                 </td>
                 <td>{token.scopes.join(', ')}</td>
                 <td>{token.origin === 'exchanged' ? `exchanged from ${token.issuer}` : token.created_by ? `minted by ${token.created_by.email ?? 'a former member'}` : 'minted by the operator or a token'}</td>
-                <td>{formatDateTime(token.last_used_at)}</td>
+                <td>
+                  <RelativeTime iso={token.last_used_at} />
+                </td>
                 <td>
                   {token.stops_at ? formatDateTime(token.stops_at) : 'never'}
                   {token.expires_soon && state === 'live' && (
@@ -144,7 +148,7 @@ function TokenTable({ slug, tokens, onRotate }: { slug: string; tokens: ApiToken
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -1,6 +1,7 @@
 import { ErrorMessage } from '../../../components/error-message';
 import { comparisonCsvPath, type TrendScope, useComparison } from '../api/comparison';
 import { comparisonRows, PERIOD_TITLES, spanLabel } from '../utils/comparison-rows';
+import { TableScroll } from '../../../components/table-scroll';
 
 /** Month to date, last month, the month before and the last 180 days, each against its baseline. */
 export function ComparisonTable({ scope }: { scope: TrendScope }) {
@@ -16,7 +17,7 @@ export function ComparisonTable({ scope }: { scope: TrendScope }) {
       {comparison.isPending && <p role="status">Loading the comparison…</p>}
       <ErrorMessage error={comparison.error} prefix="Could not load the comparison: " />
       {comparison.data && (
-        <div className="table-scroll">
+        <TableScroll label="Comparison of the two periods">
           <table className="comparison" aria-labelledby="comparison-heading">
             <thead>
               <tr>
@@ -55,7 +56,7 @@ export function ComparisonTable({ scope }: { scope: TrendScope }) {
               </tbody>
             ))}
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

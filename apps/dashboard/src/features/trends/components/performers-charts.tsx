@@ -7,6 +7,7 @@ import type { TrendScope } from '../api/comparison';
 import { BAND_FILLS } from '../utils/band-colours';
 import { monthLabel, type PerformersBar, STACKS, toPerformerBars } from '../utils/performer-bars';
 import { SegmentedSwitch } from './segmented-switch';
+import { TableScroll } from '../../../components/table-scroll';
 
 const BY: readonly (readonly [PerformersBy, string])[] = [
   ['repo', 'By repo'],
@@ -59,13 +60,13 @@ function PerformersChart({ performers, metric }: { performers: DoraPerformers; m
             {STACKS.map((stack) => (
               <Bar key={stack.key} dataKey={stack.key} name={stack.title} stackId="bands" fill={BAND_FILLS[stack.key]} isAnimationActive={false} />
             ))}
-            <Tooltip cursor={{ fill: 'rgb(0 0 0 / 6%)' }} content={<MonthTooltip counted={counted} />} />
+            <Tooltip cursor={{ fill: 'var(--hover)' }} content={<MonthTooltip counted={counted} />} />
           </BarChart>
         </ResponsiveContainer>
       </div>
       <details>
         <summary>The numbers</summary>
-        <div className="table-scroll">
+        <TableScroll label={`${title}: the numbers`}>
           <table>
             <thead>
               <tr>
@@ -91,7 +92,7 @@ function PerformersChart({ performers, metric }: { performers: DoraPerformers; m
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </details>
     </section>
   );

@@ -6,6 +6,7 @@ import { BandBadge } from '../../dora/components/band-badge';
 import type { MetricView } from '../../dora/utils/metrics';
 import { BAND_BACKGROUNDS } from '../utils/band-colours';
 import { axisTick, periodLabel, periodsLabel, periodTick, type TrendPoint } from '../utils/trend-points';
+import { TableScroll } from '../../../components/table-scroll';
 
 interface Props {
   metric: MetricView;
@@ -56,7 +57,7 @@ export function TrendChart({ metric, points, interval, hrefOf, highlighted }: Pr
       {points.every((p) => p.value === null) && <p className="hint">Nothing to measure in these {periodsLabel(points.length, interval)}.</p>}
       <details>
         <summary>The numbers</summary>
-        <div className="table-scroll">
+        <TableScroll label={`${title}: the numbers`}>
           <table>
             <thead>
               <tr>
@@ -83,14 +84,14 @@ export function TrendChart({ metric, points, interval, hrefOf, highlighted }: Pr
                   <td>{p.sample}</td>
                   <td>
                     <Link to={hrefOf(p)} aria-label={`Deployments behind ${periodLabel(p.date, interval)}`}>
-                      Open
+                      Deployments
                     </Link>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </details>
     </section>
   );

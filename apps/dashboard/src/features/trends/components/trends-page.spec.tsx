@@ -124,14 +124,14 @@ describe('TrendsPage', () => {
     const frequency = await screen.findByRole('region', { name: 'Deployment frequency' });
     expect(within(frequency).getByRole('group', { name: /^Deployment frequency, last 3 days: hover/ })).toBeTruthy();
     expect(numbersOf('Deployment frequency')).toEqual([
-      ['23 Nov 2026', '2/day', 'Elite', '2 successful deploys', 'Open'],
-      ['24 Nov 2026', '3/day', 'Elite', '3 successful deploys', 'Open'],
-      ['25 Nov 2026 (partial)', 'none', 'Low', '0 successful deploys', 'Open'],
+      ['23 Nov 2026', '2/day', 'Elite', '2 successful deploys', 'Deployments'],
+      ['24 Nov 2026', '3/day', 'Elite', '3 successful deploys', 'Deployments'],
+      ['25 Nov 2026 (partial)', 'none', 'Low', '0 successful deploys', 'Deployments'],
     ]);
-    expect(numbersOf('Lead time for changes (per deployment)')[1]).toEqual(['24 Nov 2026', '2 h', 'Elite', 'p95 — · 3 deploys measured', 'Open']);
+    expect(numbersOf('Lead time for changes (per deployment)')[1]).toEqual(['24 Nov 2026', '2 h', 'Elite', 'p95 — · 3 deploys measured', 'Deployments']);
     expect(within(screen.getByRole('region', { name: 'Time to restore' })).getByText('Nothing to measure in these 3 days.')).toBeTruthy();
     expect(within(frequency).queryByText(/Nothing to measure/)).toBeNull();
-    expect(numbersOf('Rework rate')[0]).toEqual(['23 Nov 2026', '—', '0 of 0 deploys were rework', 'Open']); // no band column
+    expect(numbersOf('Rework rate')[0]).toEqual(['23 Nov 2026', '—', '0 of 0 deploys were rework', 'Deployments']); // no band column
     expect(targetOf(within(frequency).getByRole('link', { name: 'Deployments behind 24 Nov 2026' }))).toEqual({
       path: '/acme/_admin/dora/deployments',
       filters: { success: 'true', from: '2026-11-24T00:00:00.000Z', to: '2026-11-25T00:00:00.000Z' },

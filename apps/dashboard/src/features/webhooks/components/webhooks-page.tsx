@@ -4,6 +4,8 @@ import { formatDateTime } from '../../../lib/format';
 import { useDeliveries, useRetryDelivery } from '../api/deliveries';
 import { ErrorMessage } from '../../../components/error-message';
 import { ForgejoOwners } from './forgejo-owners';
+import { TableScroll } from '../../../components/table-scroll';
+import { RelativeTime } from '../../../components/relative-time';
 
 /** `/{slug}/_admin/webhooks`: which Forgejo owners' releases belong to the org, its Forgejo deliveries, and a retry for the failed ones. */
 export function WebhooksPage() {
@@ -33,7 +35,7 @@ export function WebhooksPage() {
       <ErrorMessage error={retry.error} />
       {deliveries.isSuccess && items.length === 0 && <p>No deliveries for this organisation{status ? ` with status ${status}` : ''}.</p>}
       {items.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label="Webhook deliveries">
           <table>
             <thead>
               <tr>
@@ -50,7 +52,7 @@ export function WebhooksPage() {
               {items.map((d) => (
                 <tr key={d.id}>
                   <td>
-                    <time dateTime={d.received_at}>{formatDateTime(d.received_at)}</time>
+                    <RelativeTime iso={d.received_at} />
                   </td>
                   <td>
                     {d.event}
@@ -71,7 +73,7 @@ export function WebhooksPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <LoadMore query={deliveries} label="Older deliveries" />
     </main>
