@@ -27,9 +27,9 @@ export async function launchChromium(): Promise<BrowserContext> {
 /** The README's pictures, remade by every run of the browser tests (commit them when they change). */
 export const README_SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
-export async function readmeScreenshot(page: Page, title: string): Promise<void> {
+export async function readmeScreenshot(page: Page, title: string, { fullPage = false } = {}): Promise<void> {
   await mkdir(README_SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(README_SCREENSHOTS, `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`), animations: 'disabled', caret: 'hide' });
+  await page.screenshot({ path: join(README_SCREENSHOTS, `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`), animations: 'disabled', caret: 'hide', fullPage });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,9 +1,8 @@
-import { render, screen } from '@testing-library/react';
-import { Line, LineChart, type TooltipContentProps } from 'recharts';
+import { render } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { TrendPoint } from '../../trends/utils/trend-points';
 import { metricByKey } from '../utils/metrics';
-import { WeekDot, WeekTooltip } from './weekly-trends';
+import { WeekChart } from './weekly-trends';
 
 const week = (date: string, value: number | null, band: TrendPoint['band'], partial = false): TrendPoint => ({
   date,
@@ -15,25 +14,23 @@ const week = (date: string, value: number | null, band: TrendPoint['band'], part
   sample: `${value ?? 0} of 10 deploys failed or were rework`,
 });
 
-describe('a week of the weekly trends', () => {
-  it('draws each week’s dot in its band’s colour class, and none for a week without a value', () => {
-    const points = [week('2026-11-02', 0.02, 'elite'), week('2026-11-09', null, null), week('2026-11-16', 0.3, 'low')];
-    const { container } = render(
-      <LineChart width={300} height={80} data={points}>
-        <Line dataKey="value" dot={WeekDot} isAnimationActive={false} />
-      </LineChart>,
-    );
-    expect([...container.querySelectorAll('circle')].map((dot) => dot.getAttribute('class'))).toEqual(['week-dot week-dot-elite', 'week-dot week-dot-low']);
+describe('a weekly chart', () => {
+  const points = [week('2026-11-02', 0.1, 'elite'), week('2026-11-09', null, null), week('2026-11-16', 0.2, 'medium'), week('2026-11-23', 0.4, 'low', true)];
+  const draw = () => render(<WeekChart metric={metricByKey('change_failure_rate')!} points={points} />).container;
+
+  it('draws a dot per week with a value, in its band’s colour class, and tells the week on hover', () => {
+    const dots = [...draw().querySelectorAll('.week-dot')];
+    expect(dots.map((dot) => dot.getAttribute('class'))).toEqual(['week-dot week-dot-elite', 'week-dot week-dot-medium', 'week-dot week-dot-low']);
+    expect(dots.map((dot) => dot.querySelector('title')!.textContent)).toEqual([
+      'Week of 2 Nov 2026: 10%, Elite · 0.1 of 10 deploys failed or were rework',
+      'Week of 16 Nov 2026: 20%, Medium · 0.2 of 10 deploys failed or were rework',
+      'Week of 23 Nov 2026 (so far): 40%, Low · 0.4 of 10 deploys failed or were rework',
+    ]);
   });
 
-  it('tells a hovered week’s value, band in words and sample, and whether it is over', () => {
-    const payload = [{ payload: week('2026-11-23', 0.3, 'low', true) }] as unknown as TooltipContentProps['payload'];
-    render(<WeekTooltip active payload={payload} metric={metricByKey('change_failure_rate')!} />);
-    expect([...document.querySelector('.tooltip')!.children].map((line) => line.textContent)).toEqual([
-      'Week of 23 Nov 2026 (so far)',
-      '30% Low',
-      '0.3 of 10 deploys failed or were rework',
-    ]);
-    expect(screen.getByText('Low').className).toBe('badge badge-low');
+  it('scales the largest week to the top, and breaks the line where a week has no value', () => {
+    const line = draw().querySelector('path:not(.week-dot)')!.getAttribute('d');
+    // 4 weeks across 8…232: x = 8, 82.67, 157.33, 232; y = 72 − 8 − value / 0.4 × 56.
+    expect(line).toBe('M8,50M157.33,36L232,8');
   });
 });

@@ -1,10 +1,10 @@
 import { Link } from 'react-router';
-import { type DotItemDotProps, Line, LineChart, ResponsiveContainer, Tooltip, type TooltipContentProps } from 'recharts';
 import { ErrorMessage } from '../../../components/error-message';
 import { useSettings } from '../../settings/api/settings';
 import { periodLabel, type TrendPoint, toTrendPoints } from '../../trends/utils/trend-points';
 import { useSeries } from '../api/series';
 import { leadTimeViews, type MetricView, metricByKey } from '../utils/metrics';
+import { BAND_LABELS } from '../utils/bands';
 import { BANDED_METRICS } from '../utils/org-sentence';
 import { BandBadge } from './band-badge';
 import { TableScroll } from '../../../components/table-scroll';
@@ -65,14 +65,7 @@ export function WeeklyTrend({ metric, points, href }: { metric: MetricView; poin
           <span className="visually-hidden">{metric.title}:</span> Weekly trend
         </Link>
       </header>
-      <div className="week-chart" aria-hidden="true">
-        <ResponsiveContainer width="100%" height={72}>
-          <LineChart data={points} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
-            <Line type="monotone" dataKey="value" stroke="currentColor" strokeWidth={2} dot={WeekDot} activeDot={{ r: 5 }} isAnimationActive={false} connectNulls={false} />
-            <Tooltip cursor={false} allowEscapeViewBox={{ x: false, y: true }} wrapperStyle={{ zIndex: 10 }} content={<WeekTooltip metric={metric} />} />
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
+      <WeekChart metric={metric} points={points} />
       {points.every((p) => p.value === null) && <p className="hint">Nothing to measure in these {points.length} weeks.</p>}
       <details>
         <summary>Week by week</summary>
@@ -108,27 +101,30 @@ export function WeeklyTrend({ metric, points, href }: { metric: MetricView; poin
   );
 }
 
-/** A week's dot, in its band's colour (styles.css: light or dark); none where the week has no value. */
-export function WeekDot({ cx, cy, index, payload }: DotItemDotProps) {
-  const point = payload as TrendPoint;
-  if (cx === undefined || cy === undefined || point.value === null) return <g key={index} />;
-  return <circle key={index} cx={cx} cy={cy} r={3.5} className={`week-dot week-dot-${point.band ?? 'none'}`} />;
-}
+const [WIDTH, HEIGHT, INSET] = [240, 72, 8];
 
-/** A week: its value, band (in words) and sample. */
-export function WeekTooltip({ active, payload, metric }: Partial<Pick<TooltipContentProps, 'active' | 'payload'>> & { metric: MetricView }) {
-  const point = active ? (payload?.[0]?.payload as TrendPoint | undefined) : undefined;
-  if (!point) return null;
+/**
+ * The weeks as a line (broken where a week has no value) with a dot per week in its band's colour; hover a
+ * dot for the week in words. Drawn by hand: twelve points do not need a chart library's measuring and
+ * layout passes, and the page draws four of them. The table under it is what screen readers get.
+ */
+export function WeekChart({ metric, points }: { metric: MetricView; points: TrendPoint[] }) {
+  const largest = Math.max(0, ...points.map((p) => p.value ?? 0)) || 1;
+  const rounded = (n: number) => Math.round(n * 100) / 100;
+  const x = (i: number) => rounded(INSET + (i * (WIDTH - 2 * INSET)) / Math.max(1, points.length - 1));
+  const y = (value: number) => rounded(HEIGHT - INSET - (value / largest) * (HEIGHT - 2 * INSET));
+  const line = points.map((p, i) => (p.value === null ? '' : `${i === 0 || points[i - 1]!.value === null ? 'M' : 'L'}${x(i)},${y(p.value)}`)).join('');
   return (
-    <div className="tooltip">
-      <strong>
-        {periodLabel(point.date, 'week')}
-        {point.partial && ' (so far)'}
-      </strong>
-      <p>
-        {metric.format(point.value)} <BandBadge band={point.band} />
-      </p>
-      <p>{point.sample}</p>
-    </div>
+    // Stretched to the card's width; strokes keep their width, and a dot is a round-capped stroke of no length, so it stays round.
+    <svg className="week-chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" aria-hidden="true">
+      <path d={line} fill="none" stroke="currentColor" strokeWidth={2} vectorEffect="non-scaling-stroke" />
+      {points.map((p, i) =>
+        p.value === null ? null : (
+          <path key={p.date} d={`M${x(i)},${y(p.value)}h0`} className={`week-dot week-dot-${p.band ?? 'none'}`} vectorEffect="non-scaling-stroke">
+            <title>{`${periodLabel(p.date, 'week')}${p.partial ? ' (so far)' : ''}: ${metric.format(p.value)}, ${p.band ? BAND_LABELS[p.band] : 'no band'} · ${p.sample}`}</title>
+          </path>
+        ),
+      )}
+    </svg>
   );
 }
