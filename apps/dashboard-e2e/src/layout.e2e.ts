@@ -98,6 +98,8 @@ describe('every page, on every screen', () => {
     ['Webhooks', () => `${admin_()}/webhooks`],
     ['Audit log', () => `${admin_()}/audit`],
     ['Landing', () => '/'],
+    ['Sign-in', () => '/login'],
+    ['Not found', () => `${admin_()}/no-such-page`],
   ];
 
   /** The page is drawn with its data: no request in flight, nothing loading, nothing busy. */
