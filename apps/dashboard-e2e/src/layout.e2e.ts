@@ -82,24 +82,24 @@ describe('every page, on every screen', () => {
     await service?.stop();
   });
 
-  const admin_ = () => `/${org}/_admin`;
+  const adminPath = () => `/${org}/_admin`;
   const pages: [name: string, path: () => string][] = [
-    ['DORA', () => `${admin_()}/dora`],
-    ['Trends', () => `${admin_()}/dora/trends`],
-    ['Repos', () => `${admin_()}/dora/repos`],
-    ['Repo', () => `${admin_()}/dora/repos/${repos[1]}`],
-    ['Teams', () => `${admin_()}/dora/teams`],
-    ['Team', () => `${admin_()}/dora/teams/payments`],
-    ['Deployments', () => `${admin_()}/dora/deployments`],
-    ['Settings', () => `${admin_()}/dora/settings`],
-    ['Team settings', () => `${admin_()}/dora/settings/teams`],
-    ['Tokens', () => `${admin_()}/tokens`],
-    ['Badges', () => `${admin_()}/badges`],
-    ['Webhooks', () => `${admin_()}/webhooks`],
-    ['Audit log', () => `${admin_()}/audit`],
+    ['DORA', () => `${adminPath()}/dora`],
+    ['Trends', () => `${adminPath()}/dora/trends`],
+    ['Repos', () => `${adminPath()}/dora/repos`],
+    ['Repo', () => `${adminPath()}/dora/repos/${repos[1]}`],
+    ['Teams', () => `${adminPath()}/dora/teams`],
+    ['Team', () => `${adminPath()}/dora/teams/payments`],
+    ['Deployments', () => `${adminPath()}/dora/deployments`],
+    ['Settings', () => `${adminPath()}/dora/settings`],
+    ['Team settings', () => `${adminPath()}/dora/settings/teams`],
+    ['Tokens', () => `${adminPath()}/tokens`],
+    ['Badges', () => `${adminPath()}/badges`],
+    ['Webhooks', () => `${adminPath()}/webhooks`],
+    ['Audit log', () => `${adminPath()}/audit`],
     ['Landing', () => '/'],
     ['Sign-in', () => '/login'],
-    ['Not found', () => `${admin_()}/no-such-page`],
+    ['Not found', () => `${adminPath()}/no-such-page`],
   ];
 
   /** The page is drawn with its data: no request in flight, nothing loading, nothing busy. */
@@ -180,7 +180,7 @@ describe('every page, on every screen', () => {
   it('follows the system scheme until the toggle chooses, and remembers the choice', async () => {
     await page.setViewportSize(DESKTOP);
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.goto(`${service.url}${admin_()}/dora`);
+    await page.goto(`${service.url}${adminPath()}/dora`);
     await settled();
     const rootBackground = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     const dark = await rootBackground();

@@ -2,7 +2,7 @@ import { BADGE_METRICS, type BadgeMetric } from '@dora/domain';
 import { useId, useState } from 'react';
 import { useEnvironments } from '../../dora/api/deployments';
 import { type BadgeChoice, badgeAlt, badgeMarkdown, badgeUrl, KEY_PLACEHOLDER, METRIC_NAMES } from '../utils/badge-markdown';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../../../components/copy-button';
 
 /**
  * The Markdown of a badge for a README: a metric, a repository (or the whole org) and an environment. The key

@@ -1,6 +1,6 @@
 import type { MintedBadgeKey } from '@dora/domain';
 import { useEffect, useRef } from 'react';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../../../components/copy-button';
 
 /** A new badge key, shown this once (as the tokens page shows a new token's secret). */
 export function BadgeKeyOnce({ minted, onDone }: { minted: MintedBadgeKey; onDone: () => void }) {

@@ -9,6 +9,7 @@ import { ErrorMessage } from '../../../components/error-message';
 import { useTeams } from '../../teams/api/teams';
 import { teamLabel } from '../../teams/utils/team-label';
 import { TableScroll } from '../../../components/table-scroll';
+import { DeploymentResult } from './deployment-result';
 
 /** Deployments newest first, each with its lineage: who reported it, with which reference, when it arrived, and its audit event. */
 export function DeploymentList({ slug, filter }: { slug: string; filter: DeploymentFilter }) {
@@ -87,8 +88,7 @@ function DeploymentRow({ slug, deployment: d, teams, open, onToggle }: { slug: s
         <td className="fold">{team ?? '—'}</td>
         <td>{d.environment}</td>
         <td>
-          <span className={d.success ? 'ok' : 'error'}>{d.success ? 'success' : 'failed'}</span>
-          {d.is_rework && ' · rework'}
+          <DeploymentResult deployment={d} />
         </td>
         <td>
           <code title={d.commit_sha ?? undefined}>{shortSha(d.commit_sha)}</code>

@@ -7,6 +7,7 @@ import { useDeployments } from '../api/deployments';
 import { dayBefore, localDateTimeValue } from '../utils/last-day';
 import { scopeSearch } from '../utils/scope-params';
 import { TableScroll } from '../../../components/table-scroll';
+import { DeploymentResult } from './deployment-result';
 
 /** How many the overview lists; the deployments page has the rest. */
 const SHOWN = 10;
@@ -58,8 +59,7 @@ export function RecentDeployments(props: { slug: string; environment: string; te
                   </td>
                   <td>{d.environment}</td>
                   <td>
-                    <span className={d.success ? 'ok' : 'error'}>{d.success ? 'success' : 'failed'}</span>
-                    {d.is_rework && ' · rework'}
+                    <DeploymentResult deployment={d} />
                   </td>
                   <td>
                     <code title={d.commit_sha ?? undefined}>{shortSha(d.commit_sha)}</code>

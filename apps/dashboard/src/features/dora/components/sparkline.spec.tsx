@@ -36,7 +36,7 @@ describe('DayTooltip', () => {
     expect(screen.getByText('2026-11-25: 2 deploys')).toBeTruthy();
     expect(screen.getByText('acme/web')).toBeTruthy();
     expect(screen.getByText('failed').className).toBe('error');
-    expect(screen.getByText('· rework')).toBeTruthy();
+    expect(screen.getByText('failed').parentElement!.textContent).toContain('failed · rework');
     expect(screen.getByText('abcdef12')).toBeTruthy();
     expect(screen.getByText(formatRelative(failed.deployed_at)).getAttribute('title')).toBe(formatDateTime(failed.deployed_at));
     expect(screen.getByText('… and more')).toBeTruthy();

@@ -7,6 +7,7 @@ import { shortSha } from '../../../lib/format';
 import type { DayDeployments } from '../api/deployments';
 import type { MetricView } from '../utils/metrics';
 import { type ChartDay, type ChartPoint, toChartPoints } from '../utils/series-points';
+import { DeploymentResult } from './deployment-result';
 
 interface Props {
   series: DoraSeries;
@@ -77,8 +78,7 @@ export function DayTooltip({ active, payload, metric, deployments, onDay }: DayT
           {current.items.map((d) => (
             <li key={d.id}>
               <span>{d.repo_full_name}</span> <RelativeTime iso={d.deployed_at} />{' '}
-              <span className={d.success ? 'ok' : 'error'}>{d.success ? 'success' : 'failed'}</span>
-              {d.is_rework && <span> · rework</span>} <code>{shortSha(d.commit_sha)}</code>
+              <DeploymentResult deployment={d} /> <code>{shortSha(d.commit_sha)}</code>
             </li>
           ))}
         </ul>

@@ -1,3 +1,4 @@
+import { BANDED_METRICS } from '@dora/domain';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../../../components/error-message';
 import { useSettings } from '../../settings/api/settings';
@@ -5,7 +6,6 @@ import { periodLabel, type TrendPoint, toTrendPoints } from '../../trends/utils/
 import { useSeries } from '../api/series';
 import { leadTimeViews, type MetricView, metricByKey } from '../utils/metrics';
 import { BAND_LABELS } from '../utils/bands';
-import { BANDED_METRICS } from '../utils/org-sentence';
 import { BandBadge } from './band-badge';
 import { TableScroll } from '../../../components/table-scroll';
 

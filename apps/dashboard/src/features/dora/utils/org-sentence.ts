@@ -1,15 +1,11 @@
-import type { Band, DoraMetrics, LeadTimeBasis, MetricsWindow } from '@dora/domain';
+import { type Band, BANDED_METRICS, type BandedMetric, type DoraMetrics, type LeadTimeBasis, type MetricsWindow } from '@dora/domain';
 import { formatDuration } from '../../../lib/format';
 import { BAND_LABELS, BANDS_BEST_FIRST } from './bands';
-
-/** The four metrics with a DORA band (rework rate has none), in the contract's order. */
-export const BANDED_METRICS = ['deployment_frequency', 'lead_time', 'change_failure_rate', 'time_to_restore'] as const;
-export type BandedMetricKey = (typeof BANDED_METRICS)[number];
 
 /** A piece of the sentence; one with a `metric` links to that metric's breakdown. */
 export interface SentencePart {
   text: string;
-  metric?: BandedMetricKey;
+  metric?: BandedMetric;
 }
 
 export interface OrgSentence {
@@ -19,7 +15,7 @@ export interface OrgSentence {
 }
 
 /** How the sentence names each metric, mid-sentence. */
-const NAMES: Record<BandedMetricKey, string> = {
+const NAMES: Record<BandedMetric, string> = {
   deployment_frequency: 'deployment frequency',
   lead_time: 'lead time',
   change_failure_rate: 'change-failure rate',
@@ -44,14 +40,14 @@ export function orgSentence(summary: DoraMetrics & { window: Pick<MetricsWindow,
   }
   const leadTime = basis === 'change' ? summary.lead_time.per_change : summary.lead_time;
   const perChange = basis === 'change' ? ' per change' : '';
-  const bands: Record<BandedMetricKey, Band | null> = {
+  const bands: Record<BandedMetric, Band | null> = {
     deployment_frequency: summary.deployment_frequency.band,
     lead_time: leadTime.band,
     change_failure_rate: summary.change_failure_rate.band,
     time_to_restore: summary.time_to_restore.band,
   };
   /** What puts a metric in its band; `named` when several metrics share the clause. */
-  const evidence = (key: BandedMetricKey, named: boolean): string => {
+  const evidence = (key: BandedMetric, named: boolean): string => {
     switch (key) {
       case 'deployment_frequency':
         return `${plural(summary.deployment_frequency.successes, 'successful deployment')} in ${plural(days, 'day')}`;
@@ -64,7 +60,7 @@ export function orgSentence(summary: DoraMetrics & { window: Pick<MetricsWindow,
     }
   };
   /** Why a metric has no band. */
-  const missing = (key: BandedMetricKey): string => {
+  const missing = (key: BandedMetric): string => {
     if (key === 'time_to_restore') return summary.time_to_restore.open > 0 ? 'no failure restored yet' : 'no failures to restore';
     return `${NAMES[key]} not measured`;
   };
