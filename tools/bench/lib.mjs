@@ -1,6 +1,6 @@
 // Shared by the benchmarks: a database of their own, the built API as a process, and a few figures.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -27,6 +27,55 @@ export async function createBenchDatabase(label) {
       await client.end();
     },
   };
+}
+
+/**
+ * Where a phase's CPU goes: the API process, every PostgreSQL process on this machine, and this process
+ * (the load generator or the floor's client), read from /proc. `start()` then, at the phase's end,
+ * `perDeployment(n)` answers each one's CPU milliseconds per deployment; `postgres` is null when the
+ * database server is not on this machine (no PostgreSQL process visible).
+ */
+export function cpuMeter(apiPid) {
+  let before;
+  const snapshot = () => ({ api: apiPid === undefined ? null : processCpuMs(apiPid), postgres: postgresCpuMs(), self: process.cpuUsage() });
+  return {
+    start() {
+      before = snapshot();
+    },
+    perDeployment(count) {
+      const after = snapshot();
+      const self = process.cpuUsage(before.self);
+      const per = (ms) => (ms === null ? null : Number((ms / count).toFixed(4)));
+      return {
+        ...(apiPid !== undefined && { api: per(after.api - before.api) }),
+        postgres: per(after.postgres === null ? null : after.postgres - before.postgres),
+        [apiPid === undefined ? 'client' : 'load_generator']: per((self.user + self.system) / 1000),
+      };
+    },
+  };
+}
+
+const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function processCpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS; // utime, stime
+}
+
+function postgresCpuMs() {
+  let total = 0;
+  let seen = false;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/stat`, 'utf8').includes(' (postgres) ')) continue;
+      total += processCpuMs(pid);
+      seen = true;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return seen ? total : null;
 }
 
 export function freePort() {

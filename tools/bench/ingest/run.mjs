@@ -12,12 +12,14 @@
 //   BENCH_START_PATHS=1 node tools/bench/ingest/run.mjs      (also: the same ingest through `npm start` and through docker/start.sh)
 // Then, under `batch`: BENCH_BATCH_LINES-line (1,000) NDJSON batches at BENCH_BATCH_CONCURRENCY (4) for DURATION
 // seconds, their rate against the single POSTs' and against a plain COPY of the rows they left.
+// Each phase says where its CPU went (`cpu_ms_per_deployment`, from /proc): the API process, all PostgreSQL
+// processes (when the server runs on this machine), and this process — the load generator, or the floor's client.
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { uuidv7 } from 'uuidv7';
-import { cli, createBenchDatabase, percentile, startApi } from '../lib.mjs';
+import { cli, cpuMeter, createBenchDatabase, percentile, startApi } from '../lib.mjs';
 import { deployments, postBatches, postDeployments } from './load.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
@@ -36,7 +38,9 @@ try {
   api = await startApi(env);
   await cli(['orgs:create', 'bench', '--name', 'Bench'], env);
   const { secret } = await cli(['tokens:create', '--org', 'bench', '--name', 'bench', '--scope', 'findings:write'], env);
-  const result = await postDeployments({ apiUrl: api.url, secret, duration: DURATION, concurrency: CONCURRENCY, afterWarmup: () => analyze(database.url) });
+  const cpu = cpuMeter(api.pid);
+  const result = await postDeployments({ apiUrl: api.url, secret, duration: DURATION, concurrency: CONCURRENCY, afterWarmup: () => analyze(database.url).then(cpu.start) });
+  const apiCpu = cpu.perDeployment(result.accepted);
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   const rows = Number((await client.query(`SELECT count(*) FROM dora_deployments`)).rows[0].count);
@@ -68,11 +72,13 @@ try {
           deployments_per_s: round(apiRate),
           latency_ms: result.latencyMs,
           peak_rss_mib: round(peakRss),
+          cpu_ms_per_deployment: apiCpu,
         },
         floor_direct_pg: {
           rows: floor.rows,
           deployments_per_s: round(floor.rate),
           latency_ms: { p50: round(floor.p50, 2), p99: round(floor.p99, 2) },
+          cpu_ms_per_deployment: floor.cpu,
         },
         ratio_api_to_floor: round(apiRate / floor.rate, 3),
         batch: batches,
@@ -99,14 +105,16 @@ async function postInBatches(singleRate) {
   await cli(['orgs:create', 'bench-batch', '--name', 'Bench batch'], env);
   await cli(['orgs:create', 'bench-copy', '--name', 'Bench copy'], env);
   const { secret } = await cli(['tokens:create', '--org', 'bench-batch', '--name', 'bench', '--scope', 'findings:write'], env);
+  const cpu = cpuMeter(api.pid);
   const result = await postBatches({
     apiUrl: api.url,
     secret,
     duration: DURATION,
     concurrency: BATCH_CONCURRENCY,
     lines: BATCH_LINES,
-    afterWarmup: () => analyze(database.url),
+    afterWarmup: () => analyze(database.url).then(cpu.start),
   });
+  const batchCpu = cpu.perDeployment(result.stored);
   await api.stop();
   api = undefined;
   const copy = await copyFloor(database.url, 'bench-batch', 'bench-copy');
@@ -115,6 +123,7 @@ async function postInBatches(singleRate) {
     concurrency: BATCH_CONCURRENCY,
     deployments_per_s: Number(result.perSecond.toFixed(1)),
     batch_latency_ms: result.batchLatencyMs,
+    cpu_ms_per_deployment: batchCpu,
     ratio_to_single_post: Number((result.perSecond / singleRate).toFixed(2)),
     floor_copy: copy,
     ratio_to_copy: Number((result.perSecond / copy.deployments_per_s).toFixed(3)),
@@ -222,6 +231,8 @@ async function insertDirectly(url, tenantId, tokenId, count, commits = 0) {
   const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY });
   const latencies = [];
   let next = 0;
+  const cpu = cpuMeter();
+  cpu.start();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -266,10 +277,11 @@ async function insertDirectly(url, tenantId, tokenId, count, commits = 0) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const perDeployment = cpu.perDeployment(count);
   await pool.end();
   latencies.sort((a, b) => a - b);
   const exact = (p) => Number(percentile(latencies, p).toFixed(1));
-  return { rows: count, rate: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencyMs: { p50: exact(50), p95: exact(95), p99: exact(99), max: exact(100) } };
+  return { rows: count, rate: count / seconds, cpu: perDeployment, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencyMs: { p50: exact(50), p95: exact(95), p99: exact(99), max: exact(100) } };
 }
 
 /**
