@@ -58,8 +58,13 @@ export function cpuMeter(apiPid) {
 const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
 
 function processCpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS; // utime, stime
+  return cpuMsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** utime + stime of a /proc/<pid>/stat line (the fields after the command name, which may hold spaces). */
+function cpuMsOf(stat) {
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
 }
 
 function postgresCpuMs() {
@@ -67,13 +72,15 @@ function postgresCpuMs() {
   let seen = false;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
+    let stat;
     try {
-      if (!readFileSync(`/proc/${pid}/stat`, 'utf8').includes(' (postgres) ')) continue;
-      total += processCpuMs(pid);
-      seen = true;
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     } catch {
-      // The process ended while being read.
+      continue; // the process ended while being read
     }
+    if (!stat.includes(' (postgres) ')) continue;
+    total += cpuMsOf(stat);
+    seen = true;
   }
   return seen ? total : null;
 }
