@@ -62,8 +62,8 @@ export async function createOrg(db, slug) {
 /**
  * COPYs each org's history (`{ tenantId, total, repos, seed }`, deployments over the 120 days before
  * `asOf`: Zipf-like activity across repos, ~5 % failures followed by fixes after realistic delays,
- * ~3 % rework, ~90 % with commit data), then sets every failure's restore in one pass. Each deployment's
- * head commit (commit_sha, committed_at) is the newest of its change set (see `history`); with
+ * ~3 % rework, ~90 % with commit data), then sets every failure's restore and the lead-time bucket
+ * counts in one pass each (the migrations' SQL). Each deployment's head commit (commit_sha, committed_at) is the newest of its change set (see `history`); with
  * `{ changeSets: true }` the change sets are loaded too (`loadChangeSets`), else dora_deployment_commits
  * and dora_changes stay empty — per-change lead time has no sample (the scale-out benchmark: 10 M rows).
  * With change sets, answers the seconds of their steps.
@@ -83,7 +83,9 @@ export async function loadDeployments(db, orgs, asOf, { changeSets = false } = {
   );
   await db.query(RESTORES); // what ingest keeps for each failure, set here in one pass after the bulk load
   await db.query(TARGETS);
-  await db.query('VACUUM ANALYZE dora_deployments');
+  const { DEPLOYMENT_COUNTS } = await import('../../apps/api/dist/database/migrations/1795830000000-deployment-counts.js');
+  await db.query(DEPLOYMENT_COUNTS);
+  await db.query('VACUUM ANALYZE dora_deployments, dora_deployment_counts');
   if (changeSets) return loadChangeSets(db, orgs, asOf);
 }
 

@@ -61,6 +61,13 @@ async function checkMovedOntoCitus(url) {
  */
 async function checkUpgradeOfDistributedInstall(url) {
   const previousRelease = [
+    `DROP TABLE dora_deployment_counts`,
+    `DROP FUNCTION dora_derive_deployment(uuid, uuid, text, text, text, timestamptz, boolean, uuid, text[], timestamptz[])`,
+    `ALTER FUNCTION dora_derive_series RENAME TO dora_derive_deployment`,
+    `DROP FUNCTION dora_add_deployment_counts`,
+    `DROP INDEX dora_deployments_failures_idx`,
+    `ALTER TABLE dora_deployments DROP COLUMN lead_bucket`,
+    `DELETE FROM migrations WHERE name = 'DeploymentCounts1795830000000'`,
     `DROP TABLE badge_keys`,
     `DELETE FROM migrations WHERE name = 'BadgeKeys1795820000000'`,
     `DROP FUNCTION dora_lock_series, dora_add_change_counts`,
@@ -87,13 +94,19 @@ async function checkUpgradeOfDistributedInstall(url) {
   ];
   for (const sql of previousRelease) await query(url, sql); // Citus drops one distributed object per statement
   await migrate(url);
-  const added = ['badge_keys', 'deployment_targets', 'dora_change_counts', 'dora_changes', 'dora_deployment_commits', 'team_rules', 'teams'];
+  const added = ['badge_keys', 'deployment_targets', 'dora_change_counts', 'dora_changes', 'dora_deployment_commits', 'dora_deployment_counts', 'team_rules', 'teams'];
   const tables = await query(url, `SELECT table_name::text AS name, citus_table_type AS kind FROM citus_tables WHERE table_name::text = ANY ($1) ORDER BY 1`, [added]);
-  const [rows] = await query(url, `SELECT (SELECT count(*)::int FROM deployment_targets WHERE tenant_id = $1) AS targets`, [TENANT]);
-  const found = JSON.stringify({ tables, targets: rows.targets });
-  const expected = JSON.stringify({ tables: added.map((name) => ({ name, kind: 'distributed' })), targets: 1 });
+  const [rows] = await query(
+    url,
+    `SELECT (SELECT count(*)::int FROM deployment_targets WHERE tenant_id = $1) AS targets,
+            (SELECT array_agg(kind ORDER BY kind) FROM dora_deployment_counts WHERE tenant_id = $1) AS kinds`,
+    [TENANT],
+  );
+  const found = JSON.stringify({ tables, targets: rows.targets, kinds: rows.kinds });
+  // Its deployments counted by kind: the failure (-3) and the success without commit data (-2).
+  const expected = JSON.stringify({ tables: added.map((name) => ({ name, kind: 'distributed' })), targets: 1, kinds: [-3, -2] });
   if (found !== expected) throw new Error(`the upgrade of a distributed install did not distribute the new tables: ${found}`);
-  console.log('Citus: an install distributed before the teams migration upgraded (the new tables distributed, its targets recorded)');
+  console.log('Citus: an install distributed before the teams migration upgraded (the new tables distributed, its targets and deployment counts recorded)');
 }
 
 await buildApi();

@@ -210,7 +210,7 @@ describe('POST /api/v1/dora/deployments/batch', () => {
    * Derived state does not depend on the order rows arrive in: a history sent partly as single POSTs
    * first, then as two batches in random order (older rows than stored too) while the rest comes in as
    * live single POSTs, ends with the same restores, change sets and counts as the same rows posted one
-   * by one in time order.
+   * by one in time order — and the deployments' lead-time counts are those of the rows stored.
    */
   it('keeps restores, change sets and counts exact whatever the order (property)', async () => {
     const SHAS = ['aaaaaaa', 'bbbbbbb', 'ccccccc', 'ddddddd', 'eeeeeee'];
@@ -219,6 +219,7 @@ describe('POST /api/v1/dora/deployments/batch', () => {
       environment: fc.constantFrom('production', 'staging'),
       minute: fc.integer({ min: 0, max: 600 }),
       success: fc.boolean(),
+      rework: fc.boolean(),
       commits: fc.uniqueArray(fc.constantFrom(...SHAS), { maxLength: 3 }),
       arrival: fc.constantFrom('before', 'first batch', 'second batch', 'live'),
     });
@@ -230,8 +231,11 @@ describe('POST /api/v1/dora/deployments/batch', () => {
           environment: r.environment,
           deployed_at: new Date(Date.UTC(2026, 4, 1, 0, r.minute)).toISOString(),
           success: r.success,
+          is_rework: r.rework,
           external_ref: `prop-${i}`,
           commits: r.commits.map((sha, k) => ({ sha, committed_at: new Date(Date.UTC(2026, 3, 30, k)).toISOString() })),
+          // The head commit, whose time gives the deployment's own lead time.
+          ...(r.commits.length > 0 ? { commit_sha: r.commits[0], committed_at: new Date(Date.UTC(2026, 3, 30, 0)).toISOString() } : {}),
         }));
         const inOrder = await createOrg(t.app, 'batch-in-order');
         const { secret: inOrderToken } = await createToken(t.app, inOrder);
@@ -273,7 +277,33 @@ describe('POST /api/v1/dora/deployments/batch', () => {
         GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3`,
       [tenant.id],
     ),
+    deploymentCounts: await deploymentCounts(tenant),
   });
+
+  /**
+   * The deployments counted by kind as kept, and recounted from the deployments: they must agree. Kinds: the
+   * lead-time bucket of a success with commit data, -1 negative, -2 without commit, -3 failure; a rework once
+   * more, -4 successful and -5 failed.
+   */
+  const deploymentCounts = async (tenant: Tenant) => {
+    const [kept, recounted] = await Promise.all([
+      t.ownerQuery(
+        `SELECT environment, day, kind, sum(n)::int AS n FROM dora_deployment_counts WHERE tenant_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        [tenant.id],
+      ),
+      t.ownerQuery(
+        `SELECT environment, (deployed_at AT TIME ZONE 'UTC')::date AS day, kind, count(*)::int AS n
+           FROM (SELECT environment, deployed_at, CASE WHEN NOT success THEN -3 WHEN lead_bucket IS NULL THEN -2 ELSE lead_bucket END AS kind
+                   FROM dora_deployments WHERE tenant_id = $1
+                 UNION ALL
+                 SELECT environment, deployed_at, CASE WHEN success THEN -4 ELSE -5 END FROM dora_deployments WHERE tenant_id = $1 AND is_rework) d
+          GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        [tenant.id],
+      ),
+    ]);
+    expect(kept).toEqual(recounted);
+    return kept;
+  };
 });
 
 describe('POST /api/v1/dora/deployments/batch, rate limited', () => {

@@ -151,6 +151,45 @@ describe('DORA metrics: golden cases (SQL and reference)', () => {
     expect(filtered.lead_time.per_change).toEqual(expected);
   });
 
+  it('a whole environment from the counts by kind: lead time’s exact ranks inside one bucket, whole days and the window’s partial ends', async () => {
+    const A = T - 5 * D; // a whole day of the window: read from the counts
+    const B = T - H; // the window's partial last day: read from the deployments themselves
+    const F = T - 30 * D + H; // the window's partial first day
+    const led = (at: number, seconds: number, fields: Partial<ReferenceDeployment> = {}) =>
+      deployment(at, { commit_sha: `c${at.toString(16)}`, committed_at: at - seconds * 1000, ...fields });
+    const rows = [
+      // 5 deployments 7200–7240 s after their commits, then 10 of 3600–3609 s (one bucket: about 6 % wide) arriving after them.
+      ...Array.from({ length: 5 }, (_, i) => led(B + i * 60_000, 7200 + 10 * i)),
+      ...Array.from({ length: 10 }, (_, i) => led(A + i * 60_000, 3600 + i)),
+      led(F, 90),
+      led(T - 30 * D - H, 50), // the window before
+      led(A - H, 100, { success: false }), // a failure: no lead time
+      led(A - 2 * H, -60), // committed after it was deployed: excluded and counted
+      deployment(A - 3 * H), // no commit data
+      led(A - 4 * H, 10, { environment: 'staging' }),
+      // Rework, and a failure restored 1 h later, on the partial last day.
+      deployment(B - 2 * H, { is_rework: true }),
+      deployment(B - 3 * H, { success: false, is_rework: true }),
+    ];
+    const { sql, reference } = await summaryOf(rows);
+    // Sorted: 90, 3600…3609, 7200, 7210, 7220, 7230, 7240 — 16. p50 at 7.5: (3606 + 3607) / 2; p95 at 14.25: 7230 + 0.25 · 10.
+    const expected = { p50_seconds: 3606.5, p95_seconds: 7232.5, sample: 16, without_commit: 2, excluded_negative: 1, band: 'elite' };
+    expect(sql.lead_time).toMatchObject(expected);
+    expect(sql.previous.lead_time).toMatchObject({ p50_seconds: 50, p95_seconds: 50, sample: 1, without_commit: 0, excluded_negative: 0 });
+    expect(sql.lead_time).toEqual(reference.lead_time);
+    expect(sql.previous.lead_time).toEqual(reference.previous.lead_time);
+    // The other counts of the same window: 21 deployments, 2 failures (one of them rework) and a successful rework.
+    expect(sql.change_failure_rate).toEqual({ value: 3 / 21, failed: 3, total: 21, band: 'medium' });
+    expect(sql.rework_rate).toEqual({ value: 2 / 21, rework: 2, total: 21, band: null });
+    expect(sql.time_to_restore).toMatchObject({ median_seconds: 3600, restored: 2, open: 0 });
+    for (const metric of ['deployment_frequency', 'change_failure_rate', 'rework_rate', 'time_to_restore'] as const) {
+      expect(sql[metric]).toEqual(reference[metric]);
+    }
+    // The same through a repo filter, which sorts the deployments themselves.
+    const { sql: filtered } = await summaryOf(rows, { repo: 'acme/web' });
+    expect(filtered.lead_time).toEqual(sql.lead_time);
+  });
+
   it('change-failure rate counts failures and rework; rework rate only rework, without a band', async () => {
     const rows = [
       ...Array.from({ length: 16 }, (_, i) => deployment(T - (i + 1) * H)),

@@ -60,11 +60,12 @@ describe('migrations', () => {
   it('force row-level security on every table that holds tenant data', async () => {
     const tables = await t.ownerQuery<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
       `SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class
-        WHERE relname IN ('tenants', 'users', 'memberships', 'api_tokens', 'dora_deployments', 'audit_events', 'webhook_deliveries', 'identity_providers', 'forgejo_owners',
-                          'teams', 'team_rules', 'deployment_targets')
+        WHERE (relname IN ('tenants', 'users', 'memberships')
+               OR relname IN (SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id'))
           AND relkind = 'r' ORDER BY relname`,
     );
-    expect(tables).toHaveLength(12);
+    // Every table with a tenant_id, those of later migrations included.
+    expect(tables.map((table) => table.relname)).toEqual(expect.arrayContaining(['api_tokens', 'audit_events', 'dora_change_counts', 'dora_deployment_counts', 'webhook_deliveries']));
     for (const table of tables) expect(table).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
   });
 
@@ -128,6 +129,13 @@ describe('migrations', () => {
            ('018f0000-0000-7000-8000-000000000004', 'd3', 'release', $2, 'skipped', now(), NULL)`,
         [release('Acme'), release('stranger')],
       );
+      // Deployments of the old rules: one with a lead time of 2 h, a failure with commit data, one without.
+      await old.query(
+        `INSERT INTO dora_deployments (tenant_id, id, repo_full_name, environment, deployed_at, commit_sha, committed_at, success, source) VALUES
+           ('018f0000-0000-7000-8000-000000000001', '018f0000-0000-7000-8000-000000000006', 'acme/web', 'production', '2026-05-01T12:00:00Z', 'abc1234', '2026-05-01T10:00:00Z', true, 'api'),
+           ('018f0000-0000-7000-8000-000000000001', '018f0000-0000-7000-8000-000000000007', 'acme/web', 'production', '2026-05-01T13:00:00Z', 'abc1234', '2026-05-01T10:00:00Z', false, 'api'),
+           ('018f0000-0000-7000-8000-000000000001', '018f0000-0000-7000-8000-000000000008', 'acme/web', 'production', '2026-05-01T14:00:00Z', NULL, NULL, true, 'api')`,
+      );
       await old.query(
         `INSERT INTO identity_providers (tenant_id, id, issuer, jwks, audience, required_claims, allowed_scopes) VALUES
            ('018f0000-0000-7000-8000-000000000001', '018f0000-0000-7000-8000-000000000005', 'https://any.example', '{"keys":[]}', 'dora', '{}', ARRAY['findings:write', 'dora:admin'])`,
@@ -143,6 +151,13 @@ describe('migrations', () => {
       try {
         expect(await current.query(`SELECT tenant_id, owner FROM forgejo_owners`)).toEqual([{ tenant_id: '018f0000-0000-7000-8000-000000000001', owner: 'acme' }]);
         expect(await current.query(`SELECT allow_any_subject, allowed_scopes FROM identity_providers`)).toEqual([{ allow_any_subject: true, allowed_scopes: ['findings:write'] }]);
+        // The counts by kind cover the deployments stored before them: 7,200 s falls in lead-time bucket 1 + ⌊16 · ln 7200⌋;
+        // -3 a failure, -2 a success without commit data.
+        expect(await current.query(`SELECT day::text, kind, sum(n)::int AS n FROM dora_deployment_counts GROUP BY 1, 2 ORDER BY 2`)).toEqual([
+          { day: '2026-05-01', kind: -3, n: 1 },
+          { day: '2026-05-01', kind: -2, n: 1 },
+          { day: '2026-05-01', kind: 1 + Math.floor(16 * Math.log(7200)), n: 1 },
+        ]);
       } finally {
         await current.destroy();
       }

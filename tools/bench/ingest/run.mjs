@@ -132,7 +132,7 @@ async function postInBatches(singleRate) {
 
 /** COPYs every row of one org into another (its tenant_id replaced), timing the COPYs only. */
 async function copyFloor(url, fromSlug, toSlug) {
-  const TABLES = ['dora_deployments', 'dora_deployment_commits', 'dora_changes', 'dora_change_counts', 'deployment_targets', 'audit_events'];
+  const TABLES = ['dora_deployments', 'dora_deployment_commits', 'dora_changes', 'dora_change_counts', 'dora_deployment_counts', 'deployment_targets', 'audit_events'];
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -3,7 +3,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 /** Small tables read before a tenant is known, or by every request: a copy on every node. */
 const REFERENCE_TABLES = ['tenants', 'users', 'memberships', 'sessions', 'api_tokens', 'identity_providers', 'forgejo_owners'];
 /** The tenants' data, spread over the workers by tenant and co-located: one tenant's rows on one node. */
-const DISTRIBUTED_TABLES = ['dora_deployments', 'audit_events', 'teams', 'team_rules', 'deployment_targets', 'dora_deployment_commits', 'dora_changes', 'dora_change_counts', 'badge_keys'];
+const DISTRIBUTED_TABLES = ['dora_deployments', 'audit_events', 'teams', 'team_rules', 'deployment_targets', 'dora_deployment_commits', 'dora_changes', 'dora_change_counts', 'badge_keys', 'dora_deployment_counts'];
 /** Claimed across tenants with SKIP LOCKED, which Citus refuses on distributed tables: a plain table of the coordinator. */
 const COORDINATOR_TABLES = ['webhook_deliveries'];
 

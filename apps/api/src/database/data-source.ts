@@ -14,6 +14,7 @@ import { ChangeCounts1795790000000 } from './migrations/1795790000000-change-cou
 import { IngestFunctions1795800000000 } from './migrations/1795800000000-ingest-functions.js';
 import { BatchIngest1795810000000 } from './migrations/1795810000000-batch-ingest.js';
 import { BadgeKeys1795820000000 } from './migrations/1795820000000-badge-keys.js';
+import { DeploymentCounts1795830000000 } from './migrations/1795830000000-deployment-counts.js';
 import type { OpenDatabase } from './open-database.js';
 
 export const migrations = [
@@ -31,6 +32,7 @@ export const migrations = [
   IngestFunctions1795800000000,
   BatchIngest1795810000000,
   BadgeKeys1795820000000,
+  DeploymentCounts1795830000000,
 ];
 
 /** Migrations wait as long as they need: they run once, at start, before anything is served. */

@@ -60,7 +60,7 @@ export class ChangeCounts1795790000000 implements MigrationInterface {
 const WINDOW_INDEX = (included: string) => `CREATE INDEX dora_changes_window_idx ON dora_changes (tenant_id, environment, first_deployed_at) INCLUDE (${included})`;
 
 /** A lead time's bucket: -1 when negative, 0 under a second, else 16 a factor of e (about 6 % wide). */
-const LEAD_BUCKET = (seconds: string) =>
+export const LEAD_BUCKET = (seconds: string) =>
   `(CASE WHEN ${seconds} < 0 THEN -1 WHEN ${seconds} < 1 THEN 0 ELSE 1 + floor(ln(${seconds}) * 16) END)::smallint`;
 
 /** dora_change_counts' `lead_bucket` of the deployments that first shipped a change that day. */

@@ -11,6 +11,7 @@ import {
   type TimeToRestore,
   timeToRestoreBand,
 } from '@dora/domain';
+import { DEPLOYMENT_KINDS } from '../../database/migrations/1795830000000-deployment-counts.js';
 
 /**
  * The five DORA metrics, each stated once (DESIGN §4; the words the dashboard shows are the contract's
@@ -144,10 +145,38 @@ export const DEFINITIONS: { [Key in MetricKey]: Definition<DoraMetrics[Key]> } =
   rework_rate: reworkRate,
 };
 
+const aggregatesOf = (sql: Record<string, string>) =>
+  Object.entries(sql)
+    .map(([name, aggregate]) => `${aggregate} AS ${name}`)
+    .join(',\n  ');
+
 /** Every metric's aggregates, for one scan of `d`. */
-export const AGGREGATES = Object.values(DEFINITIONS)
-  .flatMap((definition) => Object.entries(definition.sql).map(([name, sql]) => `${sql} AS ${name}`))
-  .join(',\n  ');
+export const AGGREGATES = aggregatesOf(Object.assign({}, ...Object.values(DEFINITIONS).map((definition) => definition.sql)));
+
+/** Time to restore's aggregates alone: for the failures of a window (no other row counts in them). */
+export const RESTORE_AGGREGATES = aggregatesOf(timeToRestore.sql);
+
+/** What a whole environment's window counts besides lead time's percentiles and time to restore (`countsOfKinds`). */
+type KindCounts = Omit<MetricCounts, 'lead_time' | 'restored' | 'restore_median' | 'open' | 'oldest_open'>;
+
+/**
+ * The counts the aggregates above would count over a whole environment's window, from its deployments
+ * counted by kind (`dora_deployment_counts`, DEPLOYMENT_KINDS): `count` of a kind, `measured` of all the
+ * lead-time buckets together.
+ */
+export function countsOfKinds(count: (kind: number) => number, measured: number): KindCounts {
+  const successes = measured + count(DEPLOYMENT_KINDS.NEGATIVE) + count(DEPLOYMENT_KINDS.WITHOUT_COMMIT);
+  const failures = count(DEPLOYMENT_KINDS.FAILURE);
+  return {
+    successes,
+    total: successes + failures,
+    failed: failures + count(DEPLOYMENT_KINDS.SUCCESSFUL_REWORK),
+    rework: count(DEPLOYMENT_KINDS.SUCCESSFUL_REWORK) + count(DEPLOYMENT_KINDS.FAILED_REWORK),
+    lead_time_sample: measured,
+    without_commit: count(DEPLOYMENT_KINDS.WITHOUT_COMMIT),
+    excluded_negative: count(DEPLOYMENT_KINDS.NEGATIVE),
+  };
+}
 
 export const NO_DEPLOYMENTS: MetricCounts = {
   successes: 0,

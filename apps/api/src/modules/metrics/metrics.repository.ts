@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { DeploymentSource, SeriesInterval } from '@dora/domain';
 import type { Tx } from '../../database/transactions.js';
-import { AGGREGATES, CHANGE_AGGREGATES, type ChangeCounts, type MetricCounts } from './definitions.js';
-import { DEPLOYMENTS_BUCKET } from '../../database/migrations/1795790000000-change-counts.js';
+import { AGGREGATES, CHANGE_AGGREGATES, type ChangeCounts, countsOfKinds, type MetricCounts, RESTORE_AGGREGATES } from './definitions.js';
+import { DEPLOYMENTS_BUCKET, LEAD_BUCKET } from '../../database/migrations/1795790000000-change-counts.js';
+import { KIND, REWORK_KIND } from '../../database/migrations/1795830000000-deployment-counts.js';
 import { NO_PIN } from '../teams/teams.repository.js';
-import { type DeploymentScope, scopedChanges, scopedDeployments, SqlParams } from './scope.js';
+import { type DeploymentScope, isWholeEnvironment, scopedChanges, scopedDeployments, SqlParams } from './scope.js';
 
 const DAY_MS = 86_400_000;
 
@@ -91,15 +92,38 @@ export const QUERY_SETTINGS = /* sql */ `SET LOCAL work_mem = '64MB'; SET LOCAL 
 @Injectable()
 export class MetricsRepository {
   /**
-   * The metrics of each window [from, to), each counting the restores before its own end (or all before
-   * `restoresBefore`): one scan per window rather than one grouped scan — no sort of all the rows by their
-   * window, and PostgreSQL may run them in parallel.
+   * The metrics of each window [from, to), each counting the restores before its own end. For a whole
+   * environment (a big org's millions of deployments) without reading each deployment (DESIGN §4): the
+   * counts add up from the deployments counted by kind per day, lead time's percentiles sort one bucket's
+   * deployments (`percentilesFromBuckets`), and time to restore reads the failures alone.
    */
-  async windows<Key extends string>(
+  async windows<Key extends string>(tx: Tx, scope: DeploymentScope, windows: Record<Key, { from: Date; to: Date }>): Promise<Record<Key, MetricCounts>> {
+    if (!isWholeEnvironment(scope)) return this.scanWindows(tx, scope, windows);
+    const restores = await this.scanWindows(tx, scope, windows, { aggregates: RESTORE_AGGREGATES, conditions: ['NOT d.success'] });
+    const answers = {} as Record<Key, MetricCounts>;
+    for (const [key, window] of Object.entries<{ from: Date; to: Date }>(windows)) {
+      const kinds = await this.bucketCounts(tx, PER_DEPLOYMENT, scope, window);
+      const countOf = (kind: number) => kinds.find((row) => row.bucket === kind)?.n ?? 0;
+      const measured = measuredOf(kinds).reduce((sum, row) => sum + row.n, 0);
+      answers[key as Key] = {
+        ...restores[key as Key],
+        ...countsOfKinds(countOf, measured),
+        lead_time: await this.percentilesFromBuckets(tx, PER_DEPLOYMENT, scope, kinds, window),
+      };
+    }
+    return answers;
+  }
+
+  /**
+   * The metrics (or `aggregates`) of each window [from, to) over its deployments (that meet `conditions`),
+   * each counting the restores before its own end (or all before `restoresBefore`): one scan per window
+   * rather than one grouped scan — no sort of all the rows by their window, and PostgreSQL may run them in parallel.
+   */
+  private async scanWindows<Key extends string>(
     tx: Tx,
     scope: DeploymentScope,
     windows: Record<Key, { from: Date; to: Date }>,
-    restoresBefore?: Date,
+    { restoresBefore, aggregates = AGGREGATES, conditions = [] }: { restoresBefore?: Date; aggregates?: string; conditions?: string[] } = {},
   ): Promise<Record<Key, MetricCounts>> {
     await tx.query(QUERY_SETTINGS);
     const p = new SqlParams();
@@ -107,9 +131,9 @@ export class MetricsRepository {
     const parts = Object.entries<{ from: Date; to: Date }>(windows).map(([key, bounds]) => {
       const [from, to] = [p.add(bounds.from), p.add(bounds.to)];
       return /* sql */ `
-        SELECT ${p.add(key)}::text AS part, ${AGGREGATES}
+        SELECT ${p.add(key)}::text AS part, ${aggregates}
           FROM (SELECT s.*, ${sharedCutoff ?? to}::timestamptz AS cutoff
-                  FROM (${scopedDeployments(scope, p, [`d.deployed_at >= ${from}`, `d.deployed_at < ${to}`])}) s) d`;
+                  FROM (${scopedDeployments(scope, p, [`d.deployed_at >= ${from}`, `d.deployed_at < ${to}`, ...conditions])}) s) d`;
     });
     const rows = await tx.query<MetricCounts & { part: Key }>(parts.join(' UNION ALL '), p.values);
     // UNION ALL keeps no order (the parts may run in parallel).
@@ -127,7 +151,8 @@ export class MetricsRepository {
     query: { interval: SeriesInterval; count: number; asOf: Date; timezone: string },
   ): Promise<(MetricCounts & SeriesRow)[]> {
     const periods = await this.periodBounds(tx, query);
-    const counts = await this.windows(tx, scope, Object.fromEntries(periods.map((row) => [row.day, { from: row.day_from, to: row.day_to }])), query.asOf);
+    const windows = Object.fromEntries(periods.map((row) => [row.day, { from: row.day_from, to: row.day_to }]));
+    const counts = await this.scanWindows(tx, scope, windows, { restoresBefore: query.asOf });
     return periods.map((row) => ({ ...counts[row.day]!, ...row }));
   }
 
@@ -284,15 +309,29 @@ export class MetricsRepository {
   }
 
   /**
-   * Per-change lead time of the commits first shipped in [from, to) in the scope, as `changes` answers it.
-   * For a whole environment (the summary's question, over millions of commits in a big org) without
-   * sorting them all (DESIGN §4): the counts per lead-time bucket — of whole UTC days from
-   * dora_change_counts, of the partial days at the window's ends from the changes themselves — place
-   * each percentile's rank in one bucket, and only that bucket's changes in the window are sorted.
+   * Per-change lead time of the commits first shipped in [from, to) in the scope, as `changes` answers it;
+   * for a whole environment (the summary's question, over millions of commits in a big org) from the
+   * bucket counts (`percentilesFromBuckets`), which also count the deployments that first shipped a change.
    */
   async changesInWindow(tx: Tx, scope: DeploymentScope, window: { from: Date; to: Date }): Promise<ChangeCounts> {
-    if (scope.repo !== null || scope.service !== null || scope.team !== null) return (await this.changes(tx, scope, window))[0]!;
+    if (!isWholeEnvironment(scope)) return (await this.changes(tx, scope, window))[0]!;
     await tx.query(QUERY_SETTINGS);
+    const buckets = await this.bucketCounts(tx, PER_CHANGE, scope, window);
+    const countOf = (bucket: number) => buckets.find((row) => row.bucket === bucket)?.n ?? 0;
+    return {
+      change_sample: measuredOf(buckets).reduce((sum, row) => sum + row.n, 0),
+      change_excluded_negative: countOf(-1),
+      deployments_with_changes: countOf(DEPLOYMENTS_BUCKET),
+      change_lead_time: await this.percentilesFromBuckets(tx, PER_CHANGE, scope, buckets, window),
+    };
+  }
+
+  /**
+   * The rows of `source` in [from, to) of a whole environment counted per lead-time bucket (DESIGN §4):
+   * of the window's whole UTC days from the counts table, of the partial days at its ends from the rows
+   * themselves, in ascending bucket order.
+   */
+  private async bucketCounts(tx: Tx, source: BucketedLeadTimes, scope: DeploymentScope, window: { from: Date; to: Date }): Promise<BucketCount[]> {
     const [from, to] = [window.from.getTime(), window.to.getTime()];
     const [firstDay, endDay] = [Math.ceil(from / DAY_MS) * DAY_MS, Math.floor(to / DAY_MS) * DAY_MS];
     const [days, edges] =
@@ -306,39 +345,50 @@ export class MetricsRepository {
       .filter(([a, b]) => a! < b!)
       .map(
         ([a, b]) => /* sql */ `
-        SELECT lead_bucket, first_deployment_id FROM dora_changes
-         WHERE tenant_id = ${tenant} AND environment = ${environment} AND first_deployed_at >= ${p.add(new Date(a!))} AND first_deployed_at < ${p.add(new Date(b!))}`,
+        SELECT ${source.edgeColumns} FROM ${source.rows}
+         WHERE tenant_id = ${tenant} AND environment = ${environment} AND ${source.at} >= ${p.add(new Date(a!))} AND ${source.at} < ${p.add(new Date(b!))}`,
       );
-    const buckets = await tx.query<{ lead_bucket: number; n: number }>(
+    return tx.query<BucketCount>(
       /* sql */ `
-      WITH edge AS (${edgeRows.join(' UNION ALL ') || 'SELECT NULL::smallint AS lead_bucket, NULL::uuid AS first_deployment_id WHERE false'})
-      SELECT lead_bucket, sum(n)::int AS n FROM (
-        SELECT lead_bucket, n FROM dora_change_counts
+      WITH edge AS (${edgeRows.join(' UNION ALL ') || `SELECT ${source.edgeColumns} FROM ${source.rows} WHERE false`})
+      SELECT bucket, sum(n)::int AS n FROM (
+        SELECT ${source.bucket} AS bucket, n FROM ${source.counts}
          WHERE tenant_id = ${tenant} AND environment = ${environment}
            AND day >= (${p.add(new Date(days[0]!))}::timestamptz AT TIME ZONE 'UTC')::date AND day < (${p.add(new Date(days[1]!))}::timestamptz AT TIME ZONE 'UTC')::date
         UNION ALL
-        SELECT lead_bucket, count(*)::int FROM edge GROUP BY lead_bucket
-        UNION ALL
-        SELECT ${DEPLOYMENTS_BUCKET}, count(DISTINCT first_deployment_id)::int FROM edge
+        SELECT bucket, count(*)::int FROM edge WHERE bucket IS NOT NULL GROUP BY bucket
+        ${source.edgeCounts}
       ) counts
-      GROUP BY lead_bucket ORDER BY lead_bucket`,
+      GROUP BY bucket ORDER BY bucket`,
       p.values,
     );
-    const countOf = (bucket: number) => buckets.find((row) => row.lead_bucket === bucket)?.n ?? 0;
-    const measured = buckets.filter((row) => row.lead_bucket >= 0 && row.n > 0);
-    const sample = measured.reduce((sum, row) => sum + row.n, 0);
-    const counts = { change_sample: sample, change_excluded_negative: countOf(-1), deployments_with_changes: countOf(DEPLOYMENTS_BUCKET) };
-    if (sample === 0) return { ...counts, change_lead_time: null };
+  }
 
-    /** The lead times from rank `rank` on (0-based, ascending) among the window's measured changes, at most `count`, all of rank's bucket. */
+  /**
+   * PostgreSQL's percentile_cont at 0.5 and 0.95 of the lead times of `source`'s rows in the window,
+   * counted by `buckets` (`bucketCounts`), without sorting them all: the counts place each rank in one
+   * bucket, and only that bucket's rows in the window are sorted (an index per bucket). Null without a sample.
+   */
+  private async percentilesFromBuckets(
+    tx: Tx,
+    source: BucketedLeadTimes,
+    scope: DeploymentScope,
+    buckets: BucketCount[],
+    window: { from: Date; to: Date },
+  ): Promise<[number, number] | null> {
+    const measured = measuredOf(buckets);
+    const sample = measured.reduce((sum, row) => sum + row.n, 0);
+    if (sample === 0) return null;
+
+    /** The lead times from rank `rank` on (0-based, ascending) among the window's measured rows, at most `count`, all of rank's bucket. */
     const valuesFrom = async (rank: number, count: number): Promise<number[]> => {
       let below = 0;
-      for (const { lead_bucket: bucket, n } of measured) {
+      for (const { bucket, n } of measured) {
         if (rank < below + n) {
           const rows = await tx.query<{ lead_time_seconds: number }>(
             /* sql */ `
-            SELECT lead_time_seconds FROM dora_changes
-             WHERE tenant_id = $1 AND environment = $2 AND lead_bucket = $3 AND first_deployed_at >= $4 AND first_deployed_at < $5
+            SELECT lead_time_seconds FROM ${source.rows}
+             WHERE tenant_id = $1 AND environment = $2 AND lead_bucket = $3 AND lead_bucket >= 0 AND ${source.at} >= $4 AND ${source.at} < $5
              ORDER BY lead_time_seconds OFFSET $6 LIMIT $7`,
             [scope.tenantId, scope.environment, bucket, window.from, window.to, rank - below, count],
           );
@@ -346,7 +396,7 @@ export class MetricsRepository {
         }
         below += n;
       }
-      throw new Error(`rank ${rank} beyond the ${sample} changes counted`);
+      throw new Error(`rank ${rank} beyond the ${sample} ${source.rows} counted`);
     };
     /** PostgreSQL's percentile_cont: between the ranks around fraction · (n − 1), read together when one bucket holds both. */
     const percentile = async (fraction: number) => {
@@ -357,7 +407,7 @@ export class MetricsRepository {
       const second = next ?? (await valuesFrom(upper, 1))[0]!;
       return first! + (second - first!) * (position - lower);
     };
-    return { ...counts, change_lead_time: [await percentile(0.5), await percentile(0.95)] };
+    return [await percentile(0.5), await percentile(0.95)];
   }
 
   /**
@@ -365,7 +415,7 @@ export class MetricsRepository {
    * bucket counts for a whole environment, else in one grouped statement over the scope's changes.
    */
   async changesPerPeriod(tx: Tx, scope: DeploymentScope, query: { interval: SeriesInterval; periods: SeriesRow[]; timezone: string }): Promise<Map<string, ChangeCounts>> {
-    if (scope.repo === null && scope.service === null && scope.team === null) {
+    if (isWholeEnvironment(scope)) {
       const answers = new Map<string, ChangeCounts>();
       for (const period of query.periods) answers.set(period.day, await this.changesInWindow(tx, scope, { from: period.day_from, to: period.day_to }));
       return answers;
@@ -409,6 +459,52 @@ export class MetricsRepository {
     );
   }
 }
+
+/** How many rows of a window are of a bucket: of lead time (0 and up), or another count the source keeps (below 0). */
+interface BucketCount {
+  bucket: number;
+  n: number;
+}
+
+/** The buckets of measured lead times (not negative). */
+const measuredOf = (buckets: BucketCount[]) => buckets.filter((row) => row.bucket >= 0 && row.n > 0);
+
+/**
+ * Rows counted per UTC day by lead-time bucket (DESIGN §4): their table, their time, the counts table and
+ * its bucket column, and what the window's partial days read of each row (`edge`) — its `bucket` and what
+ * `edgeCounts` adds to the counts from those rows.
+ */
+interface BucketedLeadTimes {
+  rows: string;
+  at: string;
+  counts: string;
+  bucket: string;
+  edgeColumns: string;
+  edgeCounts: string;
+}
+
+/** Each commit once, at its first successful deployment; the counts also count the deployments that first shipped one. */
+const PER_CHANGE: BucketedLeadTimes = {
+  rows: 'dora_changes',
+  at: 'first_deployed_at',
+  counts: 'dora_change_counts',
+  bucket: 'lead_bucket',
+  edgeColumns: 'lead_bucket AS bucket, first_deployment_id',
+  edgeCounts: `UNION ALL SELECT ${DEPLOYMENTS_BUCKET}, count(DISTINCT first_deployment_id)::int FROM edge`,
+};
+
+/**
+ * Each deployment by kind (DEPLOYMENT_KINDS; the buckets: its lead time's), a rework counted once more; at
+ * the window's ends computed from the window index's columns (no heap reads) as the stored kinds are.
+ */
+const PER_DEPLOYMENT: BucketedLeadTimes = {
+  rows: 'dora_deployments',
+  at: 'deployed_at',
+  counts: 'dora_deployment_counts',
+  bucket: 'kind',
+  edgeColumns: `${KIND('success', LEAD_BUCKET('lead_time_seconds'))} AS bucket, success, is_rework`,
+  edgeCounts: `UNION ALL SELECT ${REWORK_KIND('success')}, count(*)::int FROM edge WHERE is_rework GROUP BY 1`,
+};
 
 /** Over rows of `d` with their `team_id` (the team they are attributed to). */
 const DEPLOYMENT_COLUMNS = /* sql */ `

@@ -23,6 +23,9 @@ export interface DeploymentScope {
   team: TeamFilter;
 }
 
+/** The scope is a whole environment of the org: no repo, service or team narrows it. */
+export const isWholeEnvironment = (scope: DeploymentScope) => scope.repo === null && scope.service === null && scope.team === null;
+
 /**
  * Each row's target: its (repo, service) and the team its ingest named, if any. Joined on the tenant given,
  * not only through `d` (Citus routes a statement whose every table names the tenant).
