@@ -54,6 +54,39 @@ async function checkMovedOntoCitus(url) {
   console.log('Citus: an existing install moved onto the cluster with its rows (2 deployments, 2 audit events, restored_at kept)');
 }
 
+/** What the release before the deployment counts had instead (the statements that take an install back to it). */
+const BEFORE_DEPLOYMENT_COUNTS = [
+  `DROP TABLE dora_deployment_counts`,
+  `DROP FUNCTION dora_derive_deployment(uuid, uuid, text, text, text, timestamptz, boolean, uuid, text[], timestamptz[])`,
+  `ALTER FUNCTION dora_derive_series RENAME TO dora_derive_deployment`,
+  `DROP FUNCTION dora_add_deployment_counts`,
+  `DROP INDEX dora_deployments_failures_idx`,
+  `ALTER TABLE dora_deployments DROP COLUMN lead_bucket`,
+  `ALTER TABLE dora_change_counts DROP CONSTRAINT dora_change_counts_pkey`,
+  `ALTER TABLE dora_change_counts ADD PRIMARY KEY (tenant_id, environment, day, lead_bucket, slot)`,
+  `DELETE FROM migrations WHERE name = 'DeploymentCounts1795830000000'`,
+];
+
+/**
+ * An install distributed before the deployment counts: its distributed change counts get their covering
+ * key, the new table is distributed, and the deployments there are counted.
+ */
+async function checkUpgradeAcrossDeploymentCounts(url) {
+  for (const sql of BEFORE_DEPLOYMENT_COUNTS) await query(url, sql);
+  await migrate(url);
+  const [found] = await query(
+    url,
+    `SELECT (SELECT citus_table_type FROM citus_tables WHERE table_name = 'dora_deployment_counts'::regclass) AS kind,
+            (SELECT array_agg(kind ORDER BY kind) FROM dora_deployment_counts WHERE tenant_id = $1) AS kinds,
+            (SELECT pg_get_indexdef('dora_change_counts_pkey'::regclass)) AS change_counts_key`,
+    [TENANT],
+  );
+  // The failure (-3) and the success without commit data (-2) of the existing install.
+  const landed = found.kind === 'distributed' && JSON.stringify(found.kinds) === '[-3,-2]' && found.change_counts_key.includes('INCLUDE (n)');
+  if (!landed) throw new Error(`the upgrade across the deployment counts did not land whole: ${JSON.stringify(found)}`);
+  console.log('Citus: an install distributed before the deployment counts upgraded (counted, distributed, the change counts key covering n)');
+}
+
 /**
  * An install distributed before the teams migration: the tables and columns of that migration and the
  * later ones taken away again (as the earlier release had it), then the upgrade — the migrations on
@@ -61,13 +94,7 @@ async function checkMovedOntoCitus(url) {
  */
 async function checkUpgradeOfDistributedInstall(url) {
   const previousRelease = [
-    `DROP TABLE dora_deployment_counts`,
-    `DROP FUNCTION dora_derive_deployment(uuid, uuid, text, text, text, timestamptz, boolean, uuid, text[], timestamptz[])`,
-    `ALTER FUNCTION dora_derive_series RENAME TO dora_derive_deployment`,
-    `DROP FUNCTION dora_add_deployment_counts`,
-    `DROP INDEX dora_deployments_failures_idx`,
-    `ALTER TABLE dora_deployments DROP COLUMN lead_bucket`,
-    `DELETE FROM migrations WHERE name = 'DeploymentCounts1795830000000'`,
+    ...BEFORE_DEPLOYMENT_COUNTS,
     `DROP TABLE badge_keys`,
     `DELETE FROM migrations WHERE name = 'BadgeKeys1795820000000'`,
     `DROP FUNCTION dora_lock_series, dora_add_change_counts`,
@@ -115,6 +142,7 @@ let code;
 try {
   console.log(`Citus: coordinator on ${cluster.coordinator.port}, workers on ${cluster.workers.map((w) => w.port).join(', ')}`);
   await checkMovedOntoCitus(cluster.url);
+  await checkUpgradeAcrossDeploymentCounts(cluster.url);
   await checkUpgradeOfDistributedInstall(cluster.url);
   code = await new Promise((resolve) => {
     const child = spawn('npm', ['run', 'test:citus'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, DATABASE_URL: cluster.url } });

@@ -160,6 +160,9 @@ describe('Forgejo webhook', () => {
       });
       const events = await t.ownerQuery<Record<string, unknown>>(`SELECT * FROM audit_events WHERE subject_id = $1`, [processed.deployment_id]);
       expect(events).toEqual([expect.objectContaining({ action: 'api.dora.deployments.ingested', actor_type: 'webhook', actor_id: 'forgejo', metadata: expect.objectContaining({ delivery_id: id }) })]);
+      // Counted for the summary on its UTC day, in the bucket of its lead time (55,279 s: 1 + ⌊16 · ln 55279⌋).
+      const counts = await t.ownerQuery(`SELECT day::text, kind, n FROM dora_deployment_counts WHERE tenant_id = $1`, [org.id]);
+      expect(counts).toEqual([{ day: '2025-06-12', kind: 1 + Math.floor(16 * Math.log(55_279)), n: 1 }]);
       // The tag is resolved first, through the commits list (refs may hold "/"), with the token.
       expect(fake.requests[0]).toEqual({ path: expect.stringMatching(/\/commits\?sha=v1\.4\.0&limit=1&stat=false/), authorization: 'token fake-pat' });
     });

@@ -15,8 +15,8 @@ const CURRENT_TENANT = `nullif(current_setting('dora.tenant_id', true), '')::uui
  * A deployment's kind never changes once stored, so a count only grows: `dora_derive_deployment` (now
  * `dora_derive_series` and then the counts) adds a single ingest's, `dora_add_deployment_counts` a
  * batch's — after the series' locks and the change counts, the order every writer keeps. The key
- * covers `n`: a 90-day window's counts (some 100,000 rows in a big org) are read from the index alone,
- * five times faster than row by row.
+ * covers `n`, and now dora_change_counts' too: a 90-day window's counts (some 100,000 rows in a big org)
+ * are read from the index alone, five times faster than row by row.
  */
 export class DeploymentCounts1795830000000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
@@ -49,6 +49,9 @@ export class DeploymentCounts1795830000000 implements MigrationInterface {
       `CREATE POLICY dora_deployment_counts_tenant_isolation ON dora_deployment_counts USING (tenant_id = ${CURRENT_TENANT}) WITH CHECK (tenant_id = ${CURRENT_TENANT})`,
     );
     await db.query(`GRANT SELECT, INSERT, UPDATE ON dora_deployment_counts TO dora_app`);
+    // The change counts are read the same way: their key covers `n` too (two statements: one subcommand each on Citus).
+    await db.query(`ALTER TABLE dora_change_counts DROP CONSTRAINT dora_change_counts_pkey`);
+    await db.query(`ALTER TABLE dora_change_counts ADD PRIMARY KEY (tenant_id, environment, day, lead_bucket, slot) INCLUDE (n)`);
 
     // Row by row, in key order, like dora_add_change_counts (an INSERT … SELECT is a COPY on Citus, which row-level security refuses).
     await db.query(/* sql */ `
@@ -95,6 +98,8 @@ export class DeploymentCounts1795830000000 implements MigrationInterface {
     await db.query(`ALTER FUNCTION dora_derive_series(${DERIVE_ARGS}) RENAME TO ${DERIVE}`);
     await db.query(`DROP FUNCTION dora_add_deployment_counts`);
     await db.query(`DROP TABLE dora_deployment_counts`);
+    await db.query(`ALTER TABLE dora_change_counts DROP CONSTRAINT dora_change_counts_pkey`);
+    await db.query(`ALTER TABLE dora_change_counts ADD PRIMARY KEY (tenant_id, environment, day, lead_bucket, slot)`);
     await db.query(`DROP INDEX dora_deployments_failures_idx`);
     await db.query(`ALTER TABLE dora_deployments DROP COLUMN lead_bucket`);
   }
