@@ -128,7 +128,7 @@ export const KIND = (success: string, leadBucket: string) =>
 export const REWORK_KIND = (success: string) => `(CASE WHEN ${success} THEN ${DEPLOYMENT_KINDS.SUCCESSFUL_REWORK} ELSE ${DEPLOYMENT_KINDS.FAILED_REWORK} END)::smallint`;
 
 /** The kinds a row `d` of dora_deployments is counted as, ascending (a smallint[]): one, and for a rework its rework kind before it. */
-const KINDS_OF = (d: string) =>
+export const KINDS_OF = (d: string) =>
   `CASE WHEN ${d}.is_rework THEN ARRAY[${REWORK_KIND(`${d}.success`)}, ${KIND(`${d}.success`, `${d}.lead_bucket`)}] ELSE ARRAY[${KIND(`${d}.success`, `${d}.lead_bucket`)}] END`;
 
 /** dora_deployment_counts from dora_deployments (the migration; bulk loads). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DEPLOYMENTS_BUCKET } from '../../database/migrations/1795790000000-change-counts.js';
-import { DEPLOYMENT_KINDS, KIND } from '../../database/migrations/1795830000000-deployment-counts.js';
+import { KINDS_OF } from '../../database/migrations/1795830000000-deployment-counts.js';
 import { byKey, insertRows } from '../../database/insert-rows.js';
 import type { Tx } from '../../database/transactions.js';
 import { NO_PIN } from '../teams/teams.repository.js';
@@ -15,8 +15,8 @@ export interface BatchDeployment extends NewDeployment {
 export interface StoredRow<Row extends BatchDeployment = BatchDeployment> {
   row: Row;
   at: string;
-  /** What dora_deployment_counts counts it as, besides a rework (`KIND`). */
-  kind: number;
+  /** What dora_deployment_counts counts it as (`KINDS_OF`). */
+  kinds: number[];
 }
 
 /** One (environment, day, bucket) count of a series to change (see `dora_add_change_counts`). */
@@ -81,13 +81,13 @@ export class DeploymentBatchesRepository {
         RETURNING id`,
     );
     // Read back, not returned: Citus allows only immutable functions in RETURNING, and a Date holds no microseconds.
-    const times = await tx.query<{ id: string; at: string; kind: number }>(
+    const times = await tx.query<{ id: string; at: string; kinds: number[] }>(
       /* sql */ `
-      SELECT id, to_char(deployed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, ${KIND('success', 'lead_bucket')} AS kind
-        FROM dora_deployments WHERE tenant_id = $1 AND id = ANY ($2::uuid[])`,
+      SELECT d.id, to_char(d.deployed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, ${KINDS_OF('d')} AS kinds
+        FROM dora_deployments d WHERE d.tenant_id = $1 AND d.id = ANY ($2::uuid[])`,
       [tenantId, inserted.map(({ id }) => id)],
     );
-    const stored = times.map(({ id, at, kind }) => ({ row: byId.get(id)!, at, kind }));
+    const stored = times.map(({ id, at, kinds }) => ({ row: byId.get(id)!, at, kinds }));
     await insertRows(
       tx,
       tenantId,
@@ -125,10 +125,7 @@ export class DeploymentBatchesRepository {
     ]);
     await this.keepRestores(tx, tenantId, stored);
     await this.storeChangeSets(tx, tenantId, stored);
-    const counted = stored.flatMap(({ row, at, kind }) => {
-      const reworkKind = row.success ? DEPLOYMENT_KINDS.SUCCESSFUL_REWORK : DEPLOYMENT_KINDS.FAILED_REWORK;
-      return (row.isRework ? [kind, reworkKind] : [kind]).map((k) => ({ row, day: at.slice(0, 10), kind: k }));
-    });
+    const counted = stored.flatMap(({ row, at, kinds }) => kinds.map((kind) => ({ row, day: at.slice(0, 10), kind })));
     await tx.query(`SELECT dora_add_deployment_counts($1, $2, $3, $4, $5, $6)`, [
       tenantId,
       counted.map(({ row }) => row.environment),

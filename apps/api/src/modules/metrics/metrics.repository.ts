@@ -103,11 +103,9 @@ export class MetricsRepository {
     const answers = {} as Record<Key, MetricCounts>;
     for (const [key, window] of Object.entries<{ from: Date; to: Date }>(windows)) {
       const kinds = await this.bucketCounts(tx, PER_DEPLOYMENT, scope, window);
-      const countOf = (kind: number) => kinds.find((row) => row.bucket === kind)?.n ?? 0;
-      const measured = measuredOf(kinds).reduce((sum, row) => sum + row.n, 0);
       answers[key as Key] = {
         ...restores[key as Key],
-        ...countsOfKinds(countOf, measured),
+        ...countsOfKinds(kinds.count, kinds.sample),
         lead_time: await this.percentilesFromBuckets(tx, PER_DEPLOYMENT, scope, kinds, window),
       };
     }
@@ -317,11 +315,10 @@ export class MetricsRepository {
     if (!isWholeEnvironment(scope)) return (await this.changes(tx, scope, window))[0]!;
     await tx.query(QUERY_SETTINGS);
     const buckets = await this.bucketCounts(tx, PER_CHANGE, scope, window);
-    const countOf = (bucket: number) => buckets.find((row) => row.bucket === bucket)?.n ?? 0;
     return {
-      change_sample: measuredOf(buckets).reduce((sum, row) => sum + row.n, 0),
-      change_excluded_negative: countOf(-1),
-      deployments_with_changes: countOf(DEPLOYMENTS_BUCKET),
+      change_sample: buckets.sample,
+      change_excluded_negative: buckets.count(-1),
+      deployments_with_changes: buckets.count(DEPLOYMENTS_BUCKET),
       change_lead_time: await this.percentilesFromBuckets(tx, PER_CHANGE, scope, buckets, window),
     };
   }
@@ -331,7 +328,7 @@ export class MetricsRepository {
    * of the window's whole UTC days from the counts table, of the partial days at its ends from the rows
    * themselves, in ascending bucket order.
    */
-  private async bucketCounts(tx: Tx, source: BucketedLeadTimes, scope: DeploymentScope, window: { from: Date; to: Date }): Promise<BucketCount[]> {
+  private async bucketCounts(tx: Tx, source: BucketedLeadTimes, scope: DeploymentScope, window: { from: Date; to: Date }): Promise<Buckets> {
     const [from, to] = [window.from.getTime(), window.to.getTime()];
     const [firstDay, endDay] = [Math.ceil(from / DAY_MS) * DAY_MS, Math.floor(to / DAY_MS) * DAY_MS];
     const [days, edges] =
@@ -348,7 +345,7 @@ export class MetricsRepository {
         SELECT ${source.edgeColumns} FROM ${source.rows}
          WHERE tenant_id = ${tenant} AND environment = ${environment} AND ${source.at} >= ${p.add(new Date(a!))} AND ${source.at} < ${p.add(new Date(b!))}`,
       );
-    return tx.query<BucketCount>(
+    const rows = await tx.query<{ bucket: number; n: number }>(
       /* sql */ `
       WITH edge AS (${edgeRows.join(' UNION ALL ') || `SELECT ${source.edgeColumns} FROM ${source.rows} WHERE false`})
       SELECT bucket, sum(n)::int AS n FROM (
@@ -362,22 +359,22 @@ export class MetricsRepository {
       GROUP BY bucket ORDER BY bucket`,
       p.values,
     );
+    const measured = rows.filter((row) => row.bucket >= 0 && row.n > 0);
+    return { measured, sample: measured.reduce((sum, row) => sum + row.n, 0), count: (bucket) => rows.find((row) => row.bucket === bucket)?.n ?? 0 };
   }
 
   /**
    * PostgreSQL's percentile_cont at 0.5 and 0.95 of the lead times of `source`'s rows in the window,
-   * counted by `buckets` (`bucketCounts`), without sorting them all: the counts place each rank in one
+   * counted by bucket (`bucketCounts`), without sorting them all: the counts place each rank in one
    * bucket, and only that bucket's rows in the window are sorted (an index per bucket). Null without a sample.
    */
   private async percentilesFromBuckets(
     tx: Tx,
     source: BucketedLeadTimes,
     scope: DeploymentScope,
-    buckets: BucketCount[],
+    { measured, sample }: Buckets,
     window: { from: Date; to: Date },
   ): Promise<[number, number] | null> {
-    const measured = measuredOf(buckets);
-    const sample = measured.reduce((sum, row) => sum + row.n, 0);
     if (sample === 0) return null;
 
     /** The lead times from rank `rank` on (0-based, ascending) among the window's measured rows, at most `count`, all of rank's bucket. */
@@ -460,14 +457,15 @@ export class MetricsRepository {
   }
 }
 
-/** How many rows of a window are of a bucket: of lead time (0 and up), or another count the source keeps (below 0). */
-interface BucketCount {
-  bucket: number;
-  n: number;
+/**
+ * A window's rows counted by bucket: of lead time (0 and up) or another count the source keeps (below 0).
+ * `measured`: the lead-time buckets with rows, ascending; `sample`: their rows together.
+ */
+interface Buckets {
+  measured: { bucket: number; n: number }[];
+  sample: number;
+  count(bucket: number): number;
 }
-
-/** The buckets of measured lead times (not negative). */
-const measuredOf = (buckets: BucketCount[]) => buckets.filter((row) => row.bucket >= 0 && row.n > 0);
 
 /**
  * Rows counted per UTC day by lead-time bucket (DESIGN §4): their table, their time, the counts table and
